@@ -1,0 +1,139 @@
+"""Redirects the OS-level stdin/stdout/stderr of the harness process and collects call output.
+
+fd 0 reads /dev/null; fds 1 and 2 are pipes drained by a reader thread, so output from C code,
+os.write and child processes is captured too. Python-level writes skip the pipes (see streams).
+The reader thread also streams pending output of long calls and notices a dead host."""
+
+import os
+import select
+import signal
+import threading
+import time
+
+from .sinks import StreamSink
+from .streams import CapturedText, devnull_stdin
+
+STREAM_INTERVAL_S = 0.05  # first output of a long call reaches the host within about this
+_READ_SIZE = 1 << 16
+# A writer blocks once the pipe is full, so at a call's end the pipe holds at most its capacity.
+_MAX_DRAIN_READS = 32
+
+_os_read = os.read
+_os_dup2 = os.dup2
+_os_getppid = os.getppid
+_monotonic = time.monotonic
+
+
+class OutputCapture:
+    """Owns fds 0-2 for the harness process's lifetime and attributes output to the running call."""
+
+    def __init__(self, channel):
+        self._channel = channel
+        self.stdout = StreamSink("stdout")
+        self.stderr = StreamSink("stderr")
+        self._null_fd = os.open(os.devnull, os.O_RDONLY)
+        self._out_read, self._out_write = os.pipe()
+        self._err_read, self._err_write = os.pipe()
+        os.set_blocking(self._out_read, False)
+        os.set_blocking(self._err_read, False)
+        self._sink_by_fd = {self._out_read: self.stdout, self._err_read: self.stderr}
+        self._call_id = None
+        self._call_lock = threading.Lock()  # orders stream messages before the call's result
+        self._drain_lock = threading.Lock()  # one reader of the pipes at a time
+        self._last_flush = 0.0
+        self._parent_pid = _os_getppid()
+        self.restore_descriptors()
+        self._stdin = devnull_stdin(0)
+        self._stdout_stream = self._stderr_stream = None
+        threading.Thread(target=self._pump, name="pyexec-output", daemon=True).start()
+
+    def restore_descriptors(self):
+        """Points fds 0-2 back at the harness's capture, whatever user code did to them."""
+        _os_dup2(self._null_fd, 0)
+        _os_dup2(self._out_write, 1)
+        _os_dup2(self._err_write, 2)
+
+    def install_streams(self):
+        """Installs capture streams as sys.stdin/stdout/stderr, replacing closed or foreign ones."""
+        import sys
+
+        if self._stdout_stream is None or self._stdout_stream.closed:
+            self._stdout_stream = CapturedText(self.stdout, 1, "<stdout>")
+        if self._stderr_stream is None or self._stderr_stream.closed:
+            self._stderr_stream = CapturedText(self.stderr, 2, "<stderr>")
+        if self._stdin.closed:
+            self._stdin = devnull_stdin(0)
+        sys.stdin = self._stdin
+        sys.stdout = self._stdout_stream
+        sys.stderr = self._stderr_stream
+
+    def begin(self, call_id, limit):
+        self.stdout.begin(limit)
+        self.stderr.begin(limit)
+        with self._call_lock:
+            self._call_id = call_id
+            self._last_flush = _monotonic()
+
+    def finish(self):
+        """Ends the call: returns (stdout tail, stderr tail) not yet streamed, and truncation."""
+        with self._drain_lock:
+            for fd in self._sink_by_fd:
+                self._read_ready(fd, _MAX_DRAIN_READS)
+        self.stdout.add_bytes(b"", True)
+        self.stderr.add_bytes(b"", True)
+        with self._call_lock:
+            self._call_id = None
+            stdout, stderr = self.stdout.take(), self.stderr.take()
+        return stdout, stderr, self.stdout.truncated or self.stderr.truncated
+
+    def _read_ready(self, fd, max_reads):
+        sink = self._sink_by_fd[fd]
+        for _ in range(max_reads):
+            try:
+                data = _os_read(fd, _READ_SIZE)
+            except BlockingIOError:
+                return
+            if not data:
+                return
+            if self._call_id is not None:  # output between calls belongs to no call
+                sink.add_bytes(data)
+
+    def _pump(self):
+        poller = select.poll()
+        for fd in self._sink_by_fd:
+            poller.register(fd, select.POLLIN)
+        interval_ms = int(STREAM_INTERVAL_S * 1000)
+        while True:
+            try:
+                ready = poller.poll(interval_ms)
+                if ready:
+                    with self._drain_lock:
+                        for fd, _event in ready:
+                            self._read_ready(fd, 4)
+                self._stream_pending()
+                if _os_getppid() != self._parent_pid:
+                    _exit_orphaned()
+            except Exception:  # the pump must outlive any single failure
+                time.sleep(STREAM_INTERVAL_S)
+
+    def _stream_pending(self):
+        if self._call_id is None or _monotonic() - self._last_flush < STREAM_INTERVAL_S:
+            return
+        if not (self.stdout.has_pending() or self.stderr.has_pending()):
+            return
+        with self._call_lock:
+            call_id = self._call_id
+            if call_id is None:
+                return
+            for sink in (self.stdout, self.stderr):
+                text = sink.take()
+                if text:
+                    self._channel.send({"type": "stream", "id": call_id, "name": sink.name, "text": text})
+            self._last_flush = _monotonic()
+
+
+def _exit_orphaned():
+    # The host died: take the whole process group (user code's children included) down with us.
+    if os.getpgid(0) == os.getpid():
+        os.killpg(0, signal.SIGKILL)
+    os._exit(1)

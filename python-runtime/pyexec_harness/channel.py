@@ -1,0 +1,44 @@
+"""The protocol channel: private duplicates of the original stdin/stdout, framed as JSON lines."""
+
+import os
+import threading
+
+from . import codec
+
+_read = os.read
+_write = os.write
+_READ_SIZE = 1 << 16
+
+
+class Channel:
+    """Reads host messages line by line and writes harness messages atomically."""
+
+    def __init__(self, read_fd, write_fd):
+        self._read_fd = read_fd
+        self._write_fd = write_fd
+        self._pending = b""
+        self._write_lock = threading.Lock()
+
+    def read_message(self):
+        """The next host message as a dict, or None at end of input."""
+        while True:
+            newline = self._pending.find(b"\n")
+            if newline >= 0:
+                line = self._pending[:newline]
+                self._pending = self._pending[newline + 1:]
+                if line.strip():
+                    return codec.decode(line.decode("utf-8"))
+                continue
+            chunk = _read(self._read_fd, _READ_SIZE)
+            if not chunk:
+                return None
+            self._pending += chunk
+
+    def send(self, message):
+        # One write call per message under a lock: the reader thread and the main thread both send.
+        data = (codec.encode(message) + "\n").encode("ascii")
+        with self._write_lock:
+            view = memoryview(data)
+            while view:
+                written = _write(self._write_fd, view)
+                view = view[written:]

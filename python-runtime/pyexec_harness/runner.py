@@ -1,0 +1,86 @@
+"""Runs one call: fresh __main__ globals, output captured, value and exception reported."""
+
+import sys
+import types
+
+from .compiler import compile_cell
+from .environment import apply_environment, restore_environment
+from .errors import describe_exception
+from .figures import collect_figures
+
+_sys_modules = sys.modules
+_ModuleType = types.ModuleType
+_repr = repr
+
+
+class CallRunner:
+    def __init__(self, capture, interrupts, limiter):
+        self._capture = capture
+        self._interrupts = interrupts
+        self._limiter = limiter
+
+    def run(self, message):
+        """Returns the result message for a run message."""
+        capture = self._capture
+        call_id = message["id"]
+        capture.restore_descriptors()
+        capture.install_streams()
+        limit = message.get("maxOutputBytes", 10 << 20)
+        capture.begin(call_id, limit)
+        saved_environment = apply_environment(message.get("env"))
+        result = {"type": "result", "id": call_id, "status": "ok"}
+        try:
+            value = self._execute(message["code"])
+            if value is not None:
+                if len(value) > limit:
+                    value = value[:limit]
+                    result["truncated"] = True
+                result["value"] = value
+        except SystemExit as exit_request:
+            if exit_request.code not in (None, 0):
+                result["status"] = "error"
+                result["error"] = describe_exception(exit_request)
+        except BaseException as exc:
+            result["status"] = "error"
+            result["error"] = describe_exception(exc)
+        self._flush_user_streams()
+        try:
+            figures = collect_figures()
+        except BaseException as exc:
+            figures = []
+            capture.stderr.add_text("pyexec: could not collect matplotlib figures: %r\n" % (exc,))
+        restore_environment(saved_environment)
+        stdout, stderr, truncated = capture.finish()
+        result["stdout"] = stdout
+        result["stderr"] = stderr
+        result["figures"] = figures
+        if truncated:
+            result["truncated"] = True
+        return result
+
+    def _execute(self, source):
+        interrupts = self._interrupts
+        self._limiter.arm_call()
+        interrupts.arm()
+        try:
+            cell = compile_cell(source)
+            main_module = _ModuleType("__main__")
+            _sys_modules["__main__"] = main_module  # so pickle and friends find the call's names
+            namespace = main_module.__dict__
+            if cell.body is not None:
+                exec(cell.body, namespace)
+            if cell.last_expression is None:
+                return None
+            value = eval(cell.last_expression, namespace)
+            return None if value is None else _repr(value)
+        finally:
+            interrupts.disarm()
+
+    def _flush_user_streams(self):
+        # User code may have installed its own buffered streams over fds 1 and 2.
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name, None)
+            try:
+                stream.flush()
+            except BaseException:
+                pass

@@ -1,0 +1,55 @@
+"""Per-call output buffers for stdout and stderr, bounded by the output limit."""
+
+import codecs
+import threading
+
+
+class StreamSink:
+    """Collects one stream's text for the running call; keeps at most ``limit`` bytes of it."""
+
+    def __init__(self, name):
+        self.name = name
+        self._lock = threading.Lock()
+        self._chunks = []
+        self._accepted = 0
+        self._limit = 0
+        self.truncated = False
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def begin(self, limit):
+        with self._lock:
+            self._chunks = []
+            self._accepted = 0
+            self._limit = limit
+            self.truncated = False
+            self._decoder.reset()
+
+    def add_text(self, text):
+        size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+        with self._lock:
+            room = self._limit - self._accepted
+            if size > room:
+                self.truncated = True
+                if room <= 0:
+                    return
+                text = text.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+                size = room
+            self._chunks.append(text)
+            self._accepted += size
+
+    def add_bytes(self, data, final=False):
+        text = self._decoder.decode(data, final)
+        if text:
+            self.add_text(text)
+
+    def has_pending(self):
+        return bool(self._chunks)
+
+    def take(self):
+        """Everything collected since the last take, as one string."""
+        with self._lock:
+            if not self._chunks:
+                return ""
+            text = "".join(self._chunks)
+            self._chunks = []
+            return text

@@ -1,0 +1,66 @@
+"""File-like objects installed as sys.stdout/sys.stderr/sys.stdin for user code.
+
+Python-level writes go straight into the call's sink (no pipe round trip), while fileno()
+still names the redirected OS descriptor so subprocesses and C code can be handed them."""
+
+import io
+
+
+class CapturedBinary(io.RawIOBase):
+    """The ``.buffer`` of a captured text stream: bytes are decoded into the same sink."""
+
+    def __init__(self, sink, fd):
+        self._sink = sink
+        self._fd = fd
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        data = bytes(data)
+        self._sink.add_bytes(data)
+        return len(data)
+
+    def fileno(self):
+        return self._fd
+
+
+class CapturedText(io.TextIOBase):
+    """A text stream whose writes land in a call's sink."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, sink, fd, name):
+        self._sink = sink
+        self._fd = fd
+        self._name = name
+        self.buffer = CapturedBinary(sink, fd)
+
+    @property
+    def name(self):
+        return self._name
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not " + type(text).__name__)
+        if text:
+            self._sink.add_text(text)
+        return len(text)
+
+    def fileno(self):
+        return self._fd
+
+    def isatty(self):
+        return False
+
+    def flush(self):
+        pass
+
+
+def devnull_stdin(fd):
+    """A stdin that is always at end of file, so input() raises EOFError instead of hanging."""
+    return io.TextIOWrapper(io.FileIO(fd, "r", closefd=False), encoding="utf-8")

@@ -1,0 +1,25 @@
+/** Every reason pyexec rejects a promise or throws; callers branch on `code`, never on message text. */
+export type PyExecErrorCode =
+  | 'INVALID_OPTION'
+  | 'EXECUTOR_CLOSED'
+  | 'QUEUE_FULL'
+  | 'PYTHON_NOT_FOUND'
+  | 'WORKER_START_FAILED'
+  | 'PROTOCOL_ERROR'
+  | 'ABORTED';
+
+/** The one error class pyexec throws. `code` says what went wrong; `cause` keeps the original error. */
+export class PyExecError extends Error {
+  readonly code: PyExecErrorCode;
+
+  constructor(code: PyExecErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = code === 'ABORTED' ? 'AbortError' : 'PyExecError';
+    this.code = code;
+  }
+}
+
+// An aborted `signal` rejects with an error named AbortError, as fetch() and Node's APIs do.
+export function abortError(executionId: string, reason: unknown): PyExecError {
+  return new PyExecError('ABORTED', `Execution \`${executionId}\` was aborted by its signal`, { cause: reason });
+}

@@ -1,0 +1,20 @@
+import { PyExecError } from '../errors.js';
+import { readStrategy, type ExecutorOptions } from '../options/executor-options.js';
+import { OptimizedExecutor } from './optimized.js';
+import type { PythonExecutor } from './types.js';
+
+/**
+ * Builds the executor for `options.strategy` (default `optimized`); swap strategies by config.
+ * @example
+ * const executor = createExecutor({ strategy: 'optimized', poolSize: 2, timeoutMs: 5000 });
+ * const { status, stdout, value } = await executor.run('print("hi")\n6 * 7');
+ */
+export function createExecutor(options: ExecutorOptions = {}): PythonExecutor {
+  const strategy = readStrategy(options);
+  switch (strategy) {
+    case 'optimized':
+      return new OptimizedExecutor(options);
+    default:
+      throw new PyExecError('INVALID_OPTION', `The \`strategy\` \`${strategy}\` is not available in this version`);
+  }
+}

@@ -1,0 +1,103 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { PyExecError } from '../errors.js';
+import type { RunOptions } from '../options/run-options.js';
+import type { StrategyName } from '../options/executor-options.js';
+import type { Figure, PythonError } from '../protocol/messages.js';
+
+export type { Figure, PythonError };
+
+/** How a call ended. Only misuse and infrastructure failures reject `run`; these all resolve. */
+export type ExecutionStatus = 'ok' | 'error' | 'timeout' | 'stopped' | 'crashed';
+
+export interface ExecutionResult {
+  executionId: string;
+  status: ExecutionStatus;
+  /** Everything written to fd 1 during the call: print(), sys.stdout, C code, child processes. */
+  stdout: string;
+  /** Everything written to fd 2 during the call, warnings included. */
+  stderr: string;
+  /** repr() of the last expression statement's value, as the Python REPL shows it. */
+  value?: string;
+  /**
+   * The Python exception for status `error`. For `crashed` it describes how the process died
+   * (type `WorkerCrash`), with the process's own last stderr lines as `traceback`.
+   */
+  error?: PythonError;
+  /** Matplotlib figures left open (or shown) at the end of the call, as PNG. */
+  figures: Figure[];
+  durationMs: number;
+  workerPid?: number;
+  /** Output (or the value) was cut at `limits.maxOutputBytes`. */
+  truncated?: boolean;
+}
+
+export interface RunningExecution {
+  executionId: string;
+  workerPid: number | undefined;
+  /** Epoch milliseconds. */
+  startedAt: number;
+}
+
+export type WorkerState = 'starting' | 'idle' | 'busy' | 'stopping';
+
+export interface WorkerStatus {
+  pid: number | undefined;
+  state: WorkerState;
+  /** Calls this worker has finished. */
+  executions: number;
+  rssMb?: number;
+}
+
+export interface ExecutorTotals {
+  executions: number;
+  ok: number;
+  errors: number;
+  timeouts: number;
+  stopped: number;
+  crashes: number;
+  recycles: number;
+}
+
+export interface ExecutorStatus {
+  strategy: StrategyName;
+  running: RunningExecution[];
+  queued: number;
+  workers: WorkerStatus[];
+  totals: ExecutorTotals;
+}
+
+export interface OutputEvent {
+  executionId: string;
+  text: string;
+}
+
+export interface WorkerEvent {
+  pid: number;
+  /** Why: `start`, `replace` (after a crash, kill or recycle), `crashed`, `killed`, `recycled`, `closed`, … */
+  reason: string;
+}
+
+/** Typed event map of every executor (eventemitter3). */
+export interface ExecutorEvents {
+  stdout: [OutputEvent];
+  stderr: [OutputEvent];
+  start: [{ executionId: string }];
+  end: [{ executionId: string; result: ExecutionResult }];
+  'worker:spawn': [WorkerEvent];
+  'worker:exit': [WorkerEvent & { exitCode: number | null; signal: string | null }];
+  'worker:recycle': [WorkerEvent];
+  /** Infrastructure faults that no call owns (a worker that cannot be replaced, a harness fault). */
+  error: [PyExecError];
+}
+
+/** The interface every strategy implements; swap strategies by config, not by code. */
+export interface PythonExecutor extends EventEmitter<ExecutorEvents> {
+  readonly strategy: StrategyName;
+  run(code: string, options?: RunOptions): Promise<ExecutionResult>;
+  /** True if the call was queued or running and is now stopped; false for an unknown or finished id. */
+  stop(executionId: string): Promise<boolean>;
+  status(): ExecutorStatus;
+  /** Stops running and queued calls (they resolve `stopped`) and kills every worker. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}

@@ -1,0 +1,23 @@
+export { createExecutor } from './executors/create-executor.js';
+export { OptimizedExecutor } from './executors/optimized.js';
+export { PooledExecutor } from './executors/pooled-executor.js';
+export type {
+  ExecutionResult,
+  ExecutionStatus,
+  ExecutorEvents,
+  ExecutorStatus,
+  ExecutorTotals,
+  Figure,
+  OutputEvent,
+  PythonError,
+  PythonExecutor,
+  RunningExecution,
+  WorkerEvent,
+  WorkerState,
+  WorkerStatus,
+} from './executors/types.js';
+export { PyExecError, type PyExecErrorCode } from './errors.js';
+export type { ExecutorOptions, NormalizedExecutorOptions, StrategyName } from './options/executor-options.js';
+export type { ResourceLimits, NormalizedLimits } from './options/limits.js';
+export type { RunOptions } from './options/run-options.js';
+export { PROTOCOL_VERSION } from './protocol/messages.js';

@@ -1,0 +1,112 @@
+import { PyExecError } from '../errors.js';
+import { normalizeLimits, type NormalizedLimits, type ResourceLimits } from './limits.js';
+import {
+  expectEnvironment,
+  expectInteger,
+  expectIntegerOrInfinity,
+  expectNonEmptyString,
+  expectPlainObject,
+  expectStringArray,
+  invalidOption,
+  rejectUnknownKeys,
+} from './validators.js';
+
+export const STRATEGIES = ['baseline', 'optimized', 'isolated', 'forked'] as const;
+/** How calls are isolated from each other; see the README's strategy table. */
+export type StrategyName = (typeof STRATEGIES)[number];
+
+/** Options shared by every executor. All are optional; defaults are filled in once, here. */
+export interface ExecutorOptions {
+  /** Which strategy `createExecutor` builds. @default 'optimized' */
+  strategy?: StrategyName;
+  /**
+   * The Python executable. Resolved once to the real interpreter (`sys.executable`), so a
+   * pyenv-style shim is paid only by the first worker.
+   * @default process.env.PYEXEC_PYTHON ?? 'python3'
+   */
+  python?: string;
+  /**
+   * A launcher prefix the harness is started through, speaking over its stdio.
+   * @example ['docker', 'exec', '-i', 'sandbox']
+   */
+  command?: readonly string[];
+  /** Workers (processes) that run calls at the same time. @default 1 */
+  poolSize?: number;
+  /** Calls that may wait for a worker; past it `run` rejects with code `QUEUE_FULL`. @default Infinity */
+  maxQueue?: number;
+  /** Default time limit of one call in ms (Infinity for none). @default 30000 */
+  timeoutMs?: number;
+  /** How long an interrupted call gets to stop after SIGINT before its worker is killed. @default 1000 */
+  interruptGraceMs?: number;
+  /** How long a worker may take to start and greet before it counts as failed. @default 60000 */
+  startTimeoutMs?: number;
+  /** Environment variables added to the workers' environment (which starts from `process.env`). */
+  env?: Readonly<Record<string, string>>;
+  /** Resource limits of every worker; see {@link ResourceLimits}. */
+  limits?: ResourceLimits;
+}
+
+export interface NormalizedExecutorOptions {
+  readonly strategy: StrategyName;
+  readonly python: string;
+  readonly command: readonly string[];
+  readonly poolSize: number;
+  readonly maxQueue: number;
+  readonly timeoutMs: number;
+  readonly interruptGraceMs: number;
+  readonly startTimeoutMs: number;
+  readonly env: Readonly<Record<string, string>>;
+  readonly limits: NormalizedLimits;
+}
+
+const OPTION_KEYS = [
+  'strategy',
+  'python',
+  'command',
+  'poolSize',
+  'maxQueue',
+  'timeoutMs',
+  'interruptGraceMs',
+  'startTimeoutMs',
+  'env',
+  'limits',
+] as const;
+
+// The one place defaults are decided; everything downstream reads the frozen result.
+export function normalizeExecutorOptions(input: unknown, strategy: StrategyName): NormalizedExecutorOptions {
+  const options = input === undefined ? {} : expectPlainObject('options', input);
+  rejectUnknownKeys('', options, OPTION_KEYS);
+  if (options.strategy !== undefined && options.strategy !== strategy) {
+    if (!STRATEGIES.includes(options.strategy as StrategyName)) {
+      throw invalidOption('strategy', `one of ${STRATEGIES.join(', ')}`, options.strategy);
+    }
+    throw new PyExecError(
+      'INVALID_OPTION',
+      `The \`strategy\` option is \`${String(options.strategy)}\` but this executor is \`${strategy}\``,
+    );
+  }
+  const pick = <T>(key: (typeof OPTION_KEYS)[number], fallback: T, check: (name: string, v: unknown) => T): T =>
+    options[key] === undefined ? fallback : check(key, options[key]);
+  return Object.freeze({
+    strategy,
+    python: pick('python', process.env.PYEXEC_PYTHON || 'python3', expectNonEmptyString),
+    command: pick('command', Object.freeze([]) as readonly string[], expectStringArray),
+    poolSize: pick('poolSize', 1, (n, v) => expectInteger(n, v, 1)),
+    maxQueue: pick('maxQueue', Number.POSITIVE_INFINITY, (n, v) => expectIntegerOrInfinity(n, v, 0)),
+    timeoutMs: pick('timeoutMs', 30_000, (n, v) => expectIntegerOrInfinity(n, v, 1)),
+    interruptGraceMs: pick('interruptGraceMs', 1000, (n, v) => expectInteger(n, v, 0)),
+    startTimeoutMs: pick('startTimeoutMs', 60_000, (n, v) => expectInteger(n, v, 1)),
+    env: pick('env', Object.freeze({}), (n, v) => expectEnvironment(n, v, false) as Record<string, string>),
+    limits: normalizeLimits(options.limits),
+  });
+}
+
+// Picks the strategy for createExecutor before the rest is validated by the chosen class.
+export function readStrategy(input: unknown): StrategyName {
+  const options = input === undefined ? {} : expectPlainObject('options', input);
+  const strategy = options.strategy ?? 'optimized';
+  if (!STRATEGIES.includes(strategy as StrategyName)) {
+    throw invalidOption('strategy', `one of ${STRATEGIES.join(', ')}`, strategy);
+  }
+  return strategy as StrategyName;
+}

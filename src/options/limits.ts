@@ -1,0 +1,52 @@
+import {
+  expectInteger,
+  expectIntegerOrInfinity,
+  expectPlainObject,
+  expectPositiveNumber,
+  rejectUnknownKeys,
+} from './validators.js';
+
+/** Resource limits applied to every Python process that runs user code. */
+export interface ResourceLimits {
+  /** Address-space limit (RLIMIT_AS) in MiB; allocations past it raise MemoryError. */
+  memoryMb?: number;
+  /** CPU seconds one call may use (RLIMIT_CPU, re-armed per call); past it the call fails. */
+  cpuSeconds?: number;
+  /**
+   * Bytes kept per stream (stdout and stderr each) per call; past it output is dropped and the
+   * result says `truncated: true`. Also bounds `value`.
+   * @default 10485760 (10 MiB)
+   */
+  maxOutputBytes?: number;
+  /** Processes the user may have at once (RLIMIT_NPROC; Linux ignores it for root). */
+  maxProcesses?: number;
+  /** Largest file user code may write, in MiB (RLIMIT_FSIZE); bigger writes raise OSError. */
+  maxFileSizeMb?: number;
+}
+
+export interface NormalizedLimits {
+  readonly memoryMb: number | undefined;
+  readonly cpuSeconds: number | undefined;
+  readonly maxOutputBytes: number;
+  readonly maxProcesses: number | undefined;
+  readonly maxFileSizeMb: number | undefined;
+}
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+const LIMIT_KEYS = ['memoryMb', 'cpuSeconds', 'maxOutputBytes', 'maxProcesses', 'maxFileSizeMb'] as const;
+
+// Optional limits stay undefined (no limit); only the output limit has a default.
+export function normalizeLimits(value: unknown): NormalizedLimits {
+  const limits = value === undefined ? {} : expectPlainObject('limits', value);
+  rejectUnknownKeys('limits', limits, LIMIT_KEYS);
+  const optional = <T>(key: string, check: (name: string, v: unknown) => T): T | undefined =>
+    limits[key] === undefined ? undefined : check(`limits.${key}`, limits[key]);
+  return Object.freeze({
+    memoryMb: optional('memoryMb', (n, v) => expectInteger(n, v, 1)),
+    cpuSeconds: optional('cpuSeconds', (n, v) => expectInteger(n, v, 1)),
+    maxOutputBytes:
+      optional('maxOutputBytes', (n, v) => expectIntegerOrInfinity(n, v, 1)) ?? DEFAULT_MAX_OUTPUT_BYTES,
+    maxProcesses: optional('maxProcesses', (n, v) => expectInteger(n, v, 1)),
+    maxFileSizeMb: optional('maxFileSizeMb', expectPositiveNumber),
+  });
+}

@@ -1,0 +1,59 @@
+import type { PyExecError } from '../errors.js';
+import type { WorkerStatus } from '../executors/types.js';
+import { readRssMb } from '../worker/rss.js';
+import type { WorkerProcess } from '../worker/worker-process.js';
+import type { Call } from './call.js';
+
+export type SlotState = 'empty' | 'starting' | 'idle' | 'busy' | 'stopping';
+
+/** One place in the pool: at most one worker, running at most one call. */
+export class Slot {
+  state: SlotState = 'empty';
+  worker: WorkerProcess | undefined;
+  call: Call | undefined;
+  /** Calls finished by the current worker. */
+  executions = 0;
+  /** Bumped at every start, so a start that finishes after it was superseded is recognised. */
+  generation = 0;
+  starting: Promise<void> | undefined;
+  lastStartError: PyExecError | undefined;
+  everStarted = false;
+
+  beginStart(): number {
+    this.state = 'starting';
+    this.worker = undefined;
+    this.executions = 0;
+    this.lastStartError = undefined;
+    this.everStarted = true;
+    return ++this.generation;
+  }
+
+  attach(worker: WorkerProcess): void {
+    this.worker = worker;
+    this.state = 'idle';
+    this.starting = undefined;
+  }
+
+  failStart(error: PyExecError): void {
+    this.state = 'empty';
+    this.starting = undefined;
+    this.lastStartError = error;
+  }
+
+  detach(): void {
+    this.worker = undefined;
+    this.state = 'empty';
+    this.executions = 0;
+  }
+
+  describe(): WorkerStatus {
+    const status: WorkerStatus = {
+      pid: this.worker?.pid,
+      state: this.state === 'empty' ? 'stopping' : this.state,
+      executions: this.executions,
+    };
+    const rssMb = this.worker ? readRssMb(this.worker.pid) : undefined;
+    if (rssMb !== undefined) status.rssMb = rssMb;
+    return status;
+  }
+}

@@ -1,0 +1,292 @@
+import type { EventEmitter } from 'eventemitter3';
+import { PyExecError } from '../errors.js';
+import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../executors/types.js';
+import type { NormalizedExecutorOptions } from '../options/executor-options.js';
+import type { HarnessMessage } from '../protocol/messages.js';
+import type { WorkerLauncher } from '../worker/worker-launcher.js';
+import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
+import type { Call, Interruption } from './call.js';
+import { crashError } from './crash-error.js';
+import { FifoQueue } from './fifo-queue.js';
+import { PoolTotals } from './pool-totals.js';
+import { Slot } from './slot.js';
+
+/** What distinguishes strategies that share this pool. */
+export interface PoolPolicy {
+  /** Start workers before calls need them and replace lost ones at once (persistent strategies). */
+  readonly keepWarm: boolean;
+  /** After a call: why this worker must go (it is then recycled), or undefined to keep it. */
+  recycleReason(slot: Slot): string | undefined;
+}
+
+/**
+ * The private core behind every pooled executor: a FIFO of calls, `poolSize` worker slots,
+ * timeouts and stops (SIGINT, then a kill after a grace period), crash replacement and close.
+ */
+export class WorkerPool {
+  readonly totals = new PoolTotals();
+  private readonly queue = new FifoQueue<Call>();
+  private readonly pending = new Map<string, Call>();
+  private readonly slots: Slot[];
+  private readonly slotOfCall = new Map<Call, Slot>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: NormalizedExecutorOptions,
+    private readonly policy: PoolPolicy,
+    private readonly launcher: WorkerLauncher,
+    private readonly events: EventEmitter<ExecutorEvents>,
+  ) {
+    this.slots = Array.from({ length: options.poolSize }, () => new Slot());
+  }
+
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** Starts every worker now instead of at the first call; resolves when all are ready. */
+  async warmUp(): Promise<void> {
+    const starts = this.slots.filter((slot) => slot.state === 'empty').map((slot) => this.startWorker(slot, 'start'));
+    await Promise.all(starts);
+    const failure = this.slots.find((slot) => slot.lastStartError)?.lastStartError;
+    if (failure) throw failure;
+  }
+
+  submit(call: Call): void {
+    if (this.closed) throw new PyExecError('EXECUTOR_CLOSED', 'The executor is closed; create a new one to run more code');
+    if (this.pending.has(call.id)) {
+      throw new PyExecError('INVALID_OPTION', `The \`executionId\` \`${call.id}\` is already queued or running`);
+    }
+    if (this.freeSlot() === undefined && this.queue.length >= this.options.maxQueue) {
+      throw new PyExecError('QUEUE_FULL', `The queue is full (\`maxQueue\` is ${this.options.maxQueue}); call \`${call.id}\` was not queued`);
+    }
+    this.pending.set(call.id, call);
+    this.queue.push(call);
+    this.dispatch();
+  }
+
+  // Stops a queued call at once, or interrupts a running one and waits for it to settle.
+  async stop(executionId: string): Promise<boolean> {
+    const call = this.pending.get(executionId);
+    if (call === undefined) return false;
+    if (call.state === 'queued') {
+      this.queue.remove(call);
+      this.settle(call, call.resultWithoutHarness('stopped'));
+      return true;
+    }
+    this.interrupt(call, 'stopped');
+    await call.settled;
+    return true;
+  }
+
+  abort(call: Call): void {
+    call.aborted = true;
+    void this.stop(call.id);
+  }
+
+  status(): Omit<ExecutorStatus, 'strategy'> {
+    const running = [...this.pending.values()]
+      .filter((call) => call.state === 'running')
+      .map((call) => ({ executionId: call.id, workerPid: call.workerPid, startedAt: call.startedAt }));
+    const workers = this.slots.filter((slot) => slot.state !== 'empty').map((slot) => slot.describe());
+    return { running, queued: this.queue.length, workers, totals: this.totals.snapshot() };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    for (const call of this.queue.drain()) this.settle(call, call.resultWithoutHarness('stopped'));
+    const exits: Promise<unknown>[] = [];
+    for (const slot of this.slots) {
+      if (slot.call) slot.call.interruption = 'stopped';
+      if (slot.worker) exits.push(this.killWorker(slot, 'closed'));
+      else if (slot.call) this.settleInterrupted(slot);
+      if (slot.starting) exits.push(slot.starting);
+    }
+    await Promise.all(exits);
+    await this.launcher.dispose();
+  }
+
+  private freeSlot(): Slot | undefined {
+    let fallback: Slot | undefined;
+    for (const slot of this.slots) {
+      if (slot.call !== undefined || slot.state === 'stopping') continue;
+      if (slot.state === 'idle') return slot;
+      fallback ??= slot;
+    }
+    return fallback;
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const slot = this.freeSlot();
+      if (slot === undefined) return;
+      this.begin(slot, this.queue.shift() as Call);
+    }
+  }
+
+  private begin(slot: Slot, call: Call): void {
+    call.markRunning();
+    slot.call = call;
+    this.slotOfCall.set(call, slot);
+    if (Number.isFinite(call.options.timeoutMs)) {
+      call.timeoutTimer = setTimeout(() => this.interrupt(call, 'timeout'), call.options.timeoutMs);
+    }
+    this.events.emit('start', { executionId: call.id });
+    if (slot.state === 'idle') this.send(slot, call);
+    else if (slot.state === 'empty') void this.startWorker(slot, slot.everStarted ? 'replace' : 'start');
+  }
+
+  private send(slot: Slot, call: Call): void {
+    const worker = slot.worker as WorkerProcess;
+    slot.state = 'busy';
+    call.workerPid = worker.pid;
+    worker.send({
+      type: 'run',
+      id: call.id,
+      code: call.code,
+      maxOutputBytes: this.options.limits.maxOutputBytes,
+      ...(call.options.env && { env: call.options.env }),
+    });
+  }
+
+  private async startWorker(slot: Slot, reason: string): Promise<void> {
+    const generation = slot.beginStart();
+    const starting = this.launcher.start().then(
+      (worker) => this.onWorkerReady(slot, generation, worker, reason),
+      (error: PyExecError) => this.onWorkerFailed(slot, generation, error),
+    );
+    slot.starting = starting;
+    await starting;
+  }
+
+  private onWorkerReady(slot: Slot, generation: number, worker: WorkerProcess, reason: string): Promise<void> | undefined {
+    if (this.closed || slot.generation !== generation) return worker.kill('closed').then(() => undefined);
+    slot.attach(worker);
+    worker.on('message', (message) => this.onMessage(slot, worker, message));
+    worker.on('exit', (exit) => this.onWorkerExit(slot, worker, exit));
+    worker.on('protocolError', (error) => {
+      this.events.emit('error', error);
+      void this.killWorker(slot, 'protocol-error');
+    });
+    this.events.emit('worker:spawn', { pid: worker.pid, reason });
+    if (slot.call) this.send(slot, slot.call);
+    else this.dispatch();
+    return undefined;
+  }
+
+  // A worker that cannot start is not retried in a loop: the calls that waited for it fail.
+  private onWorkerFailed(slot: Slot, generation: number, error: PyExecError): void {
+    if (slot.generation !== generation) return;
+    slot.failStart(error);
+    const waiting = slot.call ? [slot.call] : [];
+    slot.call = undefined;
+    const stranded = this.slots.every((other) => other.state === 'empty') ? this.queue.drain() : [];
+    for (const call of [...waiting, ...stranded]) this.fail(call, error);
+    if (waiting.length === 0 && stranded.length === 0) this.events.emit('error', error);
+  }
+
+  private onMessage(slot: Slot, worker: WorkerProcess, message: HarnessMessage): void {
+    const call = slot.call;
+    if (message.type === 'fault' && (message.id === undefined || call?.id !== message.id)) {
+      this.events.emit('error', new PyExecError('PROTOCOL_ERROR', `The Python harness (pid ${worker.pid}) reported: ${message.message}`));
+      return;
+    }
+    if (call === undefined || !('id' in message) || message.id !== call.id) return;
+    if (message.type === 'stream') {
+      const kept = (message.name === 'stdout' ? call.stdout : call.stderr).append(message.text);
+      if (kept.length === 0) return;
+      this.events.emit(message.name, { executionId: call.id, text: kept });
+      (message.name === 'stdout' ? call.options.onStdout : call.options.onStderr)?.(kept);
+    } else if (message.type === 'result') {
+      this.finishOnWorker(slot, call, call.resultFromHarness(message));
+    } else if (message.type === 'fault') {
+      const error = { type: 'HarnessFault', message: message.message, traceback: '' };
+      this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', error));
+    }
+  }
+
+  // The worker answered: settle, then keep it, or recycle it if the strategy says so.
+  private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult): void {
+    slot.call = undefined;
+    slot.executions++;
+    this.settle(call, result);
+    const recycleReason = this.closed ? undefined : this.policy.recycleReason(slot);
+    if (recycleReason !== undefined) {
+      this.totals.recycles++;
+      this.events.emit('worker:recycle', { pid: (slot.worker as WorkerProcess).pid, reason: recycleReason });
+      // Detached at once: the slot takes a new worker while the old one is killed in the background.
+      void (slot.worker as WorkerProcess).kill('recycled');
+      slot.detach();
+      if (this.policy.keepWarm) void this.startWorker(slot, 'replace');
+    } else {
+      slot.state = 'idle';
+    }
+    this.dispatch();
+  }
+
+  private onWorkerExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void {
+    const reason = worker.killReason ?? 'crashed';
+    this.events.emit('worker:exit', { pid: worker.pid, reason, exitCode: exit.exitCode, signal: exit.signal });
+    if (slot.worker !== worker) return;
+    const call = slot.call;
+    slot.call = undefined;
+    slot.detach();
+    if (call !== undefined) {
+      if (call.interruption !== undefined) this.settle(call, call.resultWithoutHarness(call.interruption));
+      else this.settle(call, call.resultWithoutHarness('crashed', crashError(worker.pid, exit)));
+    }
+    if (this.closed) return;
+    if (this.policy.keepWarm || this.queue.length > 0) void this.startWorker(slot, 'replace');
+  }
+
+  // SIGINT first; a worker that has not answered when the grace period ends is killed.
+  private interrupt(call: Call, reason: Interruption): void {
+    if (call.state !== 'running') return;
+    call.interruption ??= reason;
+    clearTimeout(call.timeoutTimer);
+    const slot = this.slotOfCall.get(call) as Slot;
+    if (slot.state !== 'busy' || slot.worker === undefined) {
+      this.settleInterrupted(slot); // still waiting for its worker to start
+      return;
+    }
+    if (call.graceTimer !== undefined) return;
+    slot.worker.interrupt();
+    const worker = slot.worker;
+    call.graceTimer = setTimeout(() => {
+      if (slot.worker === worker && slot.call === call) void this.killWorker(slot, call.interruption as string);
+    }, this.options.interruptGraceMs);
+  }
+
+  private settleInterrupted(slot: Slot): void {
+    const call = slot.call as Call;
+    slot.call = undefined;
+    this.settle(call, call.resultWithoutHarness(call.interruption as Interruption));
+    this.dispatch();
+  }
+
+  // The worker stays attached until it exits, so its exit settles the call it was running.
+  private killWorker(slot: Slot, reason: string): Promise<unknown> {
+    slot.state = 'stopping';
+    return (slot.worker as WorkerProcess).kill(reason);
+  }
+
+  private settle(call: Call, result: ExecutionResult): void {
+    if (!call.settle(result)) return;
+    this.forget(call);
+    this.totals.count(result.status);
+    this.events.emit('end', { executionId: call.id, result });
+  }
+
+  private fail(call: Call, error: PyExecError): void {
+    if (call.fail(error)) this.forget(call);
+  }
+
+  private forget(call: Call): void {
+    this.pending.delete(call.id);
+    this.slotOfCall.delete(call);
+  }
+}

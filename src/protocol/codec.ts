@@ -1,0 +1,65 @@
+import { PyExecError } from '../errors.js';
+import type { HarnessMessage, HostMessage } from './messages.js';
+
+type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array';
+type Schema = Readonly<Record<string, { type: FieldType; optional?: boolean; oneOf?: readonly string[] }>>;
+
+// One schema per harness message: what the host accepts. The shared examples are checked against it.
+const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> = {
+  hello: {
+    protocol: { type: 'number' },
+    python: { type: 'string' },
+    pid: { type: 'number' },
+    executable: { type: 'string' },
+  },
+  stream: { id: { type: 'string' }, name: { type: 'string', oneOf: ['stdout', 'stderr'] }, text: { type: 'string' } },
+  result: {
+    id: { type: 'string' },
+    status: { type: 'string', oneOf: ['ok', 'error'] },
+    stdout: { type: 'string' },
+    stderr: { type: 'string' },
+    value: { type: 'string', optional: true },
+    error: { type: 'object', optional: true },
+    figures: { type: 'array' },
+    truncated: { type: 'boolean', optional: true },
+  },
+  fault: { message: { type: 'string' }, id: { type: 'string', optional: true } },
+};
+
+function typeOf(value: unknown): FieldType | 'other' {
+  if (Array.isArray(value)) return 'array';
+  const type = typeof value;
+  if (type === 'object') return value === null ? 'other' : 'object';
+  return type === 'string' || type === 'number' || type === 'boolean' ? type : 'other';
+}
+
+function protocolError(detail: string, line: string): PyExecError {
+  return new PyExecError('PROTOCOL_ERROR', `Invalid message from the Python harness (${detail}): ${line.slice(0, 200)}`);
+}
+
+// Parses and checks one line; a harness that speaks anything else is broken, not trusted.
+export function decodeHarnessMessage(line: string): HarnessMessage {
+  let message: unknown;
+  try {
+    message = JSON.parse(line);
+  } catch (error) {
+    throw protocolError(`not JSON: ${(error as Error).message}`, line);
+  }
+  if (typeOf(message) !== 'object') throw protocolError('not an object', line);
+  const fields = message as Record<string, unknown>;
+  const schema = HARNESS_SCHEMAS[fields.type as HarnessMessage['type']];
+  if (schema === undefined || !Object.hasOwn(HARNESS_SCHEMAS, fields.type as string)) {
+    throw protocolError(`unknown type ${JSON.stringify(fields.type)}`, line);
+  }
+  for (const [name, rule] of Object.entries(schema)) {
+    const value = fields[name];
+    if (value === undefined && rule.optional) continue;
+    if (typeOf(value) !== rule.type) throw protocolError(`field \`${name}\` must be ${rule.type}`, line);
+    if (rule.oneOf && !rule.oneOf.includes(value as string)) throw protocolError(`field \`${name}\` is ${String(value)}`, line);
+  }
+  return message as HarnessMessage;
+}
+
+export function encodeHostMessage(message: HostMessage): string {
+  return `${JSON.stringify(message)}\n`;
+}

@@ -1,0 +1,71 @@
+/** Protocol version this host speaks; the harness announces its own in `hello`. */
+export const PROTOCOL_VERSION = 1;
+
+// ---- host → harness -------------------------------------------------------
+
+/** Run `code` with fresh globals. `env` entries are set (string) or unset (null) for this call. */
+export interface RunMessage {
+  type: 'run';
+  id: string;
+  code: string;
+  maxOutputBytes: number;
+  env?: Readonly<Record<string, string | null>>;
+}
+
+/** Exit now (os._exit), without running user atexit handlers. */
+export interface ShutdownMessage {
+  type: 'shutdown';
+}
+
+export type HostMessage = RunMessage | ShutdownMessage;
+
+// ---- harness → host -------------------------------------------------------
+
+export interface HelloMessage {
+  type: 'hello';
+  protocol: number;
+  python: string;
+  pid: number;
+  executable: string;
+}
+
+/** Output of a running call, batched (about every 50 ms while there is any). */
+export interface StreamMessage {
+  type: 'stream';
+  id: string;
+  name: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface PythonError {
+  type: string;
+  message: string;
+  traceback: string;
+}
+
+export interface Figure {
+  mime: 'image/png';
+  data: string;
+}
+
+/** The end of a call. `stdout`/`stderr` hold only what was not already streamed. */
+export interface ResultMessage {
+  type: 'result';
+  id: string;
+  status: 'ok' | 'error';
+  stdout: string;
+  stderr: string;
+  value?: string;
+  error?: PythonError;
+  figures: Figure[];
+  truncated?: boolean;
+}
+
+/** A harness-side failure; with `id` when it concerns one call's message. */
+export interface FaultMessage {
+  type: 'fault';
+  message: string;
+  id?: string;
+}
+
+export type HarnessMessage = HelloMessage | StreamMessage | ResultMessage | FaultMessage;

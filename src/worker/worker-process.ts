@@ -1,0 +1,169 @@
+import { EventEmitter } from 'eventemitter3';
+import { execa, type ResultPromise } from 'execa';
+import { PyExecError } from '../errors.js';
+import { decodeHarnessMessage, encodeHostMessage } from '../protocol/codec.js';
+import { LineSplitter } from '../protocol/line-splitter.js';
+import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
+import { HARNESS_BOOTSTRAP, harnessRuntimeDir } from './harness-location.js';
+import { killProcessTree } from './kill-tree.js';
+
+/** How to start one harness process. */
+export interface WorkerLaunch {
+  readonly python: string;
+  readonly command: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly startTimeoutMs: number;
+  readonly maxLineLength: number;
+  /** Handed to the harness at start (limits, preloads), as JSON on its command line. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface WorkerExit {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** The last few KB the process wrote to its real stderr (crash reports land there). */
+  readonly diagnostics: string;
+}
+
+interface WorkerEvents {
+  message: [HarnessMessage];
+  exit: [WorkerExit];
+  /** The channel carried something that is not the protocol; the worker is killed. */
+  protocolError: [PyExecError];
+}
+
+const DIAGNOSTICS_TAIL = 8192;
+
+/** One running harness process and its JSON-lines channel. */
+export class WorkerProcess extends EventEmitter<WorkerEvents> {
+  readonly pid: number;
+  readonly hello: HelloMessage;
+  /** Why the host killed it (`timeout`, `recycled`, `closed`, …); undefined if it died by itself. */
+  killReason: string | undefined;
+  private exitInfo: WorkerExit | undefined;
+  private readonly exited: Promise<WorkerExit>;
+
+  private constructor(
+    private readonly subprocess: ResultPromise,
+    hello: HelloMessage,
+    exited: Promise<WorkerExit>,
+  ) {
+    super();
+    this.pid = subprocess.pid as number;
+    this.hello = hello;
+    this.exited = exited;
+    void exited.then((info) => {
+      this.exitInfo = info;
+      this.emit('exit', info);
+    });
+  }
+
+  get alive(): boolean {
+    return this.exitInfo === undefined;
+  }
+
+  // Spawns the harness and resolves once it has said hello; rejects with a PyExecError otherwise.
+  static start(launch: WorkerLaunch): Promise<WorkerProcess> {
+    const [file, ...prefixArgs] = launch.command.length > 0 ? launch.command : [launch.python];
+    const args = launch.command.length > 0 ? [...prefixArgs, launch.python] : prefixArgs;
+    const subprocess = execa(file as string, [...args, '-c', HARNESS_BOOTSTRAP, harnessRuntimeDir(), JSON.stringify(launch.config)], {
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      // Its own process group, so a kill reaches everything user code started.
+      detached: true,
+      env: launch.env,
+      extendEnv: false,
+      stripFinalNewline: false,
+    });
+    return new Promise((resolve, reject) => {
+      let diagnostics = '';
+      let worker: WorkerProcess | undefined;
+      const splitter = new LineSplitter(launch.maxLineLength);
+      const fail = (error: PyExecError) => {
+        clearTimeout(startTimer);
+        void killProcessTree(subprocess.pid as number);
+        reject(error);
+      };
+      const startTimer = setTimeout(
+        () => fail(startError(launch, `did not start within ${launch.startTimeoutMs} ms`, diagnostics)),
+        launch.startTimeoutMs,
+      );
+      const exited = new Promise<WorkerExit>((resolveExit) => {
+        subprocess.on('exit', (exitCode, signal) => {
+          // Let the last stderr bytes arrive before reporting them.
+          setImmediate(() => resolveExit({ exitCode, signal, diagnostics }));
+        });
+      });
+      subprocess.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') {
+          fail(
+            new PyExecError('PYTHON_NOT_FOUND', `Python executable not found: \`${file}\` (set the \`python\` option or PYEXEC_PYTHON)`, {
+              cause: error,
+            }),
+          );
+        } else fail(startError(launch, error.message, diagnostics));
+      });
+      void exited.then((info) => {
+        if (worker !== undefined) return;
+        const notFound = info.exitCode === 127 && launch.command.length > 0;
+        fail(
+          notFound
+            ? new PyExecError('PYTHON_NOT_FOUND', `Python executable not found through the launcher: \`${launch.python}\`\n${info.diagnostics}`)
+            : startError(launch, `exited (code ${info.exitCode}, signal ${info.signal}) before it was ready`, info.diagnostics),
+        );
+      });
+      subprocess.stderr?.setEncoding('utf8');
+      subprocess.stderr?.on('data', (chunk: string) => {
+        diagnostics = (diagnostics + chunk).slice(-DIAGNOSTICS_TAIL);
+      });
+      subprocess.stdin?.on('error', () => {
+        // A dead worker's stdin: the exit handler reports it.
+      });
+      subprocess.stdout?.setEncoding('utf8');
+      subprocess.stdout?.on('data', (chunk: string) => {
+        let lines: string[];
+        let messages: HarnessMessage[];
+        try {
+          lines = splitter.push(chunk);
+          messages = lines.map(decodeHarnessMessage);
+        } catch (error) {
+          if (worker === undefined) fail(error as PyExecError);
+          else worker.emit('protocolError', error as PyExecError);
+          return;
+        }
+        for (const message of messages) {
+          if (worker !== undefined) worker.emit('message', message);
+          else if (message.type === 'hello') {
+            clearTimeout(startTimer);
+            worker = new WorkerProcess(subprocess, message, exited);
+            resolve(worker);
+          } else fail(startError(launch, `sent ${message.type} before hello`, diagnostics));
+        }
+      });
+    });
+  }
+
+  send(message: HostMessage): void {
+    this.subprocess.stdin?.write(encodeHostMessage(message));
+  }
+
+  // SIGINT interrupts the running call only; the harness survives it.
+  interrupt(): void {
+    if (this.alive) this.subprocess.kill('SIGINT');
+  }
+
+  /** Kills the process and all it started; resolves once it has exited. */
+  async kill(reason: string): Promise<WorkerExit> {
+    this.killReason ??= reason;
+    if (this.alive) await killProcessTree(this.pid);
+    return this.exited;
+  }
+}
+
+function startError(launch: WorkerLaunch, what: string, diagnostics: string): PyExecError {
+  const shown = [...launch.command, launch.python].join(' ');
+  return new PyExecError('WORKER_START_FAILED', `The Python worker (\`${shown}\`) ${what}${diagnostics ? `:\n${diagnostics}` : ''}`);
+}
