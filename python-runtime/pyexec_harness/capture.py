@@ -58,14 +58,17 @@ class OutputCapture:
         import sys
 
         if self._stdout_stream is None or self._stdout_stream.closed:
-            self._stdout_stream = CapturedText(self.stdout, 1, "<stdout>")
+            self._stdout_stream = CapturedText(self.stdout, 1, "<stdout>", self.stream_pending)
         if self._stderr_stream is None or self._stderr_stream.closed:
-            self._stderr_stream = CapturedText(self.stderr, 2, "<stderr>")
+            self._stderr_stream = CapturedText(self.stderr, 2, "<stderr>", self.stream_pending)
         if self._stdin.closed:
             self._stdin = devnull_stdin(0)
         sys.stdin = self._stdin
         sys.stdout = self._stdout_stream
         sys.stderr = self._stderr_stream
+
+    def owns_stream(self, stream):
+        return stream is self._stdout_stream or stream is self._stderr_stream
 
     def begin(self, call_id, limit):
         self.stdout.begin(limit)
@@ -110,20 +113,22 @@ class OutputCapture:
                     with self._drain_lock:
                         for fd, _event in ready:
                             self._read_ready(fd, 4)
-                self._stream_pending()
+                self.stream_pending(STREAM_INTERVAL_S)
                 if _os_getppid() != self._parent_pid:
                     _exit_orphaned()
             except Exception:  # the pump must outlive any single failure
                 time.sleep(STREAM_INTERVAL_S)
 
-    def _stream_pending(self):
-        if self._call_id is None or _monotonic() - self._last_flush < STREAM_INTERVAL_S:
-            return
-        if not (self.stdout.has_pending() or self.stderr.has_pending()):
+    def stream_pending(self, min_interval=0.0):
+        """Sends the running call's collected output (batching thread, or an explicit flush).
+
+        The batching thread passes min_interval so that a call shorter than it, which started
+        just before the tick, still costs one result message and no stream message."""
+        if self._call_id is None or not (self.stdout.has_pending() or self.stderr.has_pending()):
             return
         with self._call_lock:
             call_id = self._call_id
-            if call_id is None:
+            if call_id is None or _monotonic() - self._last_flush < min_interval:
                 return
             for sink in (self.stdout, self.stderr):
                 text = sink.take()

@@ -16,6 +16,7 @@ from .capture import OutputCapture
 from .channel import Channel
 from .interrupts import InterruptGuard
 from .limits import ResourceLimiter
+from .protocol import check_host_message
 from .runner import CallRunner
 
 _exit = os._exit
@@ -68,16 +69,20 @@ class Harness:
 
     def _dispatch(self, message):
         try:
-            handler = self.handlers.get(message.get("type")) if isinstance(message, dict) else None
-            if handler is None:
-                self.channel.send({"type": "fault", "message": "unknown message: %.200r" % (message,)})
+            problem = check_host_message(message)
+            if problem is not None:
+                self._send_fault(message, "%s: %.200r" % (problem, message))
                 return
-            handler(message)
+            self.handlers[message["type"]](message)
         except BaseException as exc:  # the loop never dies
-            fault = {"type": "fault", "message": "harness failure: %r" % (exc,)}
-            if isinstance(message, dict) and isinstance(message.get("id"), str):
-                fault["id"] = message["id"]
-            self.channel.send(fault)
+            self._send_fault(message, "harness failure: %r" % (exc,))
+
+    def _send_fault(self, message, text):
+        fault = {"type": "fault", "message": text}
+        # With the id, the host can settle the call the bad message was meant to start.
+        if isinstance(message, dict) and isinstance(message.get("id"), str):
+            fault["id"] = message["id"]
+        self.channel.send(fault)
 
     def _on_run(self, message):
         self.channel.send(self.runner.run(message))

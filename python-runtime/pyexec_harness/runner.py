@@ -77,9 +77,11 @@ class CallRunner:
             interrupts.disarm()
 
     def _flush_user_streams(self):
-        # User code may have installed its own buffered streams over fds 1 and 2.
+        # User code may have installed its own buffered streams over fds 1 and 2; ours need no flush.
         for name in ("stdout", "stderr"):
             stream = getattr(sys, name, None)
+            if stream is None or self._capture.owns_stream(stream):
+                continue
             try:
                 stream.flush()
             except BaseException:

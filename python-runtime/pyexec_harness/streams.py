@@ -31,10 +31,11 @@ class CapturedText(io.TextIOBase):
     encoding = "utf-8"
     errors = "replace"
 
-    def __init__(self, sink, fd, name):
+    def __init__(self, sink, fd, name, flush_pending):
         self._sink = sink
         self._fd = fd
         self._name = name
+        self._flush_pending = flush_pending
         self.buffer = CapturedBinary(sink, fd)
 
     @property
@@ -58,7 +59,9 @@ class CapturedText(io.TextIOBase):
         return False
 
     def flush(self):
-        pass
+        # An explicit flush sends at once: the call may next block in C code holding the GIL,
+        # where the batching thread cannot run, and then be killed.
+        self._flush_pending()
 
 
 def devnull_stdin(fd):

@@ -1,0 +1,63 @@
+"""The protocol's message shapes on the Python side (the host's twin is src/protocol/).
+
+Each schema maps a field to its JSON type, whether it is required and, for enumerations, the
+values allowed. Host messages are
+checked on arrival; harness messages are built to these shapes and tested against them."""
+
+_STR, _INT, _BOOL, _OBJ, _LIST = "string", "integer", "boolean", "object", "array"
+
+HOST_MESSAGES = {
+    "run": {"id": (_STR, True), "code": (_STR, True), "maxOutputBytes": (_INT, True), "env": (_OBJ, False)},
+    "shutdown": {},
+}
+
+HARNESS_MESSAGES = {
+    "hello": {"protocol": (_INT, True), "python": (_STR, True), "pid": (_INT, True), "executable": (_STR, True)},
+    "stream": {"id": (_STR, True), "name": (_STR, True, ("stdout", "stderr")), "text": (_STR, True)},
+    "result": {
+        "id": (_STR, True),
+        "status": (_STR, True, ("ok", "error")),
+        "stdout": (_STR, True),
+        "stderr": (_STR, True),
+        "value": (_STR, False),
+        "error": (_OBJ, False),
+        "figures": (_LIST, True),
+        "truncated": (_BOOL, False),
+    },
+    "fault": {"message": (_STR, True), "id": (_STR, False)},
+}
+
+_PYTHON_TYPES = {_STR: (str,), _INT: (int,), _BOOL: (bool,), _OBJ: (dict,), _LIST: (list,)}
+
+
+def _json_type_matches(value, kind):
+    if kind == _INT and isinstance(value, bool):
+        return False
+    return isinstance(value, _PYTHON_TYPES[kind])
+
+
+def check_message(message, schemas):
+    """Returns a problem description, or None when the message fits its schema."""
+    if not isinstance(message, dict):
+        return "a message must be a JSON object"
+    schema = schemas.get(message.get("type"))
+    if schema is None:
+        return "unknown message type %r" % (message.get("type"),)
+    for field, rule in schema.items():
+        kind, required = rule[0], rule[1]
+        if field not in message:
+            if required:
+                return "%s message lacks %r" % (message["type"], field)
+        elif not _json_type_matches(message[field], kind):
+            return "%s message field %r must be %s" % (message["type"], field, kind)
+        elif len(rule) > 2 and message[field] not in rule[2]:
+            return "%s message field %r must be one of %s" % (message["type"], field, ", ".join(rule[2]))
+    return None
+
+
+def check_host_message(message):
+    return check_message(message, HOST_MESSAGES)
+
+
+def check_harness_message(message):
+    return check_message(message, HARNESS_MESSAGES)

@@ -1,0 +1,70 @@
+"""Drives a real harness process over its stdin/stdout, as the Node host does."""
+
+import json
+import os
+import subprocess
+import sys
+
+RUNTIME_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLES_PATH = os.path.join(os.path.dirname(RUNTIME_DIR), "docs", "protocol-examples.json")
+BOOTSTRAP = "import sys;sys.path.insert(0,sys.argv[1]);import pyexec_harness.main as m;del sys.path[0];m.main()"
+
+
+def load_examples():
+    with open(EXAMPLES_PATH, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+class HarnessClient:
+    def __init__(self, config=None):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", BOOTSTRAP, RUNTIME_DIR, json.dumps(config or {})],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        self.hello = self.read()
+        self._next_id = 0
+
+    def send(self, message):
+        self.process.stdin.write((json.dumps(message) + "\n").encode())
+        self.process.stdin.flush()
+
+    def read(self):
+        line = self.process.stdout.readline()
+        if not line:
+            raise EOFError("harness closed its channel; stderr: %r" % self.process.stderr.read())
+        return json.loads(line)
+
+    def start(self, code, **fields):
+        self._next_id += 1
+        call_id = "call-%d" % self._next_id
+        self.send(dict({"type": "run", "id": call_id, "code": code, "maxOutputBytes": 1 << 20}, **fields))
+        return call_id
+
+    def run(self, code, **fields):
+        """Runs code; returns (result, streamed messages), the result's output joined with the streams."""
+        call_id = self.start(code, **fields)
+        return self.collect(call_id)
+
+    def collect(self, call_id):
+        streams = []
+        while True:
+            message = self.read()
+            if message["type"] == "stream":
+                assert message["id"] == call_id, message
+                streams.append(message)
+                continue
+            assert message.get("id") == call_id, message
+            for name in ("stdout", "stderr"):
+                if name in message:
+                    message[name] = "".join(s["text"] for s in streams if s["name"] == name) + message[name]
+            return message, streams
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            stream.close()

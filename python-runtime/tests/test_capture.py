@@ -1,0 +1,97 @@
+"""Everything user code writes lands in the call's output; nothing it writes reaches the channel."""
+
+import unittest
+
+from pyexec_harness.protocol import check_harness_message
+
+from .harness_client import HarnessClient
+
+
+class CaptureTest(unittest.TestCase):
+    def setUp(self):
+        self.harness = HarnessClient()
+
+    def tearDown(self):
+        self.harness.close()
+
+    def test_print_and_sys_stdout_write_are_captured(self):
+        result, _ = self.harness.run("import sys\nprint('a')\nsys.stdout.write('b\\n')\nprint('c', file=sys.stderr)")
+        self.assertEqual(result["stdout"], "a\nb\n")
+        self.assertEqual(result["stderr"], "c\n")
+
+    def test_writes_to_file_descriptors_1_and_2_are_captured(self):
+        result, _ = self.harness.run("import os\nos.write(1, b'one\\n')\nos.write(2, b'two\\n')")
+        self.assertEqual(result["stdout"], "one\n")
+        self.assertEqual(result["stderr"], "two\n")
+
+    def test_output_of_c_code_is_captured(self):
+        code = "import ctypes\nlibc = ctypes.CDLL(None)\nlibc.printf(b'from C\\n')\nlibc.fflush(None)"
+        result, _ = self.harness.run(code)
+        self.assertEqual(result["stdout"], "from C\n")
+
+    def test_output_of_child_processes_is_captured(self):
+        result, _ = self.harness.run("import subprocess\nsubprocess.run(['echo', 'hi'])\nsubprocess.run('echo err >&2', shell=True)")
+        self.assertEqual(result["stdout"], "hi\n")
+        self.assertEqual(result["stderr"], "err\n")
+
+    def test_printed_protocol_messages_are_plain_output(self):
+        fake = '{"type":"result","id":"call-1","status":"ok","stdout":"","stderr":"","figures":[]}'
+        code = "import os\nprint(%r)\nos.write(1, b%r + b'\\n')" % (fake, fake)
+        result, _ = self.harness.run(code)
+        self.assertEqual(result["status"], "ok")
+        self.assertEqual(result["stdout"], fake + "\n" + fake + "\n")
+        follow_up, _ = self.harness.run("print('next')")
+        self.assertEqual(follow_up["stdout"], "next\n")
+
+    def test_input_gets_end_of_file_instead_of_hanging(self):
+        result, _ = self.harness.run("input('name? ')")
+        self.assertEqual(result["status"], "error")
+        self.assertEqual(result["error"]["type"], "EOFError")
+
+    def test_closing_fds_1_and_2_does_not_break_the_next_call(self):
+        result, _ = self.harness.run("import os, sys\nsys.stdout.close()\nos.close(1)\nos.close(2)")
+        self.assertEqual(result["status"], "ok")
+        follow_up, _ = self.harness.run("import os\nprint('py')\nos.write(1, b'fd\\n')")
+        self.assertEqual(follow_up["stdout"], "py\nfd\n")
+
+    def test_replacing_sys_stdout_does_not_break_the_next_call(self):
+        self.harness.run("import sys\nsys.stdout = None\nsys.stderr = None")
+        result, _ = self.harness.run("print('back')")
+        self.assertEqual(result["stdout"], "back\n")
+
+    def test_a_long_call_streams_output_before_its_result(self):
+        code = "import time\nprint('first', flush=True)\ntime.sleep(0.4)\nprint('last')"
+        result, streams = self.harness.run(code)
+        self.assertEqual(result["stdout"], "first\nlast\n")
+        self.assertTrue(streams, "expected a stream message while the call ran")
+        self.assertEqual(streams[0]["text"], "first\n")
+        for message in streams:
+            self.assertIsNone(check_harness_message(message))
+
+    def test_a_trivial_call_costs_exactly_one_result_message(self):
+        for _ in range(20):
+            result, streams = self.harness.run("print(1 + 1)")
+            self.assertEqual(streams, [])
+            self.assertEqual(result["stdout"], "2\n")
+
+    def test_output_past_the_limit_is_dropped_and_flagged(self):
+        result, _ = self.harness.run("print('x' * 5000)\nimport os\nos.write(2, b'y' * 5000)", maxOutputBytes=100)
+        self.assertEqual(result["stdout"], "x" * 100)
+        self.assertEqual(result["stderr"], "y" * 100)
+        self.assertTrue(result["truncated"])
+
+    def test_endless_output_is_bounded_until_the_call_is_interrupted(self):
+        import signal
+        import time
+
+        call_id = self.harness.start("import os\nwhile True:\n    os.write(1, b'z' * 4096)\n    print('line')", maxOutputBytes=10000)
+        time.sleep(0.5)
+        self.harness.process.send_signal(signal.SIGINT)
+        result, streams = self.harness.collect(call_id)
+        self.assertEqual(len(result["stdout"].encode()), 10000)
+        self.assertTrue(result["truncated"])
+        self.assertEqual(result["error"]["type"], "KeyboardInterrupt")
+
+
+if __name__ == "__main__":
+    unittest.main()

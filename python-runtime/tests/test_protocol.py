@@ -1,0 +1,53 @@
+import json
+import unittest
+
+from pyexec_harness import codec
+from pyexec_harness.protocol import check_harness_message, check_host_message
+
+from .harness_client import load_examples
+
+
+class SharedExamplesTest(unittest.TestCase):
+    def setUp(self):
+        self.examples = load_examples()
+
+    def test_every_host_example_is_accepted_by_the_harness(self):
+        for message in self.examples["hostToHarness"]:
+            self.assertIsNone(check_host_message(message), message)
+
+    def test_every_invalid_host_example_is_refused(self):
+        for message in self.examples["invalidHostToHarness"]:
+            self.assertIsNotNone(check_host_message(message), message)
+
+    def test_every_harness_example_fits_the_harness_schema(self):
+        for message in self.examples["harnessToHost"]:
+            self.assertIsNone(check_harness_message(message), message)
+
+    def test_every_invalid_harness_example_breaks_the_schema(self):
+        for message in self.examples["invalidHarnessToHost"]:
+            self.assertIsNotNone(check_harness_message(message), message)
+
+
+class PrivateCodecTest(unittest.TestCase):
+    def test_round_trips_every_example_as_ascii(self):
+        for message in load_examples()["harnessToHost"]:
+            encoded = codec.encode(message)
+            encoded.encode("ascii")
+            self.assertEqual(codec.decode(encoded), message)
+
+    def test_keeps_working_when_the_json_module_is_poisoned(self):
+        saved = (json.dumps, json.loads, json.JSONEncoder.encode, json.JSONEncoder.iterencode)
+        try:
+            json.dumps = json.loads = None
+            json.JSONEncoder.encode = json.JSONEncoder.iterencode = None
+            self.assertEqual(codec.decode(codec.encode({"a": ["é", 1, None]})), {"a": ["é", 1, None]})
+        finally:
+            json.dumps, json.loads, json.JSONEncoder.encode, json.JSONEncoder.iterencode = saved
+
+    def test_refuses_trailing_garbage(self):
+        with self.assertRaises(ValueError):
+            codec.decode('{"type":"run"} x')
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeAllExecutors, contractStrategies, countingPythonShim, makeExecutor, testPython } from '../helpers/executors.js';
+
+afterEach(closeAllExecutors);
+
+describe.each(contractStrategies)('failures with the %s strategy', (strategy) => {
+  it('reports os._exit as crashed, with output so far, and replaces the worker', async () => {
+    const executor = makeExecutor(strategy);
+    const crashed = await executor.run('import os, time\nprint("last words", flush=True)\ntime.sleep(0.2)\nos._exit(3)');
+    expect(crashed).toMatchObject({ status: 'crashed', stdout: 'last words\n', error: { type: 'WorkerCrash' } });
+    expect(crashed.error?.message).toContain('exited with code 3');
+    const next = await executor.run('"replaced"');
+    expect(next.value).toBe("'replaced'");
+    expect(executor.status().totals.crashes).toBe(1);
+  });
+
+  it('reports a segfault as crashed with the fault report', async () => {
+    const result = await makeExecutor(strategy).run('import ctypes\nctypes.string_at(0)');
+    expect(result.status).toBe('crashed');
+    expect(result.error?.message).toContain('SIGSEGV');
+    expect(result.error?.traceback).toContain('Segmentation fault');
+  });
+
+  it('loses and duplicates no other call when one worker dies', async () => {
+    const executor = makeExecutor(strategy, { poolSize: 2 });
+    const ends: string[] = [];
+    executor.on('end', ({ executionId }) => ends.push(executionId));
+    const calls = Array.from({ length: 8 }, (_, i) =>
+      executor.run(i === 3 ? 'import os; os._exit(1)' : `import time; time.sleep(0.05); ${i}`, { executionId: `c${i}` }),
+    );
+    const results = await Promise.all(calls);
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'crashed', 'ok', 'ok', 'ok', 'ok']);
+    expect(results.filter((r) => r.status === 'ok').map((r) => r.value)).toEqual(['0', '1', '2', '4', '5', '6', '7']);
+    expect([...ends].sort()).toEqual(calls.map((_, i) => `c${i}`).sort());
+  });
+
+  it('rejects with PYTHON_NOT_FOUND naming the missing executable, without hanging', async () => {
+    const executor = makeExecutor(strategy, { python: '/nonexistent/bin/python3' });
+    await expect(executor.run('1')).rejects.toMatchObject({
+      code: 'PYTHON_NOT_FOUND',
+      message: expect.stringContaining('/nonexistent/bin/python3'),
+    });
+  });
+
+  it('does not respawn a worker that dies before its handshake in a loop', async () => {
+    const shim = countingPythonShim(`${testPython} -c "import sys; sys.exit(5)" #`);
+    const executor = makeExecutor(strategy, { python: shim.path });
+    await expect(executor.run('1')).rejects.toMatchObject({ code: 'WORKER_START_FAILED' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(shim.starts()).toBe(1);
+    await expect(executor.run('1')).rejects.toMatchObject({ code: 'WORKER_START_FAILED' });
+    expect(shim.starts()).toBe(2);
+  });
+});

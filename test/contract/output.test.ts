@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OutputEvent } from '../../src/index.js';
+import { closeAllExecutors, contractStrategies, makeExecutor } from '../helpers/executors.js';
+
+afterEach(closeAllExecutors);
+
+describe.each(contractStrategies)('output of the %s strategy', (strategy) => {
+  it('streams output while the code runs, through events and per-call callbacks', async () => {
+    const executor = makeExecutor(strategy);
+    const events: OutputEvent[] = [];
+    const callbackChunks: string[] = [];
+    let settled = false;
+    let settledAtFirstChunk: boolean | undefined;
+    executor.on('stdout', (event) => events.push(event));
+    const pending = executor.run('import time\nprint("first", flush=True)\ntime.sleep(0.5)\nprint("second")', {
+      executionId: 'streaming',
+      onStdout: (text) => {
+        settledAtFirstChunk ??= settled;
+        callbackChunks.push(text);
+      },
+    });
+    void pending.then(() => (settled = true));
+    const result = await pending;
+    expect(settledAtFirstChunk).toBe(false);
+    expect(callbackChunks[0]).toBe('first\n');
+    expect(events[0]).toEqual({ executionId: 'streaming', text: 'first\n' });
+    expect(result.stdout).toBe('first\nsecond\n');
+  });
+
+  it('streams stderr separately', async () => {
+    const executor = makeExecutor(strategy);
+    const chunks: string[] = [];
+    const result = await executor.run('import sys, time\nsys.stderr.write("warn\\n")\ntime.sleep(0.3)', {
+      onStderr: (text) => chunks.push(text),
+    });
+    expect(chunks.join('')).toBe('warn\n');
+    expect(result.stderr).toBe('warn\n');
+  });
+
+  it('drops output past limits.maxOutputBytes and says truncated', async () => {
+    const executor = makeExecutor(strategy, { limits: { maxOutputBytes: 1000 } });
+    const result = await executor.run('print("x" * 5000)\nimport os\nos.write(1, b"y" * 5000)');
+    expect(result.stdout).toBe('x'.repeat(1000));
+    expect(result.truncated).toBe(true);
+    const small = await executor.run('print("ok")');
+    expect(small.truncated).toBeUndefined();
+  });
+
+  it.each([
+    ['print() lines', 'while True:\n    print("line of output")'],
+    ['writes without newlines', 'import sys\nwhile True:\n    sys.stdout.write("z")'],
+    ['os.write floods', 'import os\nwhile True:\n    os.write(1, b"w" * 65536)'],
+  ])('bounds endless output (%s) and keeps the first bytes until the timeout', async (_name, code) => {
+    const executor = makeExecutor(strategy, { limits: { maxOutputBytes: 20_000 }, timeoutMs: 1000, interruptGraceMs: 500 });
+    const result = await executor.run(code);
+    expect(result.status).toBe('timeout');
+    expect(Buffer.byteLength(result.stdout)).toBe(20_000);
+    expect(result.truncated).toBe(true);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { createExecutor, OptimizedExecutor, PyExecError } from '../../src/index.js';
+
+function invalid(options: unknown): PyExecError {
+  try {
+    createExecutor(options as never);
+  } catch (error) {
+    return error as PyExecError;
+  }
+  throw new Error('expected the options to be refused');
+}
+
+describe('executor options', () => {
+  it.each([
+    [{ poolSize: 0 }, 'Expected the `poolSize` option to be an integer >= 1, got `0` (number)'],
+    [{ poolSize: 1.5 }, 'Expected the `poolSize` option to be an integer >= 1, got `1.5` (number)'],
+    [{ timeoutMs: -1 }, 'Expected the `timeoutMs` option to be an integer >= 1 or Infinity, got `-1` (number)'],
+    [{ maxQueue: '3' }, 'Expected the `maxQueue` option to be an integer >= 0 or Infinity, got `"3"` (string)'],
+    [{ python: '' }, 'Expected the `python` option to be a non-empty string, got `""` (string)'],
+    [{ command: 'docker' }, 'Expected the `command` option to be an array of non-empty strings, got `"docker"` (string)'],
+    [{ env: { A: 1 } }, 'Expected the `env.A` option to be a string, got `1` (number)'],
+    [{ limits: { memoryMb: 0 } }, 'Expected the `limits.memoryMb` option to be an integer >= 1, got `0` (number)'],
+    [{ limits: { disk: 1 } }, 'Unknown option `limits.disk`'],
+    [{ strategy: 'turbo' }, 'Expected the `strategy` option to be one of baseline, optimized, isolated, forked, got `"turbo"` (string)'],
+    [{ poolsize: 2 }, 'Unknown option `poolsize`'],
+  ])('refuses %j with a message naming the option and the value', (options, message) => {
+    const error = invalid(options);
+    expect(error).toBeInstanceOf(PyExecError);
+    expect(error.code).toBe('INVALID_OPTION');
+    expect(error.message).toContain(message);
+  });
+
+  it('fills every default once into a frozen object', () => {
+    const executor = new OptimizedExecutor({ python: 'python3' });
+    expect(Object.isFrozen(executor.options)).toBe(true);
+    expect(Object.isFrozen(executor.options.limits)).toBe(true);
+    expect(executor.options).toMatchObject({
+      strategy: 'optimized',
+      poolSize: 1,
+      maxQueue: Number.POSITIVE_INFINITY,
+      timeoutMs: 30_000,
+      limits: { maxOutputBytes: 10 * 1024 * 1024 },
+    });
+  });
+
+  it('takes the default interpreter from PYEXEC_PYTHON', () => {
+    const saved = process.env.PYEXEC_PYTHON;
+    process.env.PYEXEC_PYTHON = '/opt/custom/python';
+    try {
+      expect(new OptimizedExecutor().options.python).toBe('/opt/custom/python');
+    } finally {
+      if (saved === undefined) delete process.env.PYEXEC_PYTHON;
+      else process.env.PYEXEC_PYTHON = saved;
+    }
+  });
+
+  it('refuses a strategy that contradicts the class it is given to', () => {
+    expect(() => new OptimizedExecutor({ strategy: 'baseline' })).toThrow(/this executor is `optimized`/);
+  });
+});
