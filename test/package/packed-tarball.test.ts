@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPython } from '../helpers/executors.js';
+
+// Builds and packs the library as npm would publish it, installs the tarball into a fresh
+// project and uses it from both module systems, with the harness shipped inside the package.
+const root = resolve(import.meta.dirname, '../..');
+let project: string;
+
+function run(file: string, args: string[], cwd: string): string {
+  return execFileSync(file, args, { cwd, encoding: 'utf8', env: { ...process.env, PYEXEC_PYTHON: testPython } });
+}
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'pyexec-package-'));
+  run('npm', ['run', 'build', '--silent'], root);
+  run('npm', ['pack', '--silent', '--pack-destination', project], root);
+  const tarball = readdirSync(project).find((name) => name.endsWith('.tgz')) as string;
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  run('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', join(project, tarball)], project);
+}, 180_000);
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+const program = (load: string) => `${load}
+const executor = createExecutor();
+executor.run('import sys\\nprint(1 + 1)\\nsys.version_info[0]').then(async (result) => {
+  console.log(JSON.stringify({ stdout: result.stdout, value: result.value }));
+  await executor.close();
+});`;
+
+describe('the packed npm tarball', () => {
+  it('works with import (ESM)', () => {
+    writeFileSync(join(project, 'esm.mjs'), program("import { createExecutor } from 'pyexec';"));
+    expect(JSON.parse(run('node', ['esm.mjs'], project))).toEqual({ stdout: '2\n', value: '3' });
+  });
+
+  it('works with require (CommonJS)', () => {
+    writeFileSync(join(project, 'cjs.cjs'), program("const { createExecutor } = require('pyexec');"));
+    expect(JSON.parse(run('node', ['cjs.cjs'], project))).toEqual({ stdout: '2\n', value: '3' });
+  });
+
+  it('ships only the build, the harness and the docs a user needs', () => {
+    const files = readdirSync(join(project, 'node_modules', 'pyexec'));
+    expect(files.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json', 'python-runtime']);
+    expect(readdirSync(join(project, 'node_modules', 'pyexec', 'python-runtime'))).toEqual(['pyexec_harness']);
+    const harnessFiles = readdirSync(join(project, 'node_modules', 'pyexec', 'python-runtime', 'pyexec_harness'));
+    expect(harnessFiles).toContain('main.py');
+    expect(harnessFiles.every((name) => name.endsWith('.py'))).toBe(true);
+  });
+});
