@@ -1,5 +1,8 @@
 export { createExecutor } from './executors/create-executor.js';
+export { BaselineExecutor } from './executors/baseline.js';
+export { IsolatedExecutor } from './executors/isolated.js';
 export { OptimizedExecutor } from './executors/optimized.js';
+export { PersistentExecutor } from './executors/persistent-executor.js';
 export { PooledExecutor } from './executors/pooled-executor.js';
 export type {
   ExecutionResult,
@@ -19,5 +22,6 @@ export type {
 export { PyExecError, type PyExecErrorCode } from './errors.js';
 export type { ExecutorOptions, NormalizedExecutorOptions, StrategyName } from './options/executor-options.js';
 export type { ResourceLimits, NormalizedLimits } from './options/limits.js';
+export type { WorkerLifeOptions, NormalizedWorkerLife } from './options/worker-options.js';
 export type { RunOptions } from './options/run-options.js';
 export { PROTOCOL_VERSION } from './protocol/messages.js';

@@ -4,11 +4,15 @@ fd 0 reads /dev/null; fds 1 and 2 are pipes drained by a reader thread, so outpu
 os.write and child processes is captured too. Python-level writes skip the pipes (see streams).
 The reader thread also streams pending output of long calls and notices a dead host."""
 
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
 import os
 import select
 import signal
+import sys
 import threading
 import time
+import types
 
 from .sinks import StreamSink
 from .streams import CapturedText, devnull_stdin
@@ -22,6 +26,7 @@ _os_read = os.read
 _os_dup2 = os.dup2
 _os_getppid = os.getppid
 _monotonic = time.monotonic
+_set_module_attribute = types.ModuleType.__setattr__
 
 
 class OutputCapture:
@@ -55,17 +60,16 @@ class OutputCapture:
 
     def install_streams(self):
         """Installs capture streams as sys.stdin/stdout/stderr, replacing closed or foreign ones."""
-        import sys
-
         if self._stdout_stream is None or self._stdout_stream.closed:
             self._stdout_stream = CapturedText(self.stdout, 1, "<stdout>", self.stream_pending)
         if self._stderr_stream is None or self._stderr_stream.closed:
             self._stderr_stream = CapturedText(self.stderr, 2, "<stderr>", self.stream_pending)
         if self._stdin.closed:
             self._stdin = devnull_stdin(0)
-        sys.stdin = self._stdin
-        sys.stdout = self._stdout_stream
-        sys.stderr = self._stderr_stream
+        # Plain module setattr: the isolated strategy must not count this as a change by user code.
+        _set_module_attribute(sys, "stdin", self._stdin)
+        _set_module_attribute(sys, "stdout", self._stdout_stream)
+        _set_module_attribute(sys, "stderr", self._stderr_stream)
 
     def owns_stream(self, stream):
         return stream is self._stdout_stream or stream is self._stderr_stream

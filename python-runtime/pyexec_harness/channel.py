@@ -1,5 +1,7 @@
 """The protocol channel: private duplicates of the original stdin/stdout, framed as JSON lines."""
 
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
 import os
 import threading
 

@@ -3,6 +3,8 @@
 It is built once from the C accelerators' factories, so user code that later replaces
 ``json.dumps``, ``json.JSONEncoder.encode`` or even ``sys.modules['json']`` cannot break it."""
 
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
 import json.decoder as _decoder
 import json.encoder as _encoder
 import json.scanner as _scanner

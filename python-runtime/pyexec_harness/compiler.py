@@ -1,5 +1,7 @@
 """Compiles a cell into a body and an optional last expression, as the Python REPL splits it."""
 
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
 import ast
 import linecache
 

@@ -1,5 +1,7 @@
 """Applies a call's environment variables for the duration of that call only."""
 
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
 import os
 
 _environ = os.environ

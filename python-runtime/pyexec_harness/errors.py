@@ -1,5 +1,7 @@
 """Turns a user exception into the protocol's {type, message, traceback}, without harness frames."""
 
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
 import os
 import traceback
 

@@ -1,5 +1,7 @@
 """Collects matplotlib figures left open (or shown, which under Agg leaves them open)."""
 
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
 import base64
 import io
 import sys

@@ -3,20 +3,28 @@
 Started by the host as:
     python -c "import sys;sys.path.insert(0,sys.argv[1]);import pyexec_harness.main as m;del sys.path[0];m.main()" \
         RUNTIME_DIR CONFIG_JSON
-CONFIG_JSON holds the host's start options: {"limits": {...}}.
+CONFIG_JSON holds the host's start options, all optional: {"limits": {...}, "preload": [...],
+"learnedPreload": [...], "resetHooks": [...], "isolate": bool, "workDir": path, "gcInterval": n,
+"maxRssMb": n}.
 """
+
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import faulthandler
 import os
 import platform
 import sys
+import tempfile
 
 from . import PROTOCOL_VERSION, codec
 from .capture import OutputCapture
 from .channel import Channel
 from .interrupts import InterruptGuard
+from .isolation.guard import IsolationGuard
 from .limits import ResourceLimiter
+from .maintenance import PeriodicCollection, RssCeiling
 from .protocol import check_host_message
+from .reset_hooks import ResetHooks
 from .runner import CallRunner
 
 _exit = os._exit
@@ -29,20 +37,43 @@ def _take_over_stdio():
     diagnostics = os.fdopen(os.dup(2), "w", buffering=1)
     # Crash reports (segfaults) go to the host's view of our stderr, not to the call's capture.
     faulthandler.enable(file=diagnostics)
-    return Channel(protocol_in, protocol_out), diagnostics
+    return Channel(protocol_in, protocol_out)
 
 
 class Harness:
-    def __init__(self, config):
+    def __init__(self, config, channel):
         os.environ.setdefault("MPLBACKEND", "Agg")
-        self.channel, self.diagnostics = _take_over_stdio()
+        self.channel = channel
         self.capture = OutputCapture(self.channel)
         interrupts = InterruptGuard()
         interrupts.install()
         limiter = ResourceLimiter(config.get("limits") or {}, interrupts)
-        self.runner = CallRunner(self.capture, interrupts, limiter)
-        self.handlers = {"run": self._on_run, "shutdown": self._on_shutdown}
         sys.argv = [""]
+        # Through a launcher (docker exec…) the host's directory may not exist here: make one.
+        work_dir = config.get("workDir")
+        if not (work_dir and os.path.isdir(work_dir)):
+            work_dir = config["workDir"] = tempfile.mkdtemp(prefix="pyexec-worker-")
+        os.chdir(work_dir)
+        for module in config.get("preload") or ():
+            __import__(module)
+        _import_best_effort(config.get("learnedPreload") or ())
+        self.reset_hooks = ResetHooks(config.get("resetHooks") or [])
+        self.isolation = None
+        guards = self._guards(config)
+        self.runner = CallRunner(self.capture, interrupts, limiter, guards, self.isolation)
+        self.handlers = {"run": self._on_run, "configure": self._on_configure, "shutdown": self._on_shutdown}
+
+    def _guards(self, config):
+        guards = [self.reset_hooks]
+        if config.get("isolate"):
+            self.capture.install_streams()  # part of the snapshot, so not a change each call
+            self.isolation = IsolationGuard(config["workDir"])
+            guards.append(self.isolation)
+        if config.get("gcInterval"):
+            guards.append(PeriodicCollection(config["gcInterval"]))
+        if config.get("maxRssMb"):
+            guards.append(RssCeiling(config["maxRssMb"]))
+        return guards
 
     def hello(self):
         return {
@@ -85,13 +116,42 @@ class Harness:
         self.channel.send(fault)
 
     def _on_run(self, message):
-        self.channel.send(self.runner.run(message))
+        result = self.runner.run(message)
+        self.channel.send(result)
+        if "recycle" in result:
+            return  # the host replaces this worker; restoring would be wasted work
+        # Restoring after the result overlaps with the host's turnaround; the next message is
+        # read only once it is done, so every call starts from restored state.
+        try:
+            self.runner.restore()
+        except BaseException as exc:
+            # The host may already have sent the next call: it treats that call as never started.
+            self.channel.send({"type": "spoiled", "reason": "%s: %s" % (type(exc).__name__, exc)})
+            _exit(3)
+
+    def _on_configure(self, message):
+        self.reset_hooks.configure(message["resetHooks"])
 
     def _on_shutdown(self, message):
         # os._exit: user atexit handlers and leftover non-daemon threads must not delay shutdown.
         _exit(0)
 
 
+def _import_best_effort(modules):
+    # Packages a previous worker saw calls load (C extensions): a failure here only costs speed.
+    for module in modules:
+        try:
+            __import__(module)
+        except BaseException:
+            pass
+
+
 def main():
     config = codec.decode(sys.argv[2]) if len(sys.argv) > 2 else {}
-    Harness(config).serve()
+    channel = _take_over_stdio()
+    try:
+        harness = Harness(config, channel)
+    except BaseException as exc:  # a bad preload or reset hook: say why instead of hello
+        channel.send({"type": "fault", "message": "could not start: %s: %s" % (type(exc).__name__, exc)})
+        _exit(1)
+    harness.serve()

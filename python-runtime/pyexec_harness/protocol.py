@@ -4,10 +4,13 @@ Each schema maps a field to its JSON type, whether it is required and, for enume
 values allowed. Host messages are
 checked on arrival; harness messages are built to these shapes and tested against them."""
 
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
 _STR, _INT, _BOOL, _OBJ, _LIST = "string", "integer", "boolean", "object", "array"
 
 HOST_MESSAGES = {
     "run": {"id": (_STR, True), "code": (_STR, True), "maxOutputBytes": (_INT, True), "env": (_OBJ, False)},
+    "configure": {"resetHooks": (_LIST, True)},
     "shutdown": {},
 }
 
@@ -23,8 +26,11 @@ HARNESS_MESSAGES = {
         "error": (_OBJ, False),
         "figures": (_LIST, True),
         "truncated": (_BOOL, False),
+        "recycle": (_STR, False),
+        "preload": (_LIST, False),
     },
     "fault": {"message": (_STR, True), "id": (_STR, False)},
+    "spoiled": {"reason": (_STR, True)},
 }
 
 _PYTHON_TYPES = {_STR: (str,), _INT: (int,), _BOOL: (bool,), _OBJ: (dict,), _LIST: (list,)}

@@ -1,5 +1,8 @@
 """Runs one call: fresh __main__ globals, output captured, value and exception reported."""
 
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
+import builtins
 import sys
 import types
 
@@ -10,14 +13,19 @@ from .figures import collect_figures
 
 _sys_modules = sys.modules
 _ModuleType = types.ModuleType
+_real_builtins = builtins  # user code gets the real builtins; only harness code uses the copy
 _repr = repr
 
 
 class CallRunner:
-    def __init__(self, capture, interrupts, limiter):
+    def __init__(self, capture, interrupts, limiter, guards, isolation=None):
         self._capture = capture
         self._interrupts = interrupts
         self._limiter = limiter
+        # Per-call upkeep (reset hooks, isolation, gc, RSS ceiling): each has before_call(),
+        # check() before the result is sent (a reason to recycle, or None) and restore() after.
+        self._guards = guards
+        self._isolation = isolation
 
     def run(self, message):
         """Returns the result message for a run message."""
@@ -27,6 +35,8 @@ class CallRunner:
         capture.install_streams()
         limit = message.get("maxOutputBytes", 10 << 20)
         capture.begin(call_id, limit)
+        for guard in self._guards:
+            guard.before_call()
         saved_environment = apply_environment(message.get("env"))
         result = {"type": "result", "id": call_id, "status": "ok"}
         try:
@@ -56,7 +66,28 @@ class CallRunner:
         result["figures"] = figures
         if truncated:
             result["truncated"] = True
+        recycle = self._check_guards()
+        if recycle:
+            result["recycle"] = recycle
+            learned = self._isolation.take_learned_preloads() if self._isolation else ()
+            if learned:
+                result["preload"] = list(learned)
         return result
+
+    def _check_guards(self):
+        for guard in self._guards:
+            try:
+                reason = guard.check()
+            except BaseException as exc:
+                reason = "state could not be checked: %s: %s" % (type(exc).__name__, exc)
+            if reason:
+                return reason
+        return None
+
+    def restore(self):
+        """Runs after the result is sent; raises if the worker cannot serve another call."""
+        for guard in self._guards:
+            guard.restore()
 
     def _execute(self, source):
         interrupts = self._interrupts
@@ -67,6 +98,7 @@ class CallRunner:
             main_module = _ModuleType("__main__")
             _sys_modules["__main__"] = main_module  # so pickle and friends find the call's names
             namespace = main_module.__dict__
+            namespace["__builtins__"] = _real_builtins
             if cell.body is not None:
                 exec(cell.body, namespace)
             if cell.last_expression is None:

@@ -1,5 +1,7 @@
 """Per-call output buffers for stdout and stderr, bounded by the output limit."""
 
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
 import codecs
 import threading
 

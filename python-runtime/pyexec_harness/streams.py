@@ -3,6 +3,8 @@
 Python-level writes go straight into the call's sink (no pipe round trip), while fileno()
 still names the redirected OS descriptor so subprocesses and C code can be handed them."""
 
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
 import io
 
 

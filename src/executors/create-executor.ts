@@ -1,5 +1,7 @@
 import { PyExecError } from '../errors.js';
 import { readStrategy, type ExecutorOptions } from '../options/executor-options.js';
+import { BaselineExecutor } from './baseline.js';
+import { IsolatedExecutor } from './isolated.js';
 import { OptimizedExecutor } from './optimized.js';
 import type { PythonExecutor } from './types.js';
 
@@ -12,8 +14,12 @@ import type { PythonExecutor } from './types.js';
 export function createExecutor(options: ExecutorOptions = {}): PythonExecutor {
   const strategy = readStrategy(options);
   switch (strategy) {
+    case 'baseline':
+      return new BaselineExecutor(options);
     case 'optimized':
       return new OptimizedExecutor(options);
+    case 'isolated':
+      return new IsolatedExecutor(options);
     default:
       throw new PyExecError('INVALID_OPTION', `The \`strategy\` \`${strategy}\` is not available in this version`);
   }

@@ -1,15 +1,15 @@
 import type { ExecutorOptions } from '../options/executor-options.js';
-import { PooledExecutor } from './pooled-executor.js';
+import { PersistentExecutor } from './persistent-executor.js';
 
 /**
  * Persistent warm workers; every call gets fresh globals. Interpreter state (sys.path,
  * os.environ, cwd, monkeypatches, sys.modules) carries over between calls: see the README's
  * isolation matrix before running untrusted code with it.
  */
-export class OptimizedExecutor extends PooledExecutor {
+export class OptimizedExecutor extends PersistentExecutor {
   readonly strategy = 'optimized' as const;
 
   constructor(options: ExecutorOptions = {}) {
-    super('optimized', options, () => ({ keepWarm: true, recycleReason: () => undefined }));
+    super('optimized', options);
   }
 }

@@ -12,12 +12,12 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
   abstract readonly strategy: StrategyName;
   /** The options this executor runs with, every default filled in. */
   readonly options: NormalizedExecutorOptions;
-  private readonly pool: WorkerPool;
+  protected readonly pool: WorkerPool;
 
-  protected constructor(strategy: StrategyName, options: unknown, policy: (options: NormalizedExecutorOptions) => PoolPolicy) {
+  protected constructor(strategy: StrategyName, options: unknown, policy: PoolPolicy) {
     super();
     this.options = normalizeExecutorOptions(options, strategy);
-    this.pool = new WorkerPool(this.options, policy(this.options), new WorkerLauncher(this.options), this);
+    this.pool = new WorkerPool(this.options, policy, new WorkerLauncher(this.options), this);
   }
 
   /** Starts the workers now rather than at the first call; resolves once they are ready. */

@@ -1,5 +1,6 @@
 import { PyExecError } from '../errors.js';
 import { normalizeLimits, type NormalizedLimits, type ResourceLimits } from './limits.js';
+import { normalizeWorkerLife, WORKER_LIFE_KEYS, type NormalizedWorkerLife, type WorkerLifeOptions } from './worker-options.js';
 import {
   expectEnvironment,
   expectInteger,
@@ -16,7 +17,7 @@ export const STRATEGIES = ['baseline', 'optimized', 'isolated', 'forked'] as con
 export type StrategyName = (typeof STRATEGIES)[number];
 
 /** Options shared by every executor. All are optional; defaults are filled in once, here. */
-export interface ExecutorOptions {
+export interface ExecutorOptions extends WorkerLifeOptions {
   /** Which strategy `createExecutor` builds. @default 'optimized' */
   strategy?: StrategyName;
   /**
@@ -46,7 +47,7 @@ export interface ExecutorOptions {
   limits?: ResourceLimits;
 }
 
-export interface NormalizedExecutorOptions {
+export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
   readonly strategy: StrategyName;
   readonly python: string;
   readonly command: readonly string[];
@@ -70,6 +71,7 @@ const OPTION_KEYS = [
   'startTimeoutMs',
   'env',
   'limits',
+  ...WORKER_LIFE_KEYS,
 ] as const;
 
 // The one place defaults are decided; everything downstream reads the frozen result.
@@ -98,6 +100,7 @@ export function normalizeExecutorOptions(input: unknown, strategy: StrategyName)
     startTimeoutMs: pick('startTimeoutMs', 60_000, (n, v) => expectInteger(n, v, 1)),
     env: pick('env', Object.freeze({}), (n, v) => expectEnvironment(n, v, false) as Record<string, string>),
     limits: normalizeLimits(options.limits),
+    ...normalizeWorkerLife(options, strategy),
   });
 }
 

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import { PyExecError } from '../errors.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../executors/types.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import type { HarnessMessage } from '../protocol/messages.js';
+import type { HarnessMessage, ResultMessage } from '../protocol/messages.js';
 import type { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
 import type { Call, Interruption } from './call.js';
@@ -15,8 +15,8 @@ import { Slot } from './slot.js';
 export interface PoolPolicy {
   /** Start workers before calls need them and replace lost ones at once (persistent strategies). */
   readonly keepWarm: boolean;
-  /** After a call: why this worker must go (it is then recycled), or undefined to keep it. */
-  recycleReason(slot: Slot): string | undefined;
+  /** Every worker serves exactly one call, then is killed (baseline). */
+  readonly singleUse: boolean;
 }
 
 /**
@@ -77,6 +77,12 @@ export class WorkerPool {
     this.interrupt(call, 'stopped');
     await call.settled;
     return true;
+  }
+
+  /** Hands new reset hooks to every worker (running ones from their next call on) and future ones. */
+  setResetHooks(hooks: readonly string[]): void {
+    this.launcher.resetHooks = hooks;
+    for (const slot of this.slots) slot.worker?.send({ type: 'configure', resetHooks: hooks });
   }
 
   abort(call: Call): void {
@@ -191,6 +197,13 @@ export class WorkerPool {
 
   private onMessage(slot: Slot, worker: WorkerProcess, message: HarnessMessage): void {
     const call = slot.call;
+    if (message.type === 'spoiled') {
+      // It exits by itself; a call sent after its last result never started and goes to a replacement.
+      worker.killReason ??= 'spoiled';
+      this.totals.recycles++;
+      this.events.emit('worker:recycle', { pid: worker.pid, reason: `state could not be restored: ${message.reason}` });
+      return;
+    }
     if (message.type === 'fault' && (message.id === undefined || call?.id !== message.id)) {
       this.events.emit('error', new PyExecError('PROTOCOL_ERROR', `The Python harness (pid ${worker.pid}) reported: ${message.message}`));
       return;
@@ -202,30 +215,40 @@ export class WorkerPool {
       this.events.emit(message.name, { executionId: call.id, text: kept });
       (message.name === 'stdout' ? call.options.onStdout : call.options.onStderr)?.(kept);
     } else if (message.type === 'result') {
-      this.finishOnWorker(slot, call, call.resultFromHarness(message));
+      this.finishOnWorker(slot, call, call.resultFromHarness(message), message);
     } else if (message.type === 'fault') {
       const error = { type: 'HarnessFault', message: message.message, traceback: '' };
       this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', error));
     }
   }
 
-  // The worker answered: settle, then keep it, or recycle it if the strategy says so.
-  private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult): void {
+  // The worker answered: settle, then keep it, or retire it (single use, or recycled).
+  private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult, message?: ResultMessage): void {
     slot.call = undefined;
     slot.executions++;
     this.settle(call, result);
-    const recycleReason = this.closed ? undefined : this.policy.recycleReason(slot);
-    if (recycleReason !== undefined) {
-      this.totals.recycles++;
-      this.events.emit('worker:recycle', { pid: (slot.worker as WorkerProcess).pid, reason: recycleReason });
+    if (message?.preload) this.launcher.learnPreloads(message.preload);
+    const worker = slot.worker as WorkerProcess;
+    const recycleReason = this.policy.singleUse ? undefined : this.recycleReason(slot, message);
+    if (this.policy.singleUse || recycleReason !== undefined) {
+      if (recycleReason !== undefined && !this.closed) {
+        this.totals.recycles++;
+        this.events.emit('worker:recycle', { pid: worker.pid, reason: recycleReason });
+      }
       // Detached at once: the slot takes a new worker while the old one is killed in the background.
-      void (slot.worker as WorkerProcess).kill('recycled');
+      void worker.kill(this.policy.singleUse ? 'single-use' : 'recycled');
       slot.detach();
-      if (this.policy.keepWarm) void this.startWorker(slot, 'replace');
+      if (this.policy.keepWarm && !this.closed) void this.startWorker(slot, 'replace');
     } else {
       slot.state = 'idle';
     }
     this.dispatch();
+  }
+
+  private recycleReason(slot: Slot, message: ResultMessage | undefined): string | undefined {
+    if (message?.recycle !== undefined) return message.recycle;
+    if (slot.executions >= this.options.maxExecutions) return `served maxExecutions (${this.options.maxExecutions}) calls`;
+    return undefined;
   }
 
   private onWorkerExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void {
@@ -233,8 +256,12 @@ export class WorkerPool {
     this.events.emit('worker:exit', { pid: worker.pid, reason, exitCode: exit.exitCode, signal: exit.signal });
     if (slot.worker !== worker) return;
     const call = slot.call;
-    slot.call = undefined;
     slot.detach();
+    if (call !== undefined && worker.killReason === 'spoiled' && call.interruption === undefined && !this.closed) {
+      void this.startWorker(slot, 'replace'); // the call stays on the slot and is sent to the replacement
+      return;
+    }
+    slot.call = undefined;
     if (call !== undefined) {
       if (call.interruption !== undefined) this.settle(call, call.resultWithoutHarness(call.interruption));
       else this.settle(call, call.resultWithoutHarness('crashed', crashError(worker.pid, exit)));

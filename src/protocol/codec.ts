@@ -22,8 +22,11 @@ const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> = {
     error: { type: 'object', optional: true },
     figures: { type: 'array' },
     truncated: { type: 'boolean', optional: true },
+    recycle: { type: 'string', optional: true },
+    preload: { type: 'array', optional: true },
   },
   fault: { message: { type: 'string' }, id: { type: 'string', optional: true } },
+  spoiled: { reason: { type: 'string' } },
 };
 
 function typeOf(value: unknown): FieldType | 'other' {

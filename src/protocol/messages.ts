@@ -12,12 +12,18 @@ export interface RunMessage {
   env?: Readonly<Record<string, string | null>>;
 }
 
+/** Replace the reset hooks run after every call (from the next call on). */
+export interface ConfigureMessage {
+  type: 'configure';
+  resetHooks: readonly string[];
+}
+
 /** Exit now (os._exit), without running user atexit handlers. */
 export interface ShutdownMessage {
   type: 'shutdown';
 }
 
-export type HostMessage = RunMessage | ShutdownMessage;
+export type HostMessage = RunMessage | ConfigureMessage | ShutdownMessage;
 
 // ---- harness → host -------------------------------------------------------
 
@@ -59,6 +65,10 @@ export interface ResultMessage {
   error?: PythonError;
   figures: Figure[];
   truncated?: boolean;
+  /** The worker cannot serve another call in isolation (or has served enough): replace it. */
+  recycle?: string;
+  /** Packages whose C extensions the call loaded; worth preloading into the replacement. */
+  preload?: string[];
 }
 
 /** A harness-side failure; with `id` when it concerns one call's message. */
@@ -68,4 +78,13 @@ export interface FaultMessage {
   id?: string;
 }
 
-export type HarnessMessage = HelloMessage | StreamMessage | ResultMessage | FaultMessage;
+/**
+ * Restoring state after the last result failed; the harness exits without reading further
+ * input, so a call sent after that result never started.
+ */
+export interface SpoiledMessage {
+  type: 'spoiled';
+  reason: string;
+}
+
+export type HarnessMessage = HelloMessage | StreamMessage | ResultMessage | FaultMessage | SpoiledMessage;

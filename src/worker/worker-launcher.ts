@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { dir, type DirectoryResult } from 'tmp-promise';
 import { PyExecError } from '../errors.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
@@ -6,27 +8,60 @@ import { WorkerProcess } from './worker-process.js';
 
 // Room for a result holding two full streams (JSON-escaped) plus figures.
 const PROTOCOL_SLACK = 64 * 1024 * 1024;
+// Learned preloads are a speed-up; a bound keeps a pathological workload from growing them forever.
+const MAX_LEARNED_PRELOADS = 64;
 
 /** Starts harness processes for one executor and owns what they share (scratch dir, interpreter). */
 export class WorkerLauncher {
+  /** Reset hooks handed to every new worker (the executor can add some at run time). */
+  resetHooks: readonly string[];
   private python: string;
   private scratch: Promise<DirectoryResult> | undefined;
+  private readonly learnedPreloads = new Set<string>();
 
   constructor(private readonly options: NormalizedExecutorOptions) {
     this.python = options.python;
+    this.resetHooks = options.resetHooks;
+  }
+
+  /** Remembers packages whose C extensions calls loaded, so new isolated workers import them at start. */
+  learnPreloads(modules: readonly string[]): void {
+    for (const module of modules) {
+      if (this.learnedPreloads.size >= MAX_LEARNED_PRELOADS) return;
+      if (/^[A-Za-z_]\w*$/.test(module)) this.learnedPreloads.add(module);
+    }
   }
 
   async start(): Promise<WorkerProcess> {
     const scratch = await (this.scratch ??= dir({ prefix: 'pyexec-', unsafeCleanup: true }));
-    const { limits } = this.options;
-    const worker = await WorkerProcess.start({
-      python: this.python,
-      command: this.options.command,
-      env: this.environment(scratch.path),
-      startTimeoutMs: this.options.startTimeoutMs,
-      maxLineLength: Number.isFinite(limits.maxOutputBytes) ? limits.maxOutputBytes * 12 + PROTOCOL_SLACK : Number.MAX_SAFE_INTEGER,
-      config: { limits },
-    });
+    // Each worker starts in a directory of its own, removed when it exits.
+    const workDir = await mkdtemp(join(scratch.path, 'worker-'));
+    const { limits, strategy } = this.options;
+    let worker: WorkerProcess;
+    try {
+      worker = await WorkerProcess.start({
+        python: this.python,
+        command: this.options.command,
+        cwd: workDir,
+        env: this.environment(scratch.path),
+        startTimeoutMs: this.options.startTimeoutMs,
+        maxLineLength: Number.isFinite(limits.maxOutputBytes) ? limits.maxOutputBytes * 12 + PROTOCOL_SLACK : Number.MAX_SAFE_INTEGER,
+        config: {
+          limits,
+          preload: this.options.preload,
+          learnedPreload: [...this.learnedPreloads],
+          resetHooks: this.resetHooks,
+          isolate: strategy === 'isolated',
+          workDir,
+          gcInterval: this.options.gcInterval,
+          maxRssMb: this.options.maxRssMb,
+        },
+      });
+    } catch (error) {
+      await rm(workDir, { recursive: true, force: true });
+      throw error;
+    }
+    worker.once('exit', () => void rm(workDir, { recursive: true, force: true }));
     if (worker.hello.protocol !== PROTOCOL_VERSION) {
       await worker.kill('protocol-mismatch');
       throw new PyExecError(

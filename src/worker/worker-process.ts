@@ -11,6 +11,8 @@ import { killProcessTree } from './kill-tree.js';
 export interface WorkerLaunch {
   readonly python: string;
   readonly command: readonly string[];
+  /** Working directory the process starts in. */
+  readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
   readonly startTimeoutMs: number;
   readonly maxLineLength: number;
@@ -74,6 +76,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> {
       reject: false,
       // Its own process group, so a kill reaches everything user code started.
       detached: true,
+      cwd: launch.cwd,
       env: launch.env,
       extendEnv: false,
       stripFinalNewline: false,
@@ -92,10 +95,8 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> {
         launch.startTimeoutMs,
       );
       const exited = new Promise<WorkerExit>((resolveExit) => {
-        subprocess.on('exit', (exitCode, signal) => {
-          // Let the last stderr bytes arrive before reporting them.
-          setImmediate(() => resolveExit({ exitCode, signal, diagnostics }));
-        });
+        // 'close', not 'exit': every message the process wrote (a last `spoiled`) is read first.
+        subprocess.on('close', (exitCode, signal) => resolveExit({ exitCode, signal, diagnostics }));
       });
       subprocess.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') {
@@ -140,7 +141,8 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> {
             clearTimeout(startTimer);
             worker = new WorkerProcess(subprocess, message, exited);
             resolve(worker);
-          } else fail(startError(launch, `sent ${message.type} before hello`, diagnostics));
+          } else if (message.type === 'fault') fail(startError(launch, message.message, ''));
+          else fail(startError(launch, `sent ${message.type} before hello`, diagnostics));
         }
       });
     });

@@ -1,0 +1,80 @@
+"""sys.modules, builtins and the attributes of loaded modules, restored after every call."""
+
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
+import builtins
+import sys
+
+from .module_tracking import ModuleTracker
+
+_EXTENSION_SUFFIXES = (".so", ".pyd")
+
+
+class ModuleState:
+    """What every loaded module looked like at worker start, and the means to put it back.
+
+    Modules a call adds are removed. CPython cannot load many C extensions twice (numpy
+    refuses), so a call that added one leaves the worker unrestorable: loaded_extensions()
+    names their top-level packages, which the host preloads into the replacement worker."""
+
+    def __init__(self):
+        self.tracker = ModuleTracker()
+        self._modules = dict(sys.modules)
+        self._attributes = {}
+        for module in self._modules.values():
+            namespace = getattr(module, "__dict__", None)
+            if namespace is not None:
+                self._attributes[module] = dict(namespace)
+                self.tracker.track(module)
+        # `__builtins__[name] = ...` writes the dict directly, unseen by tracking: compared whole.
+        self._builtins = dict(builtins.__dict__)
+
+    def loaded_extensions(self):
+        """Top-level names of C extension modules the call added to sys.modules (sorted)."""
+        modules = sys.modules
+        # Every call installs its own __main__; putting the original back keeps the fast path.
+        modules["__main__"] = self._modules["__main__"]
+        if modules == self._modules:
+            return ()
+        saved = self._modules
+        added = [module for name, module in list(modules.items()) if name not in saved and _is_extension(module)]
+        return sorted({module.__name__.partition(".")[0] for module in added if isinstance(getattr(module, "__name__", None), str)})
+
+    def restore(self):
+        modules = sys.modules
+        modules["__main__"] = self._modules["__main__"]
+        if modules != self._modules:
+            self._restore_sys_modules(modules)
+        dirty = self.tracker.dirty
+        while dirty:
+            module = dirty.pop()
+            saved = self._attributes.get(module)
+            if saved is not None:
+                _restore_namespace(module.__dict__, saved)
+        if builtins.__dict__ != self._builtins:
+            _restore_namespace(builtins.__dict__, self._builtins)
+
+    def _restore_sys_modules(self, modules):
+        saved = self._modules
+        for name in [name for name in modules if name not in saved]:
+            del modules[name]
+        for name, module in saved.items():
+            if modules.get(name) is not module:
+                modules[name] = module
+
+
+def _is_extension(module):
+    spec = getattr(module, "__spec__", None)
+    origin = getattr(spec, "origin", None) or getattr(module, "__file__", None)
+    return origin == "built-in" or (isinstance(origin, str) and origin.endswith(_EXTENSION_SUFFIXES))
+
+
+def _restore_namespace(namespace, saved):
+    for name in [name for name in namespace if name not in saved]:
+        del namespace[name]
+    for name, value in saved.items():
+        if namespace.get(name, _MISSING) is not value:
+            namespace[name] = value
+
+
+_MISSING = object()

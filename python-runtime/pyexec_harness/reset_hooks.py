@@ -1,0 +1,52 @@
+"""User reset hooks: Python code or ``module:function`` references run after every call."""
+
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
+import importlib
+import re
+
+_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+class ResetHookError(Exception):
+    pass
+
+
+def _resolve(reference):
+    module_name, _, path = reference.partition(":")
+    target = importlib.import_module(module_name)
+    for part in path.split("."):
+        target = getattr(target, part)
+    if not callable(target):
+        raise ResetHookError("reset hook %r is not callable" % reference)
+    return target
+
+
+def _prepare(hook):
+    """A callable for one hook; raises at worker start for a hook that can never run."""
+    if _REFERENCE.match(hook):
+        _resolve(hook)  # fail fast on typos; resolved again per run, after any restore
+        return lambda: _resolve(hook)()
+    code = compile(hook, "<reset-hook>", "exec")
+    return lambda: exec(code, {"__name__": "__pyexec_reset_hook__"})
+
+
+class ResetHooks:
+    def __init__(self, hooks):
+        self.configure(hooks)
+
+    def configure(self, hooks):
+        self._hooks = [(hook, _prepare(hook)) for hook in hooks]
+
+    def before_call(self):
+        pass
+
+    def check(self):
+        return None
+
+    def restore(self):
+        for hook, run in self._hooks:
+            try:
+                run()
+            except BaseException as exc:
+                raise ResetHookError("reset hook %r failed: %s: %s" % (hook[:80], type(exc).__name__, exc)) from None

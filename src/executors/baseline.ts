@@ -1,0 +1,14 @@
+import type { ExecutorOptions } from '../options/executor-options.js';
+import { PooledExecutor } from './pooled-executor.js';
+
+/**
+ * A new Python process for every call, through the same harness and protocol: complete
+ * isolation, at the price of an interpreter start per call. `poolSize` bounds how many run at once.
+ */
+export class BaselineExecutor extends PooledExecutor {
+  readonly strategy = 'baseline' as const;
+
+  constructor(options: ExecutorOptions = {}) {
+    super('baseline', options, { keepWarm: false, singleUse: true });
+  }
+}

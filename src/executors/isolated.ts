@@ -1,0 +1,18 @@
+import type { ExecutorOptions } from '../options/executor-options.js';
+import { PersistentExecutor } from './persistent-executor.js';
+
+/**
+ * Persistent workers whose interpreter state is snapshotted at start and restored after every
+ * call: globals, builtins, sys.path and import machinery, sys.modules, module attributes,
+ * os.environ, a fresh working directory per call, signal handlers, warnings, trace hooks,
+ * umask and more. What cannot be restored in place (threads or child processes left running,
+ * C extensions loaded, a failing reset hook, RSS past `maxRssMb`) recycles the worker, as do
+ * `maxExecutions` calls.
+ */
+export class IsolatedExecutor extends PersistentExecutor {
+  readonly strategy = 'isolated' as const;
+
+  constructor(options: ExecutorOptions = {}) {
+    super('isolated', options);
+  }
+}

@@ -1,0 +1,23 @@
+import type { StrategyName } from '../options/executor-options.js';
+import { expectResetHook } from '../options/worker-options.js';
+import { PooledExecutor } from './pooled-executor.js';
+
+/** Strategies whose workers serve many calls, and so can run reset hooks between them. */
+export abstract class PersistentExecutor extends PooledExecutor {
+  private resetHooks: readonly string[];
+
+  protected constructor(strategy: StrategyName, options: unknown) {
+    super(strategy, options, { keepWarm: true, singleUse: false });
+    this.resetHooks = this.options.resetHooks;
+  }
+
+  /**
+   * Adds a reset hook (Python code or `module:function`) run in every worker after every call,
+   * from each worker's next call on. A hook that fails recycles the worker.
+   * @example executor.addResetHook('import mylib; mylib.cache.clear()')
+   */
+  addResetHook(hook: string): void {
+    this.resetHooks = Object.freeze([...this.resetHooks, expectResetHook('hook', hook)]);
+    this.pool.setResetHooks(this.resetHooks);
+  }
+}
