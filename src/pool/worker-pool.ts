@@ -29,6 +29,8 @@ export class WorkerPool {
   private readonly pending = new Map<string, Call>();
   private readonly slots: Slot[];
   private readonly slotOfCall = new Map<Call, Slot>();
+  /** Kills of workers already detached from their slot; close() waits for them too. */
+  private readonly retiring = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -113,6 +115,8 @@ export class WorkerPool {
       if (slot.starting) exits.push(slot.starting);
     }
     await Promise.all(exits);
+    await Promise.all([...this.retiring]); // includes workers whose start finished during close
+
     await this.launcher.dispose();
   }
 
@@ -169,8 +173,11 @@ export class WorkerPool {
     await starting;
   }
 
-  private onWorkerReady(slot: Slot, generation: number, worker: WorkerProcess, reason: string): Promise<void> | undefined {
-    if (this.closed || slot.generation !== generation) return worker.kill('closed').then(() => undefined);
+  private onWorkerReady(slot: Slot, generation: number, worker: WorkerProcess, reason: string): void {
+    if (this.closed || slot.generation !== generation) {
+      this.retire(worker, 'closed');
+      return;
+    }
     slot.attach(worker);
     worker.on('message', (message) => this.onMessage(slot, worker, message));
     worker.on('exit', (exit) => this.onWorkerExit(slot, worker, exit));
@@ -181,7 +188,6 @@ export class WorkerPool {
     this.events.emit('worker:spawn', { pid: worker.pid, reason });
     if (slot.call) this.send(slot, slot.call);
     else this.dispatch();
-    return undefined;
   }
 
   // A worker that cannot start is not retried in a loop: the calls that waited for it fail.
@@ -236,7 +242,7 @@ export class WorkerPool {
         this.events.emit('worker:recycle', { pid: worker.pid, reason: recycleReason });
       }
       // Detached at once: the slot takes a new worker while the old one is killed in the background.
-      void worker.kill(this.policy.singleUse ? 'single-use' : 'recycled');
+      this.retire(worker, this.policy.singleUse ? 'single-use' : 'recycled');
       slot.detach();
       if (this.policy.keepWarm && !this.closed) void this.startWorker(slot, 'replace');
     } else {
@@ -293,6 +299,11 @@ export class WorkerPool {
     slot.call = undefined;
     this.settle(call, call.resultWithoutHarness(call.interruption as Interruption));
     this.dispatch();
+  }
+
+  private retire(worker: WorkerProcess, reason: string): void {
+    const killed = worker.kill(reason).finally(() => this.retiring.delete(killed));
+    this.retiring.add(killed);
   }
 
   // The worker stays attached until it exits, so its exit settles the call it was running.
