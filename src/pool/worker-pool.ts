@@ -6,10 +6,16 @@ import type { HarnessMessage, ResultMessage } from '../protocol/messages.js';
 import type { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
 import type { Call, Interruption } from './call.js';
+import { CallRegistry } from './call-registry.js';
 import { crashError } from './crash-error.js';
-import { FifoQueue } from './fifo-queue.js';
-import { PoolTotals } from './pool-totals.js';
+import { deliverOutput } from './deliver-output.js';
 import { Slot } from './slot.js';
+
+// Why a persistent worker must go after a call: the harness's own reason, or its call count.
+function recycleReasonAfter(executions: number, maxExecutions: number, message: ResultMessage | undefined): string | undefined {
+  if (message?.recycle !== undefined) return message.recycle;
+  return executions >= maxExecutions ? `served maxExecutions (${maxExecutions}) calls` : undefined;
+}
 
 /** What distinguishes strategies that share this pool. */
 export interface PoolPolicy {
@@ -24,9 +30,7 @@ export interface PoolPolicy {
  * timeouts and stops (SIGINT, then a kill after a grace period), crash replacement and close.
  */
 export class WorkerPool {
-  readonly totals = new PoolTotals();
-  private readonly queue = new FifoQueue<Call>();
-  private readonly pending = new Map<string, Call>();
+  private readonly calls: CallRegistry;
   private readonly slots: Slot[];
   private readonly slotOfCall = new Map<Call, Slot>();
   /** Kills of workers already detached from their slot; close() waits for them too. */
@@ -40,6 +44,7 @@ export class WorkerPool {
     private readonly events: EventEmitter<ExecutorEvents>,
   ) {
     this.slots = Array.from({ length: options.poolSize }, () => new Slot());
+    this.calls = new CallRegistry(events);
   }
 
   get closed(): boolean {
@@ -56,23 +61,22 @@ export class WorkerPool {
 
   submit(call: Call): void {
     if (this.closed) throw new PyExecError('EXECUTOR_CLOSED', 'The executor is closed; create a new one to run more code');
-    if (this.pending.has(call.id)) {
+    if (this.calls.has(call.id)) {
       throw new PyExecError('INVALID_OPTION', `The \`executionId\` \`${call.id}\` is already queued or running`);
     }
-    if (this.freeSlot() === undefined && this.queue.length >= this.options.maxQueue) {
+    if (this.freeSlot() === undefined && this.calls.queued >= this.options.maxQueue) {
       throw new PyExecError('QUEUE_FULL', `The queue is full (\`maxQueue\` is ${this.options.maxQueue}); call \`${call.id}\` was not queued`);
     }
-    this.pending.set(call.id, call);
-    this.queue.push(call);
+    this.calls.enqueue(call);
     this.dispatch();
   }
 
   // Stops a queued call at once, or interrupts a running one and waits for it to settle.
   async stop(executionId: string): Promise<boolean> {
-    const call = this.pending.get(executionId);
+    const call = this.calls.get(executionId);
     if (call === undefined) return false;
     if (call.state === 'queued') {
-      this.queue.remove(call);
+      this.calls.removeQueued(call);
       this.settle(call, call.resultWithoutHarness('stopped'));
       return true;
     }
@@ -93,11 +97,8 @@ export class WorkerPool {
   }
 
   status(): Omit<ExecutorStatus, 'strategy'> {
-    const running = [...this.pending.values()]
-      .filter((call) => call.state === 'running')
-      .map((call) => ({ executionId: call.id, workerPid: call.workerPid, startedAt: call.startedAt }));
     const workers = this.slots.filter((slot) => slot.state !== 'empty').map((slot) => slot.describe());
-    return { running, queued: this.queue.length, workers, totals: this.totals.snapshot() };
+    return { running: this.calls.running(), queued: this.calls.queued, workers, totals: this.calls.totals.snapshot() };
   }
 
   close(): Promise<void> {
@@ -106,7 +107,7 @@ export class WorkerPool {
   }
 
   private async shutDown(): Promise<void> {
-    for (const call of this.queue.drain()) this.settle(call, call.resultWithoutHarness('stopped'));
+    for (const call of this.calls.drainQueued()) this.settle(call, call.resultWithoutHarness('stopped'));
     const exits: Promise<unknown>[] = [];
     for (const slot of this.slots) {
       if (slot.call) slot.call.interruption = 'stopped';
@@ -131,10 +132,10 @@ export class WorkerPool {
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
+    while (this.calls.queued > 0) {
       const slot = this.freeSlot();
       if (slot === undefined) return;
-      this.begin(slot, this.queue.shift() as Call);
+      this.begin(slot, this.calls.nextQueued() as Call);
     }
   }
 
@@ -196,7 +197,7 @@ export class WorkerPool {
     slot.failStart(error);
     const waiting = slot.call ? [slot.call] : [];
     slot.call = undefined;
-    const stranded = this.slots.every((other) => other.state === 'empty') ? this.queue.drain() : [];
+    const stranded = this.slots.every((other) => other.state === 'empty') ? this.calls.drainQueued() : [];
     for (const call of [...waiting, ...stranded]) this.fail(call, error);
     if (waiting.length === 0 && stranded.length === 0) this.events.emit('error', error);
   }
@@ -206,7 +207,7 @@ export class WorkerPool {
     if (message.type === 'spoiled') {
       // It exits by itself; a call sent after its last result never started and goes to a replacement.
       worker.killReason ??= 'spoiled';
-      this.totals.recycles++;
+      this.calls.totals.recycles++;
       this.events.emit('worker:recycle', { pid: worker.pid, reason: `state could not be restored: ${message.reason}` });
       return;
     }
@@ -216,10 +217,7 @@ export class WorkerPool {
     }
     if (call === undefined || !('id' in message) || message.id !== call.id) return;
     if (message.type === 'stream') {
-      const kept = (message.name === 'stdout' ? call.stdout : call.stderr).append(message.text);
-      if (kept.length === 0) return;
-      this.events.emit(message.name, { executionId: call.id, text: kept });
-      (message.name === 'stdout' ? call.options.onStdout : call.options.onStderr)?.(kept);
+      deliverOutput(call, message, this.events);
     } else if (message.type === 'result') {
       this.finishOnWorker(slot, call, call.resultFromHarness(message), message);
     } else if (message.type === 'fault') {
@@ -235,10 +233,10 @@ export class WorkerPool {
     this.settle(call, result);
     if (message?.preload) this.launcher.learnPreloads(message.preload);
     const worker = slot.worker as WorkerProcess;
-    const recycleReason = this.policy.singleUse ? undefined : this.recycleReason(slot, message);
+    const recycleReason = this.policy.singleUse ? undefined : recycleReasonAfter(slot.executions, this.options.maxExecutions, message);
     if (this.policy.singleUse || recycleReason !== undefined) {
       if (recycleReason !== undefined && !this.closed) {
-        this.totals.recycles++;
+        this.calls.totals.recycles++;
         this.events.emit('worker:recycle', { pid: worker.pid, reason: recycleReason });
       }
       // Detached at once: the slot takes a new worker while the old one is killed in the background.
@@ -249,12 +247,6 @@ export class WorkerPool {
       slot.state = 'idle';
     }
     this.dispatch();
-  }
-
-  private recycleReason(slot: Slot, message: ResultMessage | undefined): string | undefined {
-    if (message?.recycle !== undefined) return message.recycle;
-    if (slot.executions >= this.options.maxExecutions) return `served maxExecutions (${this.options.maxExecutions}) calls`;
-    return undefined;
   }
 
   private onWorkerExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void {
@@ -273,7 +265,7 @@ export class WorkerPool {
       else this.settle(call, call.resultWithoutHarness('crashed', crashError(worker.pid, exit)));
     }
     if (this.closed) return;
-    if (this.policy.keepWarm || this.queue.length > 0) void this.startWorker(slot, 'replace');
+    if (this.policy.keepWarm || this.calls.queued > 0) void this.startWorker(slot, 'replace');
   }
 
   // SIGINT first; a worker that has not answered when the grace period ends is killed.
@@ -313,18 +305,12 @@ export class WorkerPool {
   }
 
   private settle(call: Call, result: ExecutionResult): void {
-    if (!call.settle(result)) return;
-    this.forget(call);
-    this.totals.count(result.status);
-    this.events.emit('end', { executionId: call.id, result });
+    this.slotOfCall.delete(call);
+    this.calls.settle(call, result);
   }
 
   private fail(call: Call, error: PyExecError): void {
-    if (call.fail(error)) this.forget(call);
-  }
-
-  private forget(call: Call): void {
-    this.pending.delete(call.id);
     this.slotOfCall.delete(call);
+    this.calls.fail(call, error);
   }
 }

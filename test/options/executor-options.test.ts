@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createExecutor, OptimizedExecutor, PyExecError } from '../../src/index.js';
+import { BaselineExecutor, createExecutor, IsolatedExecutor, OptimizedExecutor, PyExecError } from '../../src/index.js';
 
 function invalid(options: unknown): PyExecError {
   try {
@@ -52,6 +52,22 @@ describe('executor options', () => {
       if (saved === undefined) delete process.env.PYEXEC_PYTHON;
       else process.env.PYEXEC_PYTHON = saved;
     }
+  });
+
+  it.each([
+    ['baseline', BaselineExecutor],
+    ['optimized', OptimizedExecutor],
+    ['isolated', IsolatedExecutor],
+  ] as const)('builds the %s strategy from config, and its class directly', (strategy, ExecutorClass) => {
+    const fromConfig = createExecutor({ strategy });
+    expect(fromConfig).toBeInstanceOf(ExecutorClass);
+    expect(fromConfig.strategy).toBe(strategy);
+    expect(new ExecutorClass().strategy).toBe(strategy);
+  });
+
+  it('fills strategy-specific defaults for worker life', () => {
+    expect(new IsolatedExecutor().options).toMatchObject({ maxExecutions: 1000, gcInterval: 100, preload: [], resetHooks: [] });
+    expect(new OptimizedExecutor().options).toMatchObject({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0 });
   });
 
   it('refuses a strategy that contradicts the class it is given to', () => {

@@ -26,7 +26,7 @@ beforeAll(() => {
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 const program = (load: string) => `${load}
-const executor = createExecutor();
+const executor = createExecutor({ strategy: 'isolated' });
 executor.run('import sys\\nprint(1 + 1)\\nsys.version_info[0]').then(async (result) => {
   console.log(JSON.stringify({ stdout: result.stdout, value: result.value }));
   await executor.close();
@@ -47,8 +47,10 @@ describe('the packed npm tarball', () => {
     const files = readdirSync(join(project, 'node_modules', 'pyexec'));
     expect(files.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json', 'python-runtime']);
     expect(readdirSync(join(project, 'node_modules', 'pyexec', 'python-runtime'))).toEqual(['pyexec_harness']);
-    const harnessFiles = readdirSync(join(project, 'node_modules', 'pyexec', 'python-runtime', 'pyexec_harness'));
+    const harness = join(project, 'node_modules', 'pyexec', 'python-runtime', 'pyexec_harness');
+    const harnessFiles = readdirSync(harness, { recursive: true }) as string[];
     expect(harnessFiles).toContain('main.py');
-    expect(harnessFiles.every((name) => name.endsWith('.py'))).toBe(true);
+    expect(harnessFiles).toContain(join('isolation', 'guard.py'));
+    expect(harnessFiles.every((name) => name.endsWith('.py') || name === 'isolation')).toBe(true);
   });
 });

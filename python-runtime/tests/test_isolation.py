@@ -1,0 +1,94 @@
+"""The isolated harness restores interpreter state after every call, or asks to be recycled."""
+
+import tempfile
+import unittest
+
+from pyexec_harness.protocol import check_harness_message
+
+from .harness_client import HarnessClient
+
+
+class IsolationTest(unittest.TestCase):
+    def setUp(self):
+        self.harness = HarnessClient({"isolate": True, "workDir": tempfile.mkdtemp(), "gcInterval": 2})
+
+    def tearDown(self):
+        self.harness.close()
+
+    def value(self, code):
+        result, _ = self.harness.run(code)
+        self.assertEqual(result["status"], "ok", result)
+        self.assertNotIn("recycle", result)
+        return result["value"] if "value" in result else None
+
+    def test_module_attributes_sys_and_builtins_are_restored(self):
+        self.value("import json, sys, builtins\njson.dumps = None\nsys.leaked = 1\nvars(builtins)['len'] = None\nbuiltins.extra = 1")
+        self.assertEqual(self.value("import json, sys, builtins\n(json.dumps({}), hasattr(sys, 'leaked'), len('ab'), hasattr(builtins, 'extra'))"), "('{}', False, 2, False)")
+
+    def test_sys_modules_entries_added_or_replaced_are_undone(self):
+        self.value("import sys, types\nsys.modules['fake'] = types.ModuleType('fake')\nsys.modules['json'] = None\nimport colorsys")
+        self.assertEqual(self.value("import sys\n('fake' in sys.modules, sys.modules['json'] is not None, 'colorsys' in sys.modules)"), "(False, True, False)")
+
+    def test_process_state_is_restored(self):
+        self.value(
+            "import os, sys, signal, warnings\nos.environ['LEAK'] = '1'\nsys.path.insert(0, '/x')\nsys.setrecursionlimit(5000)\n"
+            "signal.signal(signal.SIGUSR2, lambda *a: None)\nwarnings.simplefilter('error')\nos.umask(0o077)\nsys.settrace(lambda *a: None)"
+        )
+        seen = self.value(
+            "import os, sys, signal, warnings\nu = os.umask(0o022)\n"
+            "('LEAK' in os.environ, '/x' in sys.path, sys.getrecursionlimit(), signal.getsignal(signal.SIGUSR2) == signal.SIG_DFL,"
+            " warnings.filters[0][0] == 'error', u, sys.gettrace())"
+        )
+        self.assertEqual(seen, "(False, False, 1000, True, False, 18, None)")
+
+    def test_each_call_starts_in_an_empty_directory(self):
+        self.value("open('f.txt', 'w').write('x')\nimport os\nos.mkdir('sub')")
+        self.assertEqual(self.value("import os\nos.listdir('.')"), "[]")
+
+    def test_threads_left_running_ask_for_a_recycle(self):
+        result, _ = self.harness.run("import threading, time\nthreading.Thread(target=time.sleep, args=(5,), name='t1').start()")
+        self.assertEqual(result["recycle"], "threads still running: t1")
+        self.assertIsNone(check_harness_message(result))
+
+    def test_c_extensions_ask_for_a_recycle_and_are_named_for_preloading(self):
+        result, _ = self.harness.run("import csv")
+        self.assertIn("_csv", result["recycle"])
+        self.assertEqual(result["preload"], ["_csv"])
+
+
+class ResetHookTest(unittest.TestCase):
+    def test_a_failing_hook_spoils_the_worker_after_its_result(self):
+        harness = HarnessClient({"resetHooks": ["raise ValueError('no')"]})
+        try:
+            result, _ = harness.run("1")
+            self.assertEqual(result["value"], "1")
+            spoiled = harness.read()
+            self.assertEqual(spoiled["type"], "spoiled")
+            self.assertIn("ValueError: no", spoiled["reason"])
+            self.assertIsNone(check_harness_message(spoiled))
+            self.assertEqual(harness.process.wait(timeout=5), 3)
+        finally:
+            harness.close()
+
+    def test_configure_replaces_the_hooks(self):
+        harness = HarnessClient({})
+        try:
+            harness.send({"type": "configure", "resetHooks": ["import builtins\nbuiltins.hook_ran = True"]})
+            harness.run("1")
+            result, _ = harness.run("import builtins\ngetattr(builtins, 'hook_ran', False)")
+            self.assertEqual(result["value"], "True")
+        finally:
+            harness.close()
+
+    def test_an_unresolvable_hook_fails_start_with_a_fault(self):
+        harness_start = lambda: HarnessClient({"resetHooks": ["missing_module_x:run"]})
+        harness = harness_start()
+        try:
+            self.assertEqual(harness.hello["type"], "fault")
+            self.assertIn("missing_module_x", harness.hello["message"])
+        finally:
+            harness.close()
+
+
+if __name__ == "__main__":
+    unittest.main()

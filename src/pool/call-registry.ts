@@ -1,0 +1,65 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { PyExecError } from '../errors.js';
+import type { ExecutionResult, ExecutorEvents, RunningExecution } from '../executors/types.js';
+import type { Call } from './call.js';
+import { FifoQueue } from './fifo-queue.js';
+import { PoolTotals } from './pool-totals.js';
+
+/** Every call not yet settled (queued or running), and the one place calls are settled. */
+export class CallRegistry {
+  readonly totals = new PoolTotals();
+  private readonly queue = new FifoQueue<Call>();
+  private readonly pending = new Map<string, Call>();
+
+  constructor(private readonly events: EventEmitter<ExecutorEvents>) {}
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  has(executionId: string): boolean {
+    return this.pending.has(executionId);
+  }
+
+  get(executionId: string): Call | undefined {
+    return this.pending.get(executionId);
+  }
+
+  enqueue(call: Call): void {
+    this.pending.set(call.id, call);
+    this.queue.push(call);
+  }
+
+  nextQueued(): Call | undefined {
+    return this.queue.shift();
+  }
+
+  removeQueued(call: Call): void {
+    this.queue.remove(call);
+  }
+
+  drainQueued(): Call[] {
+    return this.queue.drain();
+  }
+
+  running(): RunningExecution[] {
+    const running: RunningExecution[] = [];
+    for (const call of this.pending.values()) {
+      if (call.state === 'running') running.push({ executionId: call.id, workerPid: call.workerPid, startedAt: call.startedAt });
+    }
+    return running;
+  }
+
+  // Resolves `run` exactly once, counts it and announces it.
+  settle(call: Call, result: ExecutionResult): void {
+    if (!call.settle(result)) return;
+    this.pending.delete(call.id);
+    this.totals.count(result.status);
+    this.events.emit('end', { executionId: call.id, result });
+  }
+
+  /** Rejects `run` with an infrastructure error. */
+  fail(call: Call, error: PyExecError): void {
+    if (call.fail(error)) this.pending.delete(call.id);
+  }
+}

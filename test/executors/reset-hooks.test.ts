@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IsolatedExecutor, OptimizedExecutor, PyExecError } from '../../src/index.js';
+import { closeAllExecutors, makeExecutor, testPython } from '../helpers/executors.js';
+
+afterEach(closeAllExecutors);
+
+function hookLog(): { path: string; lines: () => string[] } {
+  const path = join(mkdtempSync(join(tmpdir(), 'pyexec-hooks-')), 'runs.log');
+  return { path, lines: () => readFileSync(path, 'utf8').split('\n').filter(Boolean) };
+}
+
+describe.each(['optimized', 'isolated'] as const)('reset hooks with the %s strategy', (strategy) => {
+  it('runs Python code hooks after every call', async () => {
+    const log = hookLog();
+    const executor = makeExecutor(strategy, { resetHooks: [`open(${JSON.stringify(log.path)}, 'a').write('ran\\n')`] });
+    for (let i = 0; i < 3; i++) await executor.run('1');
+    await executor.run('2'); // the third hook has run by the time the fourth call is answered
+    expect(log.lines().length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('runs module:function hooks', async () => {
+    const executor = makeExecutor(strategy, { resetHooks: ['gc:collect'] });
+    const recycles: string[] = [];
+    executor.on('worker:recycle', ({ reason }) => recycles.push(reason));
+    const pid = (await executor.run('1')).workerPid;
+    expect((await executor.run('2')).workerPid).toBe(pid);
+    expect(recycles).toEqual([]);
+  });
+
+  it('recycles a worker whose hook fails, without losing the call sent meanwhile', async () => {
+    const executor = makeExecutor(strategy, { resetHooks: ["raise RuntimeError('cache would not clear')"] });
+    const recycles: string[] = [];
+    executor.on('worker:recycle', ({ reason }) => recycles.push(reason));
+    const [first, second] = await Promise.all([executor.run('"first"'), executor.run('"second"')]);
+    expect([first.status, first.value, second.status, second.value]).toEqual(['ok', "'first'", 'ok', "'second'"]);
+    expect(second.workerPid).not.toBe(first.workerPid);
+    expect(recycles[0]).toContain('cache would not clear');
+  });
+
+  it('accepts hooks added at run time through addResetHook', async () => {
+    const log = hookLog();
+    const executor = makeExecutor(strategy) as OptimizedExecutor | IsolatedExecutor;
+    await executor.run('1');
+    executor.addResetHook(`open(${JSON.stringify(log.path)}, 'a').write('added\\n')`);
+    await executor.run('1');
+    await executor.run('1');
+    expect(log.lines()[0]).toBe('added');
+    expect(() => executor.addResetHook('  ')).toThrow(PyExecError);
+  });
+
+  it('fails worker start clearly for a hook that cannot be resolved', async () => {
+    const executor = makeExecutor(strategy, { resetHooks: ['no_such_module_here:clear'] });
+    await expect(executor.run('1')).rejects.toMatchObject({
+      code: 'WORKER_START_FAILED',
+      message: expect.stringContaining("No module named 'no_such_module_here'"),
+    });
+  });
+});
+
+describe('preload', () => {
+  it.each(['baseline', 'optimized', 'isolated'] as const)('imports modules at worker start (%s)', async (strategy) => {
+    const executor = makeExecutor(strategy, { preload: ['json', 'numpy'] });
+    expect((await executor.run('import sys\n"numpy" in sys.modules')).value).toBe('True');
+  });
+
+  it('fails worker start with the import error of a missing module', async () => {
+    const executor = makeExecutor('optimized', { preload: ['no_such_module_here'] });
+    await expect(executor.run('1')).rejects.toMatchObject({
+      code: 'WORKER_START_FAILED',
+      message: expect.stringContaining("could not start: ModuleNotFoundError: No module named 'no_such_module_here'"),
+    });
+  });
+
+  it('refuses a preload entry that is not a module name', () => {
+    expect(() => new OptimizedExecutor({ python: testPython, preload: ['os; import evil'] })).toThrow(
+      'Expected the `preload` option to be module names such as `numpy` or `os.path`, got `"os; import evil"` (string)',
+    );
+  });
+});

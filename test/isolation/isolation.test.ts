@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StrategyName } from '../../src/index.js';
+import { closeAllExecutors, makeExecutor } from '../helpers/executors.js';
+import { isolationProbes, probeLeaks } from './probes.js';
+
+afterEach(closeAllExecutors);
+
+// What each strategy is documented to leak (README's isolation matrix); everything else must not.
+const expectedLeaks: Record<StrategyName, readonly string[]> = {
+  baseline: [],
+  isolated: [],
+  forked: [],
+  optimized: [
+    'sys.path',
+    'os.environ',
+    'working directory',
+    'files in the working dir',
+    'builtins added',
+    'builtins replaced',
+    'stdlib monkeypatch',
+    'monkeypatch of a module first imported by the call',
+    'sys.modules entry',
+    'sys attribute',
+    'recursion limit',
+    'signal handler',
+    'warnings filters',
+    'threads left running',
+  ],
+};
+
+describe.each(['baseline', 'optimized', 'isolated'] as const)('isolation of the %s strategy', (strategy) => {
+  it.each(isolationProbes.map((probe) => [probe.name, probe] as const))('%s', async (name, probe) => {
+    const executor = makeExecutor(strategy, { poolSize: 1 });
+    expect(await probeLeaks(executor, probe)).toBe(expectedLeaks[strategy].includes(name));
+  });
+});
