@@ -1,0 +1,40 @@
+import type { StrategyName } from '../src/index.js';
+
+/** How long each measurement runs; `--quick` is the CI smoke test (under 2 minutes in all). */
+export interface BenchPlan {
+  quick: boolean;
+  /** tinybench time per sequential task, ms. */
+  sequentialMs: number;
+  /** Sequential time for baseline, whose calls take tens of ms. */
+  baselineSequentialMs: number;
+  concurrentMs: number;
+  coldStarts: number;
+  numpyMs: number;
+}
+
+export function planFor(quick: boolean): BenchPlan {
+  return quick
+    ? { quick, sequentialMs: 700, baselineSequentialMs: 1000, concurrentMs: 700, coldStarts: 1, numpyMs: 500 }
+    : { quick, sequentialMs: 4000, baselineSequentialMs: 4000, concurrentMs: 3000, coldStarts: 5, numpyMs: 2000 };
+}
+
+/** Strategies benchmarked, in table order. */
+export const BENCH_STRATEGIES: readonly StrategyName[] = ['baseline', 'optimized', 'isolated'];
+
+export const TRIVIAL_CALL = 'print(1+1)';
+export const NUMPY_CALL = 'import numpy as np\nfloat(np.arange(1000).sum())';
+
+/** The reference measurements this project answers (Python executor, sequential, per call). */
+export const REFERENCE = {
+  newProcess: { label: 'new process per call', msPerCall: 276.92, callsPerSec: 3.6 },
+  persistent: { label: 'persistent process', msPerCall: 0.5, callsPerSec: 1996 },
+  persistentReset: { label: 'persistent + reset', msPerCall: 0.64, callsPerSec: 1574 },
+} as const;
+
+// Each strategy is compared with the reference row it answers.
+export const REFERENCE_FOR: Record<StrategyName, keyof typeof REFERENCE> = {
+  baseline: 'newProcess',
+  optimized: 'persistent',
+  isolated: 'persistentReset',
+  forked: 'persistentReset',
+};

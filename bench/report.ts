@@ -1,0 +1,71 @@
+import { isolationProbes } from '../test/isolation/probes.js';
+import { REFERENCE, REFERENCE_FOR } from './config.js';
+import type { BenchResults } from './results-shape.js';
+
+const fixed = (value: number, digits: number) => value.toFixed(digits);
+const perSec = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : fixed(value, 1));
+
+function comparisonRows(results: BenchResults): string[][] {
+  const rows = [['echo (raw pipe)', perSec(results.echoCallsPerSec), fixed(1000 / results.echoCallsPerSec, 3), fixed(results.echoP50Ms, 3), '', '', '', '', '100%', '', '']];
+  for (const s of results.strategies) {
+    const reference = REFERENCE[REFERENCE_FOR[s.strategy]];
+    rows.push([
+      s.strategy,
+      perSec(s.callsPerSec),
+      fixed(s.msPerCall, 3),
+      fixed(s.p50Ms, 3),
+      fixed(s.p99Ms, 3),
+      perSec(s.concurrentCallsPerSec),
+      fixed(s.coldStartMs, 0),
+      s.rssMb === null ? '—' : fixed(s.rssMb, 1),
+      `${fixed((100 * s.callsPerSec) / results.echoCallsPerSec, 1)}%`,
+      `${perSec(reference.callsPerSec)} (${reference.label})`,
+      `${fixed(s.callsPerSec / reference.callsPerSec, 1)}x`,
+    ]);
+  }
+  return rows;
+}
+
+const HEADER = ['', 'calls/s', 'ms/call', 'p50 ms', 'p99 ms', 'concurrent calls/s', 'cold start ms', 'worker RSS MB', '% of echo', 'reference calls/s', 'vs reference'];
+
+function markdownTable(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+export function isolationRows(results: BenchResults): string[][] {
+  const strategies = Object.keys(results.isolation);
+  return isolationProbes.map((probe) => [probe.name, ...strategies.map((s) => (results.isolation[s]?.[probe.name] ? '✅' : '❌'))]);
+}
+
+export function renderMarkdown(results: BenchResults): string {
+  const strategies = Object.keys(results.isolation);
+  return [
+    `# pyexec benchmark${results.quick ? ' (quick)' : ''}`,
+    '',
+    `${results.date} · Node ${results.node} · Python ${results.python} · ${results.cpus} CPUs. Sequential trivial calls (\`print(1+1)\`) on one worker;`,
+    'concurrent: poolSize = CPU count; cold start: constructing an executor to its first result.',
+    '',
+    markdownTable(HEADER, comparisonRows(results)),
+    '',
+    '## numpy preloaded, small numpy call',
+    '',
+    markdownTable(['', 'calls/s', 'ms/call'], results.numpy.map((n) => [n.strategy, perSec(n.callsPerSec), fixed(n.msPerCall, 3)])),
+    '',
+    '## Isolation matrix (✅ = the next call cannot see the trace)',
+    '',
+    markdownTable(['probe', ...strategies], isolationRows(results)),
+    '',
+  ].join('\n');
+}
+
+export function printSummary(results: BenchResults, log: (line: string) => void): void {
+  const rows = [HEADER, ...comparisonRows(results)];
+  const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  for (const row of rows) log(row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  '));
+  log('');
+  for (const n of results.numpy) log(`numpy ${n.strategy}: ${perSec(n.callsPerSec)} calls/s (${fixed(n.msPerCall, 3)} ms/call)`);
+  log('');
+  const strategies = Object.keys(results.isolation);
+  log(['probe'.padEnd(52), ...strategies.map((s) => s.padEnd(10))].join(''));
+  for (const row of isolationRows(results)) log([(row[0] as string).padEnd(52), ...row.slice(1).map((c) => c.padEnd(10))].join(''));
+}

@@ -1,0 +1,17 @@
+import type { IsolationMatrix } from './isolation-matrix.js';
+import type { StrategyMetrics } from './strategy-metrics.js';
+
+/** What `npm run bench` saves to bench/results/latest.json. */
+export interface BenchResults {
+  date: string;
+  node: string;
+  python: string;
+  cpus: number;
+  quick: boolean;
+  echoCallsPerSec: number;
+  echoP50Ms: number;
+  strategies: StrategyMetrics[];
+  /** Sequential calls of a small numpy computation on a worker with numpy preloaded. */
+  numpy: { strategy: string; callsPerSec: number; msPerCall: number }[];
+  isolation: IsolationMatrix;
+}

@@ -1,0 +1,88 @@
+// `npm run bench [-- --quick]`: every strategy beside a raw pipe echo and the reference figures,
+// plus the isolation matrix. Writes bench/results/latest.{json,md} and calls-per-second.svg.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { ExecutorOptions } from '../src/index.js';
+import { renderChart } from './chart.js';
+import { BENCH_STRATEGIES, NUMPY_CALL, planFor, TRIVIAL_CALL } from './config.js';
+import { measureEcho } from './echo.js';
+import { measureIsolation } from './isolation-matrix.js';
+import { printSummary, renderMarkdown } from './report.js';
+import type { BenchResults } from './results-shape.js';
+import { measureColdStart, measureConcurrent, measureSequential, type StrategyMetrics } from './strategy-metrics.js';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const progress = (line: string) => log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+// Every row runs the same interpreter: the real one behind PYEXEC_PYTHON/python3, not a shim.
+function resolvePython(): { executable: string; version: string } {
+  const python = process.env.PYEXEC_PYTHON || 'python3';
+  const [executable, version] = execFileSync(python, ['-c', 'import sys, platform; print(sys.executable); print(platform.python_version())'], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n');
+  return { executable: executable as string, version: version as string };
+}
+
+async function main(): Promise<void> {
+  const plan = planFor(process.argv.includes('--quick'));
+  const python = resolvePython();
+  const options: ExecutorOptions = { python: python.executable };
+  progress(`${plan.quick ? 'quick run' : 'full run'}: Python ${python.version} (${python.executable}), ${availableParallelism()} CPUs`);
+
+  const echo = await measureEcho(python.executable, plan.sequentialMs);
+  progress(`echo: ${Math.round(echo.callsPerSec)} calls/s`);
+
+  const strategies: StrategyMetrics[] = [];
+  for (const strategy of BENCH_STRATEGIES) {
+    const time = strategy === 'baseline' ? plan.baselineSequentialMs : plan.sequentialMs;
+    const sequential = await measureSequential(strategy, options, TRIVIAL_CALL, time);
+    progress(`${strategy}: sequential ${sequential.callsPerSec.toFixed(1)} calls/s (p50 ${sequential.p50Ms.toFixed(3)} ms)`);
+    const concurrentCallsPerSec = await measureConcurrent(strategy, options, TRIVIAL_CALL, plan.concurrentMs);
+    progress(`${strategy}: concurrent ${concurrentCallsPerSec.toFixed(1)} calls/s`);
+    const coldStartMs = await measureColdStart(strategy, options, TRIVIAL_CALL, plan.coldStarts);
+    progress(`${strategy}: cold start ${coldStartMs.toFixed(0)} ms`);
+    const { rssMb, ...timing } = sequential;
+    strategies.push({ strategy, ...timing, concurrentCallsPerSec, coldStartMs, rssMb });
+  }
+
+  const numpy = [];
+  for (const strategy of BENCH_STRATEGIES) {
+    const time = strategy === 'baseline' ? plan.baselineSequentialMs : plan.numpyMs;
+    const result = await measureSequential(strategy, { ...options, preload: ['numpy'] }, NUMPY_CALL, time);
+    numpy.push({ strategy, callsPerSec: result.callsPerSec, msPerCall: result.msPerCall });
+    progress(`numpy ${strategy}: ${result.callsPerSec.toFixed(1)} calls/s`);
+  }
+
+  const isolation = await measureIsolation(BENCH_STRATEGIES, options, progress);
+
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    node: process.versions.node,
+    python: python.version,
+    cpus: availableParallelism(),
+    quick: plan.quick,
+    echoCallsPerSec: echo.callsPerSec,
+    echoP50Ms: echo.p50Ms,
+    strategies,
+    numpy,
+    isolation,
+  };
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const name = plan.quick ? 'quick' : 'latest';
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, `${name}.md`), renderMarkdown(results));
+  writeFileSync(join(dir, plan.quick ? 'quick-calls-per-second.svg' : 'calls-per-second.svg'), renderChart(results));
+  log('');
+  printSummary(results, log);
+  log(`\nSaved bench/results/${name}.json, ${name}.md and the chart.`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
