@@ -42,6 +42,9 @@ class OutputCapture:
         os.set_blocking(self._out_read, False)
         os.set_blocking(self._err_read, False)
         self._sink_by_fd = {self._out_read: self.stdout, self._err_read: self.stderr}
+        self._drain_poll = select.poll()
+        for fd in self._sink_by_fd:
+            self._drain_poll.register(fd, select.POLLIN)
         self._call_id = None
         self._call_lock = threading.Lock()  # orders stream messages before the call's result
         self._drain_lock = threading.Lock()  # one reader of the pipes at a time
@@ -83,11 +86,14 @@ class OutputCapture:
 
     def finish(self):
         """Ends the call: returns (stdout tail, stderr tail) not yet streamed, and truncation."""
-        with self._drain_lock:
-            for fd in self._sink_by_fd:
-                self._read_ready(fd, _MAX_DRAIN_READS)
-        self.stdout.add_bytes(b"", True)
-        self.stderr.add_bytes(b"", True)
+        # One poll(0) syscall in the usual case where nothing was written to fds 1 and 2.
+        ready = self._drain_poll.poll(0)
+        if ready:
+            with self._drain_lock:
+                for fd, _event in ready:
+                    self._read_ready(fd, _MAX_DRAIN_READS)
+        self.stdout.end_bytes()
+        self.stderr.end_bytes()
         with self._call_lock:
             self._call_id = None
             stdout, stderr = self.stdout.take(), self.stderr.take()

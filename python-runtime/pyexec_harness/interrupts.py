@@ -2,23 +2,27 @@
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
-import signal
+import _signal
 
-_signal = signal.signal
-_SIGINT = signal.SIGINT
+# The C module: signal.signal wraps every call in enum conversions that cost more than the call.
+_set_handler = _signal.signal
+_get_handler = _signal.getsignal
+_SIGINT = _signal.SIGINT
 
 
 class InterruptGuard:
     def __init__(self):
         self.armed = False
+        self._handler = self._on_sigint  # one bound method, so identity tells if it is installed
 
     def install(self):
         """At start: a stray SIGINT between calls is ignored instead of killing the harness."""
-        _signal(_SIGINT, self._on_sigint)
+        _set_handler(_SIGINT, self._handler)
 
     def arm(self):
-        # Reinstalled every call because user code may have replaced or ignored the handler.
-        _signal(_SIGINT, self._on_sigint)
+        # Checked every call because user code may have replaced or ignored the handler.
+        if _get_handler(_SIGINT) is not self._handler:
+            _set_handler(_SIGINT, self._handler)
         self.armed = True
 
     def disarm(self):

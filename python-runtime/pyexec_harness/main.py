@@ -11,8 +11,10 @@ CONFIG_JSON holds the host's start options, all optional: {"limits": {...}, "pre
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import faulthandler
+import gc
 import os
 import platform
+import signal
 import sys
 import tempfile
 
@@ -28,6 +30,7 @@ from .reset_hooks import ResetHooks
 from .runner import CallRunner
 
 _exit = os._exit
+_pause = signal.pause
 
 
 def _take_over_stdio():
@@ -58,21 +61,22 @@ class Harness:
             __import__(module)
         _import_best_effort(config.get("learnedPreload") or ())
         self.reset_hooks = ResetHooks(config.get("resetHooks") or [])
-        self.isolation = None
-        guards = self._guards(config)
-        self.runner = CallRunner(self.capture, interrupts, limiter, guards, self.isolation)
+        self.runner = CallRunner(self.capture, interrupts, limiter, self._guards(config))
+        # Everything alive now (harness, preloads, the isolation snapshot) lives as long as the
+        # worker: frozen out of the collector's sight, a periodic gc.collect() costs microseconds.
+        gc.freeze()
         self.handlers = {"run": self._on_run, "configure": self._on_configure, "shutdown": self._on_shutdown}
 
     def _guards(self, config):
+        # Order matters: hooks see the call's state; the checks and restore come after them.
         guards = [self.reset_hooks]
-        if config.get("isolate"):
-            self.capture.install_streams()  # part of the snapshot, so not a change each call
-            self.isolation = IsolationGuard(config["workDir"])
-            guards.append(self.isolation)
-        if config.get("gcInterval"):
-            guards.append(PeriodicCollection(config["gcInterval"]))
         if config.get("maxRssMb"):
             guards.append(RssCeiling(config["maxRssMb"]))
+        if config.get("isolate"):
+            self.capture.install_streams()  # part of the snapshot, so not a change each call
+            guards.append(IsolationGuard(config["workDir"]))
+        if config.get("gcInterval"):
+            guards.append(PeriodicCollection(config["gcInterval"]))
         return guards
 
     def hello(self):
@@ -116,18 +120,23 @@ class Harness:
         self.channel.send(fault)
 
     def _on_run(self, message):
-        result = self.runner.run(message)
-        self.channel.send(result)
-        if "recycle" in result:
-            return  # the host replaces this worker; restoring would be wasted work
-        # Restoring after the result overlaps with the host's turnaround; the next message is
-        # read only once it is done, so every call starts from restored state.
-        try:
-            self.runner.restore()
-        except BaseException as exc:
-            # The host may already have sent the next call: it treats that call as never started.
-            self.channel.send({"type": "spoiled", "reason": "%s: %s" % (type(exc).__name__, exc)})
-            _exit(3)
+        self.channel.send(self.runner.run(message))
+        # Upkeep after the result overlaps with the host's turnaround; the next message is read
+        # only once it is done, so every call starts from restored state.
+        problem = self.runner.after_call()
+        if problem is not None:
+            self._retire(problem)
+
+    def _retire(self, problem):
+        # The host may already have sent the next call: it gives that call to a replacement.
+        # We wait to be killed rather than exit, so the host can still find (and kill) every
+        # process this worker started, even those that left its process group.
+        spoiled = {"type": "spoiled", "reason": problem.reason}
+        if problem.preload:
+            spoiled["preload"] = problem.preload
+        self.channel.send(spoiled)
+        while True:
+            _pause()
 
     def _on_configure(self, message):
         self.reset_hooks.configure(message["resetHooks"])

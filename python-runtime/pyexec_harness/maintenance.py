@@ -5,6 +5,8 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import gc
 import resource
 
+from .unrestorable import Unrestorable
+
 _getrusage = resource.getrusage
 _RUSAGE_SELF = resource.RUSAGE_SELF
 
@@ -17,10 +19,7 @@ class PeriodicCollection:
     def before_call(self):
         pass
 
-    def check(self):
-        return None
-
-    def restore(self):
+    def after_call(self):
         self._calls += 1
         if self._calls % self._interval == 0:
             gc.collect()
@@ -34,11 +33,7 @@ class RssCeiling:
     def before_call(self):
         pass
 
-    def check(self):
+    def after_call(self):
         peak = _getrusage(_RUSAGE_SELF).ru_maxrss
         if peak > self._max_kib:
-            return "RSS %d MiB exceeds maxRssMb %d" % (peak // 1024, self._max_kib // 1024)
-        return None
-
-    def restore(self):
-        pass
+            raise Unrestorable("RSS %d MiB exceeds maxRssMb %d" % (peak // 1024, self._max_kib // 1024))

@@ -26,11 +26,9 @@ HARNESS_MESSAGES = {
         "error": (_OBJ, False),
         "figures": (_LIST, True),
         "truncated": (_BOOL, False),
-        "recycle": (_STR, False),
-        "preload": (_LIST, False),
     },
     "fault": {"message": (_STR, True), "id": (_STR, False)},
-    "spoiled": {"reason": (_STR, True)},
+    "spoiled": {"reason": (_STR, True), "preload": (_LIST, False)},
 }
 
 _PYTHON_TYPES = {_STR: (str,), _INT: (int,), _BOOL: (bool,), _OBJ: (dict,), _LIST: (list,)}
@@ -62,6 +60,16 @@ def check_message(message, schemas):
 
 
 def check_host_message(message):
+    # The hot path: a well-formed run message is recognised without walking its schema.
+    if (
+        type(message) is dict
+        and message.get("type") == "run"
+        and type(message.get("id")) is str
+        and type(message.get("code")) is str
+        and type(message.get("maxOutputBytes")) is int
+        and len(message) == 4
+    ):
+        return None
     return check_message(message, HOST_MESSAGES)
 
 

@@ -5,6 +5,8 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import importlib
 import re
 
+from .unrestorable import Unrestorable
+
 _REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 
@@ -41,12 +43,9 @@ class ResetHooks:
     def before_call(self):
         pass
 
-    def check(self):
-        return None
-
-    def restore(self):
+    def after_call(self):
         for hook, run in self._hooks:
             try:
                 run()
             except BaseException as exc:
-                raise ResetHookError("reset hook %r failed: %s: %s" % (hook[:80], type(exc).__name__, exc)) from None
+                raise Unrestorable("reset hook %r failed: %s: %s" % (hook[:80], type(exc).__name__, exc)) from None

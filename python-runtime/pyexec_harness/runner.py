@@ -10,6 +10,7 @@ from .compiler import compile_cell
 from .environment import apply_environment, restore_environment
 from .errors import describe_exception
 from .figures import collect_figures
+from .unrestorable import Unrestorable
 
 _sys_modules = sys.modules
 _ModuleType = types.ModuleType
@@ -18,14 +19,13 @@ _repr = repr
 
 
 class CallRunner:
-    def __init__(self, capture, interrupts, limiter, guards, isolation=None):
+    def __init__(self, capture, interrupts, limiter, guards):
         self._capture = capture
         self._interrupts = interrupts
         self._limiter = limiter
-        # Per-call upkeep (reset hooks, isolation, gc, RSS ceiling): each has before_call(),
-        # check() before the result is sent (a reason to recycle, or None) and restore() after.
+        # Per-call upkeep (reset hooks, RSS ceiling, isolation, gc): before_call(), and
+        # after_call() once the result is sent, which raises Unrestorable to retire the worker.
         self._guards = guards
-        self._isolation = isolation
 
     def run(self, message):
         """Returns the result message for a run message."""
@@ -66,28 +66,18 @@ class CallRunner:
         result["figures"] = figures
         if truncated:
             result["truncated"] = True
-        recycle = self._check_guards()
-        if recycle:
-            result["recycle"] = recycle
-            learned = self._isolation.take_learned_preloads() if self._isolation else ()
-            if learned:
-                result["preload"] = list(learned)
         return result
 
-    def _check_guards(self):
+    def after_call(self):
+        """Runs once the result is sent: None, or the Unrestorable that retires this worker."""
         for guard in self._guards:
             try:
-                reason = guard.check()
+                guard.after_call()
+            except Unrestorable as problem:
+                return problem
             except BaseException as exc:
-                reason = "state could not be checked: %s: %s" % (type(exc).__name__, exc)
-            if reason:
-                return reason
+                return Unrestorable("state could not be restored: %s: %s" % (type(exc).__name__, exc))
         return None
-
-    def restore(self):
-        """Runs after the result is sent; raises if the worker cannot serve another call."""
-        for guard in self._guards:
-            guard.restore()
 
     def _execute(self, source):
         interrupts = self._interrupts

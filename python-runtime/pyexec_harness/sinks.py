@@ -17,6 +17,7 @@ class StreamSink:
         self._limit = 0
         self.truncated = False
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._decoding = False  # bytes arrived this call, so the decoder may hold a partial char
 
     def begin(self, limit):
         with self._lock:
@@ -24,7 +25,9 @@ class StreamSink:
             self._accepted = 0
             self._limit = limit
             self.truncated = False
-            self._decoder.reset()
+            if self._decoding:
+                self._decoder.reset()
+                self._decoding = False
 
     def add_text(self, text):
         size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
@@ -39,10 +42,18 @@ class StreamSink:
             self._chunks.append(text)
             self._accepted += size
 
-    def add_bytes(self, data, final=False):
-        text = self._decoder.decode(data, final)
+    def add_bytes(self, data):
+        self._decoding = True
+        text = self._decoder.decode(data)
         if text:
             self.add_text(text)
+
+    def end_bytes(self):
+        """Flushes a trailing partial UTF-8 sequence (as U+FFFD) at the end of a call."""
+        if self._decoding:
+            text = self._decoder.decode(b"", True)
+            if text:
+                self.add_text(text)
 
     def has_pending(self):
         return bool(self._chunks)

@@ -45,15 +45,34 @@ class IsolationTest(unittest.TestCase):
         self.value("open('f.txt', 'w').write('x')\nimport os\nos.mkdir('sub')")
         self.assertEqual(self.value("import os\nos.listdir('.')"), "[]")
 
-    def test_threads_left_running_ask_for_a_recycle(self):
-        result, _ = self.harness.run("import threading, time\nthreading.Thread(target=time.sleep, args=(5,), name='t1').start()")
-        self.assertEqual(result["recycle"], "threads still running: t1")
-        self.assertIsNone(check_harness_message(result))
+    def spoiled_after(self, code):
+        result, _ = self.harness.run(code)
+        self.assertEqual(result["status"], "ok")
+        spoiled = self.harness.read()
+        self.assertIsNone(check_harness_message(spoiled))
+        return spoiled
 
-    def test_c_extensions_ask_for_a_recycle_and_are_named_for_preloading(self):
-        result, _ = self.harness.run("import csv")
-        self.assertIn("_csv", result["recycle"])
-        self.assertEqual(result["preload"], ["_csv"])
+    def test_threads_left_running_spoil_the_worker_after_its_result(self):
+        spoiled = self.spoiled_after("import threading, time\nthreading.Thread(target=time.sleep, args=(5,), name='t1').start()")
+        self.assertEqual(spoiled, {"type": "spoiled", "reason": "threads still running: t1"})
+
+    def test_child_processes_left_running_spoil_the_worker(self):
+        spoiled = self.spoiled_after("import subprocess\nsubprocess.Popen(['sleep', '5'])")
+        self.assertEqual(spoiled["reason"], "child processes still running")
+
+    def test_c_extensions_spoil_the_worker_and_are_named_for_preloading(self):
+        spoiled = self.spoiled_after("import csv")
+        self.assertIn("_csv", spoiled["reason"])
+        self.assertEqual(spoiled["preload"], ["_csv"])
+
+    def test_a_spoiled_worker_reads_no_further_call_and_waits_to_be_killed(self):
+        import select
+
+        self.spoiled_after("import threading, time\nthreading.Thread(target=time.sleep, args=(5,)).start()")
+        self.harness.start("'never run'")
+        readable, _, _ = select.select([self.harness.process.stdout], [], [], 0.5)
+        self.assertEqual(readable, [])
+        self.assertIsNone(self.harness.process.poll())
 
 
 class ResetHookTest(unittest.TestCase):
@@ -66,7 +85,6 @@ class ResetHookTest(unittest.TestCase):
             self.assertEqual(spoiled["type"], "spoiled")
             self.assertIn("ValueError: no", spoiled["reason"])
             self.assertIsNone(check_harness_message(spoiled))
-            self.assertEqual(harness.process.wait(timeout=5), 3)
         finally:
             harness.close()
 

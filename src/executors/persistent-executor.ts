@@ -7,7 +7,12 @@ export abstract class PersistentExecutor extends PooledExecutor {
   private resetHooks: readonly string[];
 
   protected constructor(strategy: StrategyName, options: unknown) {
-    super(strategy, options, { keepWarm: true, singleUse: false });
+    super(strategy, options, (normalized) => ({
+      keepWarm: true,
+      singleUse: false,
+      // Routine recycles (isolated, a finite maxExecutions, an RSS ceiling) swap in a warm spare.
+      keepSpare: strategy === 'isolated' || Number.isFinite(normalized.maxExecutions) || normalized.maxRssMb !== undefined,
+    }));
     this.resetHooks = this.options.resetHooks;
   }
 

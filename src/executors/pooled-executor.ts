@@ -14,10 +14,10 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
   readonly options: NormalizedExecutorOptions;
   protected readonly pool: WorkerPool;
 
-  protected constructor(strategy: StrategyName, options: unknown, policy: PoolPolicy) {
+  protected constructor(strategy: StrategyName, options: unknown, policy: (options: NormalizedExecutorOptions) => PoolPolicy) {
     super();
     this.options = normalizeExecutorOptions(options, strategy);
-    this.pool = new WorkerPool(this.options, policy, new WorkerLauncher(this.options), this);
+    this.pool = new WorkerPool(this.options, policy(this.options), new WorkerLauncher(this.options), this);
   }
 
   /** Starts the workers now rather than at the first call; resolves once they are ready. */

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import { PyExecError } from '../errors.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../executors/types.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import type { HarnessMessage, ResultMessage } from '../protocol/messages.js';
+import type { HarnessMessage } from '../protocol/messages.js';
 import type { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
 import type { Call, Interruption } from './call.js';
@@ -10,12 +10,7 @@ import { CallRegistry } from './call-registry.js';
 import { crashError } from './crash-error.js';
 import { deliverOutput } from './deliver-output.js';
 import { Slot } from './slot.js';
-
-// Why a persistent worker must go after a call: the harness's own reason, or its call count.
-function recycleReasonAfter(executions: number, maxExecutions: number, message: ResultMessage | undefined): string | undefined {
-  if (message?.recycle !== undefined) return message.recycle;
-  return executions >= maxExecutions ? `served maxExecutions (${maxExecutions}) calls` : undefined;
-}
+import { SpareWorker } from './spare-worker.js';
 
 /** What distinguishes strategies that share this pool. */
 export interface PoolPolicy {
@@ -23,6 +18,8 @@ export interface PoolPolicy {
   readonly keepWarm: boolean;
   /** Every worker serves exactly one call, then is killed (baseline). */
   readonly singleUse: boolean;
+  /** Keep one worker started ahead of need, for strategies that recycle workers routinely. */
+  readonly keepSpare: boolean;
 }
 
 /**
@@ -36,6 +33,7 @@ export class WorkerPool {
   /** Kills of workers already detached from their slot; close() waits for them too. */
   private readonly retiring = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
+  private readonly spare: SpareWorker;
 
   constructor(
     private readonly options: NormalizedExecutorOptions,
@@ -45,6 +43,7 @@ export class WorkerPool {
   ) {
     this.slots = Array.from({ length: options.poolSize }, () => new Slot());
     this.calls = new CallRegistry(events);
+    this.spare = new SpareWorker(launcher);
   }
 
   get closed(): boolean {
@@ -115,6 +114,7 @@ export class WorkerPool {
       else if (slot.call) this.settleInterrupted(slot);
       if (slot.starting) exits.push(slot.starting);
     }
+    exits.push(this.spare.dispose());
     await Promise.all(exits);
     await Promise.all([...this.retiring]); // includes workers whose start finished during close
 
@@ -166,7 +166,7 @@ export class WorkerPool {
 
   private async startWorker(slot: Slot, reason: string): Promise<void> {
     const generation = slot.beginStart();
-    const starting = this.launcher.start().then(
+    const starting = (this.policy.keepSpare ? this.spare.take() : this.launcher.start()).then(
       (worker) => this.onWorkerReady(slot, generation, worker, reason),
       (error: PyExecError) => this.onWorkerFailed(slot, generation, error),
     );
@@ -189,6 +189,7 @@ export class WorkerPool {
     this.events.emit('worker:spawn', { pid: worker.pid, reason });
     if (slot.call) this.send(slot, slot.call);
     else this.dispatch();
+    if (this.policy.keepSpare && !this.closed) this.spare.replenish();
   }
 
   // A worker that cannot start is not retried in a loop: the calls that waited for it fail.
@@ -205,10 +206,12 @@ export class WorkerPool {
   private onMessage(slot: Slot, worker: WorkerProcess, message: HarnessMessage): void {
     const call = slot.call;
     if (message.type === 'spoiled') {
-      // It exits by itself; a call sent after its last result never started and goes to a replacement.
-      worker.killReason ??= 'spoiled';
+      // A call sent after its last result never started: the exit handler gives it to a replacement.
+      // A spare started before this lesson would recycle on the same import: start a new one.
+      if (message.preload && this.launcher.learnPreloads(message.preload) && this.policy.keepSpare) this.spare.refresh();
       this.calls.totals.recycles++;
-      this.events.emit('worker:recycle', { pid: worker.pid, reason: `state could not be restored: ${message.reason}` });
+      this.events.emit('worker:recycle', { pid: worker.pid, reason: message.reason });
+      void this.killWorker(slot, 'spoiled');
       return;
     }
     if (message.type === 'fault' && (message.id === undefined || call?.id !== message.id)) {
@@ -219,7 +222,7 @@ export class WorkerPool {
     if (message.type === 'stream') {
       deliverOutput(call, message, this.events);
     } else if (message.type === 'result') {
-      this.finishOnWorker(slot, call, call.resultFromHarness(message), message);
+      this.finishOnWorker(slot, call, call.resultFromHarness(message));
     } else if (message.type === 'fault') {
       const error = { type: 'HarnessFault', message: message.message, traceback: '' };
       this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', error));
@@ -227,13 +230,13 @@ export class WorkerPool {
   }
 
   // The worker answered: settle, then keep it, or retire it (single use, or recycled).
-  private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult, message?: ResultMessage): void {
+  private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult): void {
     slot.call = undefined;
     slot.executions++;
     this.settle(call, result);
-    if (message?.preload) this.launcher.learnPreloads(message.preload);
     const worker = slot.worker as WorkerProcess;
-    const recycleReason = this.policy.singleUse ? undefined : recycleReasonAfter(slot.executions, this.options.maxExecutions, message);
+    const served = !this.policy.singleUse && slot.executions >= this.options.maxExecutions;
+    const recycleReason = served ? `served maxExecutions (${this.options.maxExecutions}) calls` : undefined;
     if (this.policy.singleUse || recycleReason !== undefined) {
       if (recycleReason !== undefined && !this.closed) {
         this.calls.totals.recycles++;

@@ -65,10 +65,6 @@ export interface ResultMessage {
   error?: PythonError;
   figures: Figure[];
   truncated?: boolean;
-  /** The worker cannot serve another call in isolation (or has served enough): replace it. */
-  recycle?: string;
-  /** Packages whose C extensions the call loaded; worth preloading into the replacement. */
-  preload?: string[];
 }
 
 /** A harness-side failure; with `id` when it concerns one call's message. */
@@ -79,12 +75,15 @@ export interface FaultMessage {
 }
 
 /**
- * Restoring state after the last result failed; the harness exits without reading further
- * input, so a call sent after that result never started.
+ * After its last result the worker found it cannot serve another call (threads or children left
+ * running, C extensions loaded, a failing reset hook, RSS past the ceiling). It reads no further
+ * input and waits to be killed, so a call sent after that result never started.
  */
 export interface SpoiledMessage {
   type: 'spoiled';
   reason: string;
+  /** Packages whose C extensions the call loaded; worth preloading into the replacement. */
+  preload?: string[];
 }
 
 export type HarnessMessage = HelloMessage | StreamMessage | ResultMessage | FaultMessage | SpoiledMessage;

@@ -24,12 +24,17 @@ export class WorkerLauncher {
     this.resetHooks = options.resetHooks;
   }
 
-  /** Remembers packages whose C extensions calls loaded, so new isolated workers import them at start. */
-  learnPreloads(modules: readonly string[]): void {
+  /**
+   * Remembers packages whose C extensions calls loaded, so new isolated workers import them at
+   * start. True if anything was new (workers started before now lack it).
+   */
+  learnPreloads(modules: readonly string[]): boolean {
+    const before = this.learnedPreloads.size;
     for (const module of modules) {
-      if (this.learnedPreloads.size >= MAX_LEARNED_PRELOADS) return;
+      if (this.learnedPreloads.size >= MAX_LEARNED_PRELOADS) break;
       if (/^[A-Za-z_]\w*$/.test(module)) this.learnedPreloads.add(module);
     }
+    return this.learnedPreloads.size > before;
   }
 
   async start(): Promise<WorkerProcess> {

@@ -2,6 +2,7 @@
 
 from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
+from ..unrestorable import Unrestorable
 from .call_directory import CallDirectory
 from .leftovers import Leftovers
 from .modules import ModuleState
@@ -16,27 +17,18 @@ class IsolationGuard:
         self._leftovers = Leftovers()
         self._process = ProcessState()
         self._modules = ModuleState()
-        self.learned_preloads = ()
 
     def before_call(self):
         self._directory.enter()
 
-    def check(self):
-        """Before the result is sent: what cannot be undone in place recycles the worker."""
+    def after_call(self):
+        """Puts everything back, or raises Unrestorable for what cannot be undone in place."""
         reason = self._leftovers.reason()
+        if reason:
+            raise Unrestorable(reason)
         extensions = self._modules.loaded_extensions()
         if extensions:
-            self.learned_preloads = extensions
-            reason = reason or "the call loaded C extensions that cannot be unloaded: " + ", ".join(extensions)
-        return reason
-
-    def restore(self):
-        """After the result is sent, before the next message is read: put everything back."""
+            raise Unrestorable("the call loaded C extensions that cannot be unloaded: " + ", ".join(extensions), extensions)
         self._directory.leave()
         self._modules.restore()
         self._process.restore()
-
-    def take_learned_preloads(self):
-        """Top-level packages of C extensions the last call loaded; the host preloads them."""
-        learned, self.learned_preloads = self.learned_preloads, ()
-        return learned

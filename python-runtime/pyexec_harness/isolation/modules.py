@@ -28,23 +28,24 @@ class ModuleState:
                 self.tracker.track(module)
         # `__builtins__[name] = ...` writes the dict directly, unseen by tracking: compared whole.
         self._builtins = dict(builtins.__dict__)
+        self._modules_changed = False
 
     def loaded_extensions(self):
         """Top-level names of C extension modules the call added to sys.modules (sorted)."""
         modules = sys.modules
         # Every call installs its own __main__; putting the original back keeps the fast path.
         modules["__main__"] = self._modules["__main__"]
-        if modules == self._modules:
+        self._modules_changed = modules != self._modules
+        if not self._modules_changed:
             return ()
         saved = self._modules
         added = [module for name, module in list(modules.items()) if name not in saved and _is_extension(module)]
         return sorted({module.__name__.partition(".")[0] for module in added if isinstance(getattr(module, "__name__", None), str)})
 
     def restore(self):
-        modules = sys.modules
-        modules["__main__"] = self._modules["__main__"]
-        if modules != self._modules:
-            self._restore_sys_modules(modules)
+        """Call after loaded_extensions(), whose comparison of sys.modules it reuses."""
+        if self._modules_changed:
+            self._restore_sys_modules(sys.modules)
         dirty = self.tracker.dirty
         while dirty:
             module = dirty.pop()
