@@ -19,7 +19,7 @@ export function planFor(quick: boolean): BenchPlan {
 }
 
 /** Strategies benchmarked, in table order. */
-export const BENCH_STRATEGIES: readonly StrategyName[] = ['baseline', 'optimized', 'isolated'];
+export const BENCH_STRATEGIES: readonly StrategyName[] = ['baseline', 'optimized', 'isolated', 'forked'];
 
 export const TRIVIAL_CALL = 'print(1+1)';
 export const NUMPY_CALL = 'import numpy as np\nfloat(np.arange(1000).sum())';

@@ -1,5 +1,6 @@
 export { createExecutor } from './executors/create-executor.js';
 export { BaselineExecutor } from './executors/baseline.js';
+export { ForkedExecutor } from './executors/forked.js';
 export { IsolatedExecutor } from './executors/isolated.js';
 export { OptimizedExecutor } from './executors/optimized.js';
 export { PersistentExecutor } from './executors/persistent-executor.js';

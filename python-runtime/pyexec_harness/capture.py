@@ -27,12 +27,14 @@ _os_dup2 = os.dup2
 _os_getppid = os.getppid
 _monotonic = time.monotonic
 _set_module_attribute = types.ModuleType.__setattr__
+_setitimer = signal.setitimer
+_ITIMER_REAL = signal.ITIMER_REAL
 
 
 class OutputCapture:
     """Owns fds 0-2 for the harness process's lifetime and attributes output to the running call."""
 
-    def __init__(self, channel):
+    def __init__(self, channel, lazy_pump=False):
         self._channel = channel
         self.stdout = StreamSink("stdout")
         self.stderr = StreamSink("stderr")
@@ -53,7 +55,15 @@ class OutputCapture:
         self.restore_descriptors()
         self._stdin = devnull_stdin(0)
         self._stdout_stream = self._stderr_stream = None
-        threading.Thread(target=self._pump, name="pyexec-output", daemon=True).start()
+        self._pump_started = False
+        self._lazy_pump = lazy_pump
+        if lazy_pump:
+            # Forked children: a thread costs ~1 ms to start here, more than most calls. A one-shot
+            # alarm starts it only for calls still running after STREAM_INTERVAL_S; it also
+            # interrupts a write blocked on a full pipe, so no output deadlocks before then.
+            signal.signal(signal.SIGALRM, self._start_pump_from_alarm)
+        else:
+            self._start_pump()
 
     def restore_descriptors(self):
         """Points fds 0-2 back at the harness's capture, whatever user code did to them."""
@@ -83,9 +93,13 @@ class OutputCapture:
         with self._call_lock:
             self._call_id = call_id
             self._last_flush = _monotonic()
+        if self._lazy_pump and not self._pump_started:
+            _setitimer(_ITIMER_REAL, STREAM_INTERVAL_S)
 
     def finish(self):
         """Ends the call: returns (stdout tail, stderr tail) not yet streamed, and truncation."""
+        if self._lazy_pump and not self._pump_started:
+            _setitimer(_ITIMER_REAL, 0)
         # One poll(0) syscall in the usual case where nothing was written to fds 1 and 2.
         ready = self._drain_poll.poll(0)
         if ready:
@@ -98,6 +112,14 @@ class OutputCapture:
             self._call_id = None
             stdout, stderr = self.stdout.take(), self.stderr.take()
         return stdout, stderr, self.stdout.truncated or self.stderr.truncated
+
+    def _start_pump(self):
+        self._pump_started = True
+        threading.Thread(target=self._pump, name="pyexec-output", daemon=True).start()
+
+    def _start_pump_from_alarm(self, signum, frame):
+        if not self._pump_started:
+            self._start_pump()
 
     def _read_ready(self, fd, max_reads):
         sink = self._sink_by_fd[fd]

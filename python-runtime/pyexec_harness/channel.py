@@ -16,10 +16,22 @@ class Channel:
     """Reads host messages line by line and writes harness messages atomically."""
 
     def __init__(self, read_fd, write_fd):
+        self.read_fd = read_fd
         self._read_fd = read_fd
         self._write_fd = write_fd
         self._pending = b""
         self._write_lock = threading.Lock()
+
+    def buffered_message(self):
+        """The next host message if a whole line is already buffered, else None (never reads)."""
+        while True:
+            newline = self._pending.find(b"\n")
+            if newline < 0:
+                return None
+            line = self._pending[:newline]
+            self._pending = self._pending[newline + 1:]
+            if line.strip():
+                return codec.decode(line.decode("utf-8"))
 
     def read_message(self):
         """The next host message as a dict, or None at end of input."""

@@ -5,7 +5,7 @@ Started by the host as:
         RUNTIME_DIR CONFIG_JSON
 CONFIG_JSON holds the host's start options, all optional: {"limits": {...}, "preload": [...],
 "learnedPreload": [...], "resetHooks": [...], "isolate": bool, "workDir": path, "gcInterval": n,
-"maxRssMb": n}.
+"maxRssMb": n, "template": bool, "callRoot": path}.
 """
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
@@ -14,6 +14,7 @@ import faulthandler
 import gc
 import os
 import platform
+import select
 import signal
 import sys
 import tempfile
@@ -21,6 +22,7 @@ import tempfile
 from . import PROTOCOL_VERSION, codec
 from .capture import OutputCapture
 from .channel import Channel
+from .forking.template import TemplateServer
 from .interrupts import InterruptGuard
 from .isolation.guard import IsolationGuard
 from .limits import ResourceLimiter
@@ -43,23 +45,45 @@ def _take_over_stdio():
     return Channel(protocol_in, protocol_out)
 
 
+def _prepare_process(config):
+    """What every harness process does before serving: signals, limits, directory, preloads."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    interrupts = InterruptGuard()
+    interrupts.install()
+    limiter = ResourceLimiter(config.get("limits") or {}, interrupts)
+    sys.argv = [""]
+    # Through a launcher (docker exec…) the host's directory may not exist here: make one.
+    work_dir = config.get("workDir")
+    if not (work_dir and os.path.isdir(work_dir)):
+        work_dir = config["workDir"] = tempfile.mkdtemp(prefix="pyexec-worker-")
+    os.chdir(work_dir)
+    for module in config.get("preload") or ():
+        __import__(module)
+    _import_best_effort(config.get("learnedPreload") or ())
+    return interrupts, limiter
+
+
+def _call_root(config):
+    # Where per-call working directories go: the host's fast scratch (tmpfs) if it exists here.
+    root = config.get("callRoot")
+    return root if root and os.path.isdir(root) else config["workDir"]
+
+
+def _hello():
+    return {
+        "type": "hello",
+        "protocol": PROTOCOL_VERSION,
+        "python": platform.python_version(),
+        "pid": os.getpid(),
+        "executable": sys.executable or "",
+    }
+
+
 class Harness:
     def __init__(self, config, channel):
-        os.environ.setdefault("MPLBACKEND", "Agg")
         self.channel = channel
         self.capture = OutputCapture(self.channel)
-        interrupts = InterruptGuard()
-        interrupts.install()
-        limiter = ResourceLimiter(config.get("limits") or {}, interrupts)
-        sys.argv = [""]
-        # Through a launcher (docker exec…) the host's directory may not exist here: make one.
-        work_dir = config.get("workDir")
-        if not (work_dir and os.path.isdir(work_dir)):
-            work_dir = config["workDir"] = tempfile.mkdtemp(prefix="pyexec-worker-")
-        os.chdir(work_dir)
-        for module in config.get("preload") or ():
-            __import__(module)
-        _import_best_effort(config.get("learnedPreload") or ())
+        interrupts, limiter = _prepare_process(config)
         self.reset_hooks = ResetHooks(config.get("resetHooks") or [])
         self.runner = CallRunner(self.capture, interrupts, limiter, self._guards(config))
         # Everything alive now (harness, preloads, the isolation snapshot) lives as long as the
@@ -74,22 +98,13 @@ class Harness:
             guards.append(RssCeiling(config["maxRssMb"]))
         if config.get("isolate"):
             self.capture.install_streams()  # part of the snapshot, so not a change each call
-            guards.append(IsolationGuard(config["workDir"]))
+            guards.append(IsolationGuard(_call_root(config)))
         if config.get("gcInterval"):
             guards.append(PeriodicCollection(config["gcInterval"]))
         return guards
 
-    def hello(self):
-        return {
-            "type": "hello",
-            "protocol": PROTOCOL_VERSION,
-            "python": platform.python_version(),
-            "pid": os.getpid(),
-            "executable": sys.executable or "",
-        }
-
     def serve(self):
-        self.channel.send(self.hello())
+        self.channel.send(_hello())
         while True:
             try:
                 message = self.channel.read_message()
@@ -155,10 +170,38 @@ def _import_best_effort(modules):
             pass
 
 
+def _warm_for_children():
+    # Work every child would repeat once on its own (codec lookup for its stdin wrapper, the
+    # output machinery's imports), done here once and inherited through fork.
+    from .streams import devnull_stdin
+
+    devnull_stdin(os.open(os.devnull, os.O_RDONLY)).close()
+    select.poll()
+
+
+def _serve_template(config, channel):
+    # The template runs no user code and keeps no threads (fork copies only the calling thread),
+    # so its fds 0-2 go to /dev/null; every forked child sets up its own capture.
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    interrupts, limiter = _prepare_process(config)
+    _warm_for_children()
+    gc.freeze()  # also keeps the collector from touching (and so copying) shared pages
+    server = TemplateServer(channel, _call_root(config), interrupts, limiter)
+    try:
+        server.serve(_hello())
+    finally:
+        server.shutdown()
+    _exit(0)
+
+
 def main():
     config = codec.decode(sys.argv[2]) if len(sys.argv) > 2 else {}
     channel = _take_over_stdio()
     try:
+        if config.get("template"):
+            _serve_template(config, channel)
         harness = Harness(config, channel)
     except BaseException as exc:  # a bad preload or reset hook: say why instead of hello
         channel.send({"type": "fault", "message": "could not start: %s: %s" % (type(exc).__name__, exc)})

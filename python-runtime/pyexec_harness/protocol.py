@@ -29,6 +29,8 @@ HARNESS_MESSAGES = {
     },
     "fault": {"message": (_STR, True), "id": (_STR, False)},
     "spoiled": {"reason": (_STR, True), "preload": (_LIST, False)},
+    "started": {"id": (_STR, True), "pid": (_INT, True)},
+    "exited": {"pid": (_INT, True), "code": (_INT, False), "signal": (_STR, False)},
 }
 
 _PYTHON_TYPES = {_STR: (str,), _INT: (int,), _BOOL: (bool,), _OBJ: (dict,), _LIST: (list,)}

@@ -1,6 +1,6 @@
-import { PyExecError } from '../errors.js';
 import { readStrategy, type ExecutorOptions } from '../options/executor-options.js';
 import { BaselineExecutor } from './baseline.js';
+import { ForkedExecutor } from './forked.js';
 import { IsolatedExecutor } from './isolated.js';
 import { OptimizedExecutor } from './optimized.js';
 import type { PythonExecutor } from './types.js';
@@ -20,7 +20,7 @@ export function createExecutor(options: ExecutorOptions = {}): PythonExecutor {
       return new OptimizedExecutor(options);
     case 'isolated':
       return new IsolatedExecutor(options);
-    default:
-      throw new PyExecError('INVALID_OPTION', `The \`strategy\` \`${strategy}\` is not available in this version`);
+    case 'forked':
+      return new ForkedExecutor(options);
   }
 }

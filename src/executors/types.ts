@@ -46,6 +46,8 @@ export interface WorkerStatus {
   /** Calls this worker has finished. */
   executions: number;
   rssMb?: number;
+  /** Forked strategy: the child process running this template's current call. */
+  childPid?: number;
 }
 
 export interface ExecutorTotals {

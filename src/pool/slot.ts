@@ -11,6 +11,8 @@ export class Slot {
   state: SlotState = 'empty';
   worker: WorkerProcess | undefined;
   call: Call | undefined;
+  /** Forked strategy: the child of this slot's template running `call`. */
+  childPid: number | undefined;
   /** Calls finished by the current worker. */
   executions = 0;
   /** Bumped at every start, so a start that finishes after it was superseded is recognised. */
@@ -42,6 +44,7 @@ export class Slot {
 
   detach(): void {
     this.worker = undefined;
+    this.childPid = undefined;
     this.state = 'empty';
     this.executions = 0;
   }
@@ -54,6 +57,7 @@ export class Slot {
     };
     const rssMb = this.worker ? readRssMb(this.worker.pid) : undefined;
     if (rssMb !== undefined) status.rssMb = rssMb;
+    if (this.childPid !== undefined) status.childPid = this.childPid;
     return status;
   }
 }

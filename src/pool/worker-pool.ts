@@ -2,15 +2,16 @@ import type { EventEmitter } from 'eventemitter3';
 import { PyExecError } from '../errors.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../executors/types.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import type { HarnessMessage } from '../protocol/messages.js';
+import type { ExitedMessage, HarnessMessage } from '../protocol/messages.js';
 import type { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
 import type { Call, Interruption } from './call.js';
 import { CallRegistry } from './call-registry.js';
 import { crashError } from './crash-error.js';
 import { deliverOutput } from './deliver-output.js';
+import { escalateInterrupt } from './escalate.js';
 import { Slot } from './slot.js';
-import { SpareWorker } from './spare-worker.js';
+import { WorkerSupply } from './worker-supply.js';
 
 /** What distinguishes strategies that share this pool. */
 export interface PoolPolicy {
@@ -23,17 +24,16 @@ export interface PoolPolicy {
 }
 
 /**
- * The private core behind every pooled executor: a FIFO of calls, `poolSize` worker slots,
- * timeouts and stops (SIGINT, then a kill after a grace period), crash replacement and close.
+ * The private core behind every executor: a FIFO of calls, `poolSize` worker slots, timeouts and
+ * stops (SIGINT, then a kill after a grace period), crash replacement and close. For the forked
+ * strategy a slot's worker is a template and each call runs in a child it reports (`started`).
  */
 export class WorkerPool {
   private readonly calls: CallRegistry;
   private readonly slots: Slot[];
   private readonly slotOfCall = new Map<Call, Slot>();
-  /** Kills of workers already detached from their slot; close() waits for them too. */
-  private readonly retiring = new Set<Promise<unknown>>();
+  private readonly workers: WorkerSupply;
   private closing: Promise<void> | undefined;
-  private readonly spare: SpareWorker;
 
   constructor(
     private readonly options: NormalizedExecutorOptions,
@@ -43,7 +43,12 @@ export class WorkerPool {
   ) {
     this.slots = Array.from({ length: options.poolSize }, () => new Slot());
     this.calls = new CallRegistry(events);
-    this.spare = new SpareWorker(launcher);
+    this.workers = new WorkerSupply(launcher, policy.keepSpare, events, {
+      ready: (slot) => this.onWorkerReady(slot),
+      failed: (slot, error) => this.onWorkerFailed(slot, error),
+      message: (slot, worker, message) => this.onMessage(slot, worker, message),
+      exited: (slot, worker, exit) => this.onWorkerExit(slot, worker, exit),
+    });
   }
 
   get closed(): boolean {
@@ -52,7 +57,7 @@ export class WorkerPool {
 
   /** Starts every worker now instead of at the first call; resolves when all are ready. */
   async warmUp(): Promise<void> {
-    const starts = this.slots.filter((slot) => slot.state === 'empty').map((slot) => this.startWorker(slot, 'start'));
+    const starts = this.slots.filter((slot) => slot.state === 'empty').map((slot) => this.workers.start(slot, 'start'));
     await Promise.all(starts);
     const failure = this.slots.find((slot) => slot.lastStartError)?.lastStartError;
     if (failure) throw failure;
@@ -110,15 +115,12 @@ export class WorkerPool {
     const exits: Promise<unknown>[] = [];
     for (const slot of this.slots) {
       if (slot.call) slot.call.interruption = 'stopped';
-      if (slot.worker) exits.push(this.killWorker(slot, 'closed'));
+      if (slot.worker) exits.push(this.workers.kill(slot, 'closed'));
       else if (slot.call) this.settleInterrupted(slot);
       if (slot.starting) exits.push(slot.starting);
     }
-    exits.push(this.spare.dispose());
     await Promise.all(exits);
-    await Promise.all([...this.retiring]); // includes workers whose start finished during close
-
-    await this.launcher.dispose();
+    await this.workers.close(); // after the starts above: includes workers that arrived during close
   }
 
   private freeSlot(): Slot | undefined {
@@ -148,7 +150,7 @@ export class WorkerPool {
     }
     this.events.emit('start', { executionId: call.id });
     if (slot.state === 'idle') this.send(slot, call);
-    else if (slot.state === 'empty') void this.startWorker(slot, slot.everStarted ? 'replace' : 'start');
+    else if (slot.state === 'empty') void this.workers.start(slot, slot.everStarted ? 'replace' : 'start');
   }
 
   private send(slot: Slot, call: Call): void {
@@ -164,38 +166,13 @@ export class WorkerPool {
     });
   }
 
-  private async startWorker(slot: Slot, reason: string): Promise<void> {
-    const generation = slot.beginStart();
-    const starting = (this.policy.keepSpare ? this.spare.take() : this.launcher.start()).then(
-      (worker) => this.onWorkerReady(slot, generation, worker, reason),
-      (error: PyExecError) => this.onWorkerFailed(slot, generation, error),
-    );
-    slot.starting = starting;
-    await starting;
-  }
-
-  private onWorkerReady(slot: Slot, generation: number, worker: WorkerProcess, reason: string): void {
-    if (this.closed || slot.generation !== generation) {
-      this.retire(worker, 'closed');
-      return;
-    }
-    slot.attach(worker);
-    worker.on('message', (message) => this.onMessage(slot, worker, message));
-    worker.on('exit', (exit) => this.onWorkerExit(slot, worker, exit));
-    worker.on('protocolError', (error) => {
-      this.events.emit('error', error);
-      void this.killWorker(slot, 'protocol-error');
-    });
-    this.events.emit('worker:spawn', { pid: worker.pid, reason });
+  private onWorkerReady(slot: Slot): void {
     if (slot.call) this.send(slot, slot.call);
     else this.dispatch();
-    if (this.policy.keepSpare && !this.closed) this.spare.replenish();
   }
 
   // A worker that cannot start is not retried in a loop: the calls that waited for it fail.
-  private onWorkerFailed(slot: Slot, generation: number, error: PyExecError): void {
-    if (slot.generation !== generation) return;
-    slot.failStart(error);
+  private onWorkerFailed(slot: Slot, error: PyExecError): void {
     const waiting = slot.call ? [slot.call] : [];
     slot.call = undefined;
     const stranded = this.slots.every((other) => other.state === 'empty') ? this.calls.drainQueued() : [];
@@ -205,47 +182,61 @@ export class WorkerPool {
 
   private onMessage(slot: Slot, worker: WorkerProcess, message: HarnessMessage): void {
     const call = slot.call;
-    if (message.type === 'spoiled') {
-      // A call sent after its last result never started: the exit handler gives it to a replacement.
-      // A spare started before this lesson would recycle on the same import: start a new one.
-      if (message.preload && this.launcher.learnPreloads(message.preload) && this.policy.keepSpare) this.spare.refresh();
-      this.calls.totals.recycles++;
-      this.events.emit('worker:recycle', { pid: worker.pid, reason: message.reason });
-      void this.killWorker(slot, 'spoiled');
-      return;
+    switch (message.type) {
+      case 'spoiled':
+        // A call sent after its last result never started: the exit handler gives it to a replacement.
+        if (message.preload) this.workers.learnPreloads(message.preload);
+        this.calls.totals.recycles++;
+        this.events.emit('worker:recycle', { pid: worker.pid, reason: message.reason });
+        void this.workers.kill(slot, 'spoiled');
+        return;
+      case 'exited':
+        if (call !== undefined && slot.childPid === message.pid) this.onChildDied(slot, worker, call, message);
+        return;
+      case 'fault':
+        if (message.id === undefined || call?.id !== message.id) {
+          this.events.emit('error', new PyExecError('PROTOCOL_ERROR', `The Python harness (pid ${worker.pid}) reported: ${message.message}`));
+          return;
+        }
+        this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', { type: 'HarnessFault', message: message.message, traceback: '' }));
+        return;
+      case 'hello':
+        return;
     }
-    if (message.type === 'fault' && (message.id === undefined || call?.id !== message.id)) {
-      this.events.emit('error', new PyExecError('PROTOCOL_ERROR', `The Python harness (pid ${worker.pid}) reported: ${message.message}`));
-      return;
-    }
-    if (call === undefined || !('id' in message) || message.id !== call.id) return;
-    if (message.type === 'stream') {
+    if (call === undefined || message.id !== call.id) return;
+    if (message.type === 'started') {
+      slot.childPid = call.workerPid = message.pid;
+    } else if (message.type === 'stream') {
       deliverOutput(call, message, this.events);
-    } else if (message.type === 'result') {
+    } else {
       this.finishOnWorker(slot, call, call.resultFromHarness(message));
-    } else if (message.type === 'fault') {
-      const error = { type: 'HarnessFault', message: message.message, traceback: '' };
-      this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', error));
     }
+  }
+
+  // Forked: the child died before its result; the template lives on and serves the next call.
+  private onChildDied(slot: Slot, worker: WorkerProcess, call: Call, message: ExitedMessage): void {
+    const exit = { exitCode: message.code ?? null, signal: message.signal ?? null, diagnostics: worker.diagnostics() };
+    const result = call.interruption ? call.resultWithoutHarness(call.interruption) : call.resultWithoutHarness('crashed', crashError(message.pid, exit));
+    this.finishOnWorker(slot, call, result);
   }
 
   // The worker answered: settle, then keep it, or retire it (single use, or recycled).
   private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult): void {
     slot.call = undefined;
+    slot.childPid = undefined;
     slot.executions++;
     this.settle(call, result);
     const worker = slot.worker as WorkerProcess;
     const served = !this.policy.singleUse && slot.executions >= this.options.maxExecutions;
-    const recycleReason = served ? `served maxExecutions (${this.options.maxExecutions}) calls` : undefined;
-    if (this.policy.singleUse || recycleReason !== undefined) {
-      if (recycleReason !== undefined && !this.closed) {
+    if (this.policy.singleUse || served) {
+      if (served && !this.closed) {
         this.calls.totals.recycles++;
-        this.events.emit('worker:recycle', { pid: worker.pid, reason: recycleReason });
+        this.events.emit('worker:recycle', { pid: worker.pid, reason: `served maxExecutions (${this.options.maxExecutions}) calls` });
       }
       // Detached at once: the slot takes a new worker while the old one is killed in the background.
-      this.retire(worker, this.policy.singleUse ? 'single-use' : 'recycled');
+      this.workers.retire(worker, this.policy.singleUse ? 'single-use' : 'recycled');
       slot.detach();
-      if (this.policy.keepWarm && !this.closed) void this.startWorker(slot, 'replace');
+      if (this.policy.keepWarm && !this.closed) void this.workers.start(slot, 'replace');
     } else {
       slot.state = 'idle';
     }
@@ -259,7 +250,7 @@ export class WorkerPool {
     const call = slot.call;
     slot.detach();
     if (call !== undefined && worker.killReason === 'spoiled' && call.interruption === undefined && !this.closed) {
-      void this.startWorker(slot, 'replace'); // the call stays on the slot and is sent to the replacement
+      void this.workers.start(slot, 'replace'); // the call stays on the slot and is sent to the replacement
       return;
     }
     slot.call = undefined;
@@ -268,10 +259,10 @@ export class WorkerPool {
       else this.settle(call, call.resultWithoutHarness('crashed', crashError(worker.pid, exit)));
     }
     if (this.closed) return;
-    if (this.policy.keepWarm || this.calls.queued > 0) void this.startWorker(slot, 'replace');
+    if (this.policy.keepWarm || this.calls.queued > 0) void this.workers.start(slot, 'replace');
   }
 
-  // SIGINT first; a worker that has not answered when the grace period ends is killed.
+  // Ends a running call with `reason` as its status; see escalateInterrupt for how.
   private interrupt(call: Call, reason: Interruption): void {
     if (call.state !== 'running') return;
     call.interruption ??= reason;
@@ -282,11 +273,7 @@ export class WorkerPool {
       return;
     }
     if (call.graceTimer !== undefined) return;
-    slot.worker.interrupt();
-    const worker = slot.worker;
-    call.graceTimer = setTimeout(() => {
-      if (slot.worker === worker && slot.call === call) void this.killWorker(slot, call.interruption as string);
-    }, this.options.interruptGraceMs);
+    escalateInterrupt(slot, call, this.options.interruptGraceMs, (why) => void this.workers.kill(slot, why));
   }
 
   private settleInterrupted(slot: Slot): void {
@@ -294,17 +281,6 @@ export class WorkerPool {
     slot.call = undefined;
     this.settle(call, call.resultWithoutHarness(call.interruption as Interruption));
     this.dispatch();
-  }
-
-  private retire(worker: WorkerProcess, reason: string): void {
-    const killed = worker.kill(reason).finally(() => this.retiring.delete(killed));
-    this.retiring.add(killed);
-  }
-
-  // The worker stays attached until it exits, so its exit settles the call it was running.
-  private killWorker(slot: Slot, reason: string): Promise<unknown> {
-    slot.state = 'stopping';
-    return (slot.worker as WorkerProcess).kill(reason);
   }
 
   private settle(call: Call, result: ExecutionResult): void {

@@ -25,6 +25,8 @@ const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> = {
   },
   fault: { message: { type: 'string' }, id: { type: 'string', optional: true } },
   spoiled: { reason: { type: 'string' }, preload: { type: 'array', optional: true } },
+  started: { id: { type: 'string' }, pid: { type: 'number' } },
+  exited: { pid: { type: 'number' }, code: { type: 'number', optional: true }, signal: { type: 'string', optional: true } },
 };
 
 function typeOf(value: unknown): FieldType | 'other' {

@@ -86,4 +86,26 @@ export interface SpoiledMessage {
   preload?: string[];
 }
 
-export type HarnessMessage = HelloMessage | StreamMessage | ResultMessage | FaultMessage | SpoiledMessage;
+/** Forked strategy: the template handed call `id` to the child `pid` (signal that one to stop it). */
+export interface StartedMessage {
+  type: 'started';
+  id: string;
+  pid: number;
+}
+
+/** Forked strategy: the child running a call died before finishing it. */
+export interface ExitedMessage {
+  type: 'exited';
+  pid: number;
+  code?: number;
+  signal?: string;
+}
+
+export type HarnessMessage =
+  | HelloMessage
+  | StreamMessage
+  | ResultMessage
+  | FaultMessage
+  | SpoiledMessage
+  | StartedMessage
+  | ExitedMessage;

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dir, type DirectoryResult } from 'tmp-promise';
 import { PyExecError } from '../errors.js';
@@ -17,6 +18,7 @@ export class WorkerLauncher {
   resetHooks: readonly string[];
   private python: string;
   private scratch: Promise<DirectoryResult> | undefined;
+  private callScratch: Promise<DirectoryResult> | undefined;
   private readonly learnedPreloads = new Set<string>();
 
   constructor(private readonly options: NormalizedExecutorOptions) {
@@ -39,6 +41,7 @@ export class WorkerLauncher {
 
   async start(): Promise<WorkerProcess> {
     const scratch = await (this.scratch ??= dir({ prefix: 'pyexec-', unsafeCleanup: true }));
+    const callScratch = await (this.callScratch ??= callScratchDir());
     // Each worker starts in a directory of its own, removed when it exits.
     const workDir = await mkdtemp(join(scratch.path, 'worker-'));
     const { limits, strategy } = this.options;
@@ -57,7 +60,9 @@ export class WorkerLauncher {
           learnedPreload: [...this.learnedPreloads],
           resetHooks: this.resetHooks,
           isolate: strategy === 'isolated',
+          template: strategy === 'forked',
           workDir,
+          callRoot: callScratch.path,
           gcInterval: this.options.gcInterval,
           maxRssMb: this.options.maxRssMb,
         },
@@ -81,9 +86,9 @@ export class WorkerLauncher {
 
   /** Removes the scratch directory; workers must be gone first. */
   async dispose(): Promise<void> {
-    const scratch = this.scratch;
-    this.scratch = undefined;
-    if (scratch) await (await scratch).cleanup();
+    const scratches = [this.scratch, this.callScratch];
+    this.scratch = this.callScratch = undefined;
+    for (const scratch of scratches) if (scratch) await (await scratch).cleanup();
   }
 
   private environment(scratchDir: string): Record<string, string> {
@@ -93,5 +98,17 @@ export class WorkerLauncher {
     env.MPLBACKEND ??= 'Agg';
     env.MPLCONFIGDIR = scratchDir;
     return Object.assign(env, this.options.env);
+  }
+}
+
+// Per-call working directories (isolated, forked) are made and removed constantly: on tmpfs that
+// costs ~8 us instead of ~180 us on ext4. Files a call writes there use memory until it ends.
+async function callScratchDir(): Promise<DirectoryResult> {
+  const tmpfs = '/dev/shm';
+  try {
+    await access(tmpfs, constants.W_OK);
+    return await dir({ prefix: 'pyexec-calls-', tmpdir: tmpfs, unsafeCleanup: true });
+  } catch {
+    return dir({ prefix: 'pyexec-calls-', unsafeCleanup: true });
   }
 }

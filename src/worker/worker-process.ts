@@ -49,6 +49,8 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> {
     private readonly subprocess: ResultPromise,
     hello: HelloMessage,
     exited: Promise<WorkerExit>,
+    /** The last few KB the process wrote to its real stderr so far (crash reports). */
+    readonly diagnostics: () => string,
   ) {
     super();
     this.pid = subprocess.pid as number;
@@ -139,7 +141,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> {
           if (worker !== undefined) worker.emit('message', message);
           else if (message.type === 'hello') {
             clearTimeout(startTimer);
-            worker = new WorkerProcess(subprocess, message, exited);
+            worker = new WorkerProcess(subprocess, message, exited, () => diagnostics);
             resolve(worker);
           } else if (message.type === 'fault') fail(startError(launch, message.message, ''));
           else fail(startError(launch, `sent ${message.type} before hello`, diagnostics));

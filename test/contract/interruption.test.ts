@@ -14,8 +14,8 @@ describe.each(contractStrategies)('timeouts and stops with the %s strategy', (st
     expect(result.stdout).toBe('partial\n');
     expect(result.error?.type).toBe('KeyboardInterrupt');
     const pidAfter = (await executor.run('1')).workerPid;
-    // SIGINT sufficed: a persistent worker is kept (baseline never reuses one).
-    if (strategy === 'baseline') expect(pidAfter).not.toBe(result.workerPid);
+    // SIGINT sufficed: a persistent worker is kept (baseline and forked never reuse a process).
+    if (strategy === 'baseline' || strategy === 'forked') expect(pidAfter).not.toBe(result.workerPid);
     else expect(pidAfter).toBe(result.workerPid);
   });
 

@@ -7,7 +7,7 @@ import { createExecutor, type ExecutorOptions, type PythonExecutor, type Strateg
 export const testPython = process.env.PYEXEC_PYTHON || 'python3';
 
 /** Strategies the contract suite runs against. */
-export const contractStrategies: StrategyName[] = ['baseline', 'optimized', 'isolated'];
+export const contractStrategies: StrategyName[] = ['baseline', 'optimized', 'isolated', 'forked'];
 
 const open = new Set<PythonExecutor>();
 

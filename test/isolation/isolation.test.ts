@@ -28,7 +28,7 @@ const expectedLeaks: Record<StrategyName, readonly string[]> = {
   ],
 };
 
-describe.each(['baseline', 'optimized', 'isolated'] as const)('isolation of the %s strategy', (strategy) => {
+describe.each(['baseline', 'optimized', 'isolated', 'forked'] as const)('isolation of the %s strategy', (strategy) => {
   it.each(isolationProbes.map((probe) => [probe.name, probe] as const))('%s', async (name, probe) => {
     const executor = makeExecutor(strategy, { poolSize: 1 });
     expect(await probeLeaks(executor, probe)).toBe(expectedLeaks[strategy].includes(name));

@@ -26,7 +26,7 @@ class CallDirectory:
     # stat() proves it untouched; near its last change the contents are listed as well.
     def __init__(self, root):
         self._root = root
-        self._path = os.path.join(root, "call")
+        self._path = os.path.join(root, "call-%d" % os.getpid())
         self._identity = None
         self._entered_at = 0
 

@@ -1,0 +1,172 @@
+"""The template: never runs user code; forks a waiting child ahead of each call.
+
+The child for the next call is forked and fully set up (process group, working directory,
+capture) while the current call runs, so a call costs a round trip, not a fork. Each child
+writes its own stream and result messages to the host; the template writes only when no child
+can be writing (a call's start, or the death of a child that never finished), so messages never
+interleave on the shared channel."""
+
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
+import os
+import select
+import shutil
+import socket
+
+from .. import codec
+from .child import serve_one_call
+
+
+def _alive(pid):
+    try:
+        done, _status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return done == 0
+
+
+def _signal_name(number):
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "signal %d" % number
+
+
+class Spare:
+    __slots__ = ("pid", "sock")
+
+    def __init__(self, pid, sock):
+        self.pid = pid
+        self.sock = sock
+
+
+class TemplateServer:
+    def __init__(self, channel, work_dir, interrupts, limiter):
+        self._channel = channel
+        self._work_dir = work_dir
+        self._interrupts = interrupts
+        self._limiter = limiter
+        self._spare = None
+        self._active = None  # the child running a call, until it says done or dies
+        self._finished = []  # pids of children past their call, still to be reaped
+
+    def serve(self, hello):
+        self._spare = self._fork()
+        self._channel.send(hello)
+        poller = select.poll()
+        poller.register(self._channel.read_fd, select.POLLIN)
+        while True:
+            message = self._channel.buffered_message()
+            if message is not None:
+                if not self._dispatch(message):
+                    return
+                continue
+            if self._active is not None:
+                poller.register(self._active.sock.fileno(), select.POLLIN)
+            ready = poller.poll()
+            if self._active is not None:
+                poller.unregister(self._active.sock.fileno())
+            for fd, _event in ready:
+                if self._active is not None and fd == self._active.sock.fileno():
+                    self._on_active_child()
+            if any(fd == self._channel.read_fd for fd, _event in ready):
+                message = self._channel.read_message()
+                if message is None or not self._dispatch(message):
+                    return
+            self._reap_finished()
+
+    def _dispatch(self, message):
+        kind = message.get("type") if isinstance(message, dict) else None
+        if kind == "run" and isinstance(message.get("id"), str):
+            try:
+                self._start_call(message)
+            except Exception as exc:  # the template must outlive any one call's trouble
+                self._channel.send({"type": "fault", "id": message["id"], "message": "could not start the call: %r" % (exc,)})
+            return True
+        if kind == "shutdown":
+            return False
+        fault = {"type": "fault", "message": "the forked template takes run and shutdown messages only"}
+        if isinstance(message, dict) and isinstance(message.get("id"), str):
+            fault["id"] = message["id"]
+        self._channel.send(fault)
+        return True
+
+    def _start_call(self, message):
+        # The previous child already sent its result (the host waits for it): it is finished.
+        finished = self._active
+        self._active = None
+        if not _alive(self._spare.pid):  # killed while it waited: fork another before speaking
+            self._spare.sock.close()
+            self._spare = self._fork()
+        spare = self._spare
+        self._channel.send({"type": "started", "id": message["id"], "pid": spare.pid})
+        spare.sock.sendall((codec.encode(message) + "\n").encode("ascii"))
+        self._active = spare
+        if finished is not None:  # after the hand-over: cleanup is off the call's path
+            self._release(finished)
+        self._spare = self._fork()
+
+    def _on_active_child(self):
+        child = self._active
+        data = child.sock.recv(16)
+        if data:
+            self._active = None
+            self._release(child)  # finished cleanly
+            return
+        # EOF without "done": the child died during its call. It cannot write any more, and no
+        # other child is active, so the template may speak.
+        self._active = None
+        child.sock.close()
+        _, status = os.waitpid(child.pid, 0)
+        report = {"type": "exited", "pid": child.pid}
+        if os.WIFSIGNALED(status):
+            report["signal"] = _signal_name(os.WTERMSIG(status))
+        else:
+            report["code"] = os.WEXITSTATUS(status)
+        self._channel.send(report)
+        self._remove_call_dir(child.pid)
+
+    def _release(self, child):
+        child.sock.close()
+        self._remove_call_dir(child.pid)
+        self._finished.append(child.pid)
+
+    def _remove_call_dir(self, pid):
+        shutil.rmtree(os.path.join(self._work_dir, "call-%d" % pid), ignore_errors=True)
+
+    def _reap_finished(self):
+        # Only children past their call: the active one's status is read where its death is seen.
+        still_running = []
+        for pid in self._finished:
+            try:
+                done, _status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                continue
+            if done == 0:
+                still_running.append(pid)
+        self._finished = still_running
+
+    def _fork(self):
+        parent_sock, child_sock = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            parent_sock.close()
+            if self._active is not None:
+                self._active.sock.close()
+            if self._spare is not None:
+                self._spare.sock.close()
+            serve_one_call(self._channel, child_sock, self._work_dir, self._interrupts, self._limiter)
+        child_sock.close()
+        return Spare(pid, parent_sock)
+
+    def shutdown(self):
+        import signal
+
+        for child in (self._active, self._spare):
+            if child is not None:
+                try:
+                    os.killpg(child.pid, signal.SIGKILL)
+                except OSError:
+                    pass

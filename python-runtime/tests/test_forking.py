@@ -1,0 +1,79 @@
+"""The template forks one child per call and outlives every child."""
+
+import os
+import signal
+import tempfile
+import time
+import unittest
+
+from pyexec_harness.protocol import check_harness_message
+
+from .harness_client import HarnessClient
+
+
+def _state(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
+
+
+class TemplateTest(unittest.TestCase):
+    def setUp(self):
+        self.harness = HarnessClient({"template": True, "workDir": tempfile.mkdtemp(), "callRoot": tempfile.mkdtemp()})
+
+    def tearDown(self):
+        self.harness.close()
+
+    def call(self, code):
+        call_id = self.harness.start(code)
+        started = self.harness.read()
+        self.assertEqual(started["id"], call_id)
+        self.assertIsNone(check_harness_message(started))
+        end = self.harness.read()
+        while end["type"] == "stream":
+            end = self.harness.read()
+        self.assertIsNone(check_harness_message(end))
+        return started, end
+
+    def test_each_call_runs_in_a_new_child_that_started_names(self):
+        first_started, first = self.call("import os\nos.getpid()")
+        second_started, second = self.call("import os\nos.getpid()")
+        self.assertEqual(first["value"], str(first_started["pid"]))
+        self.assertEqual(second["value"], str(second_started["pid"]))
+        self.assertNotEqual(first_started["pid"], second_started["pid"])
+
+    def test_a_child_that_dies_is_reported_and_the_template_serves_on(self):
+        started, exited = self.call("import os\nos._exit(7)")
+        self.assertEqual(exited, {"type": "exited", "pid": started["pid"], "code": 7})
+        _, killed = self.call("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+        self.assertEqual(killed["signal"], "SIGKILL")
+        _, result = self.call("'alive'")
+        self.assertEqual(result["value"], "'alive'")
+
+    def test_children_start_in_empty_directories_of_their_own(self):
+        self.call("open('left.txt', 'w').write('x')")
+        _, result = self.call("import os\nos.listdir('.')")
+        self.assertEqual(result["value"], "[]")
+
+    def test_a_spare_killed_while_waiting_is_replaced_before_the_call(self):
+        _, result = self.call("import os\nos.getppid()")
+        template = int(result["value"])
+        children = os.popen("pgrep -P %d" % template).read().split()
+        for pid in children:
+            os.kill(int(pid), signal.SIGKILL)
+        for pid in children:  # dead (a zombie) before the call arrives, as a spare killed earlier would be
+            while _state(int(pid)) not in ("Z", None):
+                time.sleep(0.01)
+        _, after = self.call("'served'")
+        self.assertEqual(after["value"], "'served'")
+
+    def test_the_template_refuses_other_messages_with_a_fault(self):
+        self.harness.send({"type": "configure", "resetHooks": []})
+        fault = self.harness.read()
+        self.assertEqual(fault["type"], "fault")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,16 @@
+import type { ExecutorOptions } from '../options/executor-options.js';
+import { PooledExecutor } from './pooled-executor.js';
+
+/**
+ * A fresh copy-on-write child of a warm template process for every call: complete isolation
+ * (a new process) without an interpreter start. Each template (`poolSize` of them) imports
+ * `preload` once, never runs user code, and keeps the next child forked and set up before its
+ * call arrives. Timeouts and stops kill the child's process tree; the template keeps serving.
+ */
+export class ForkedExecutor extends PooledExecutor {
+  readonly strategy = 'forked' as const;
+
+  constructor(options: ExecutorOptions = {}) {
+    super('forked', options, () => ({ keepWarm: true, singleUse: false, keepSpare: false }));
+  }
+}

@@ -1,0 +1,89 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { PyExecError } from '../errors.js';
+import type { ExecutorEvents } from '../executors/types.js';
+import type { HarnessMessage } from '../protocol/messages.js';
+import type { WorkerLauncher } from '../worker/worker-launcher.js';
+import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
+import type { Slot } from './slot.js';
+import { SpareWorker } from './spare-worker.js';
+
+/** What the pool does when a slot's worker becomes ready, fails to start, speaks or exits. */
+export interface WorkerSupplyHandlers {
+  ready(slot: Slot): void;
+  failed(slot: Slot, error: PyExecError): void;
+  message(slot: Slot, worker: WorkerProcess, message: HarnessMessage): void;
+  exited(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void;
+}
+
+/** Starts, replaces and retires the workers of a pool's slots, with an optional warm spare. */
+export class WorkerSupply {
+  private readonly spare: SpareWorker;
+  /** Kills of workers already detached from their slot; close() waits for them too. */
+  private readonly retiring = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(
+    private readonly launcher: WorkerLauncher,
+    private readonly keepSpare: boolean,
+    private readonly events: EventEmitter<ExecutorEvents>,
+    private readonly handlers: WorkerSupplyHandlers,
+  ) {
+    this.spare = new SpareWorker(launcher);
+  }
+
+  /** Starts a worker for `slot` (the spare, if one is kept); resolves once it is attached or failed. */
+  async start(slot: Slot, reason: string): Promise<void> {
+    const generation = slot.beginStart();
+    const starting = (this.keepSpare ? this.spare.take() : this.launcher.start()).then(
+      (worker) => this.attach(slot, generation, worker, reason),
+      (error: PyExecError) => {
+        if (slot.generation !== generation) return;
+        slot.failStart(error);
+        this.handlers.failed(slot, error);
+      },
+    );
+    slot.starting = starting;
+    await starting;
+  }
+
+  private attach(slot: Slot, generation: number, worker: WorkerProcess, reason: string): void {
+    if (this.closed || slot.generation !== generation) {
+      this.retire(worker, 'closed');
+      return;
+    }
+    slot.attach(worker);
+    worker.on('message', (message) => this.handlers.message(slot, worker, message));
+    worker.on('exit', (exit) => this.handlers.exited(slot, worker, exit));
+    worker.on('protocolError', (error) => {
+      this.events.emit('error', error);
+      void this.kill(slot, 'protocol-error');
+    });
+    this.events.emit('worker:spawn', { pid: worker.pid, reason });
+    this.handlers.ready(slot);
+    if (this.keepSpare && !this.closed) this.spare.replenish();
+  }
+
+  /** Kills a worker already detached from its slot, in the background. */
+  retire(worker: WorkerProcess, reason: string): void {
+    const killed = worker.kill(reason).finally(() => this.retiring.delete(killed));
+    this.retiring.add(killed);
+  }
+
+  // The worker stays attached until it exits, so its exit settles the call it was running.
+  kill(slot: Slot, reason: string): Promise<unknown> {
+    slot.state = 'stopping';
+    return (slot.worker as WorkerProcess).kill(reason);
+  }
+
+  /** Packages worth preloading from now on; a spare started without them is replaced. */
+  learnPreloads(modules: readonly string[]): void {
+    if (this.launcher.learnPreloads(modules) && this.keepSpare) this.spare.refresh();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.spare.dispose();
+    await Promise.all([...this.retiring]);
+    await this.launcher.dispose();
+  }
+}
