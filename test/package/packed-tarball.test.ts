@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,8 @@ describe('the packed npm tarball', () => {
     const harnessFiles = readdirSync(harness, { recursive: true }) as string[];
     expect(harnessFiles).toContain('main.py');
     expect(harnessFiles).toContain(join('isolation', 'guard.py'));
-    expect(harnessFiles.every((name) => name.endsWith('.py') || name === 'isolation')).toBe(true);
+    expect(harnessFiles).toContain(join('forking', 'template.py'));
+    const shippedFiles = harnessFiles.filter((name) => statSync(join(harness, name)).isFile());
+    expect(shippedFiles.every((name) => name.endsWith('.py'))).toBe(true);
   });
 });
