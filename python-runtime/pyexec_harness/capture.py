@@ -6,9 +6,9 @@ The reader thread also streams pending output of long calls and notices a dead h
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
+import _signal
 import os
 import select
-import signal
 import sys
 import threading
 import time
@@ -27,8 +27,8 @@ _os_dup2 = os.dup2
 _os_getppid = os.getppid
 _monotonic = time.monotonic
 _set_module_attribute = types.ModuleType.__setattr__
-_setitimer = signal.setitimer
-_ITIMER_REAL = signal.ITIMER_REAL
+_setitimer = _signal.setitimer
+_ITIMER_REAL = _signal.ITIMER_REAL
 
 
 class OutputCapture:
@@ -61,7 +61,7 @@ class OutputCapture:
             # Forked children: a thread costs ~1 ms to start here, more than most calls. A one-shot
             # alarm starts it only for calls still running after STREAM_INTERVAL_S; it also
             # interrupts a write blocked on a full pipe, so no output deadlocks before then.
-            signal.signal(signal.SIGALRM, self._start_pump_from_alarm)
+            _signal.signal(_signal.SIGALRM, self._start_pump_from_alarm)
         else:
             self._start_pump()
 
@@ -172,5 +172,5 @@ class OutputCapture:
 def _exit_orphaned():
     # The host died: take the whole process group (user code's children included) down with us.
     if os.getpgid(0) == os.getpid():
-        os.killpg(0, signal.SIGKILL)
+        os.killpg(0, _signal.SIGKILL)
     os._exit(1)

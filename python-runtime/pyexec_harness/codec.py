@@ -1,24 +1,44 @@
 """A private JSON codec for the protocol channel.
 
-It is built once from the C accelerators' factories, so user code that later replaces
-``json.dumps``, ``json.JSONEncoder.encode`` or even ``sys.modules['json']`` cannot break it."""
+Built once from the C accelerator (_json), so user code that later replaces ``json.dumps``,
+``json.JSONEncoder.encode`` or even ``sys.modules['json']`` cannot break it, and the harness
+does not pay for importing ``json`` (and ``re``) at start. Pure-Python json is the fallback."""
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
-import json.decoder as _decoder
-import json.encoder as _encoder
-import json.scanner as _scanner
+try:
+    import _json
+except ImportError:  # an interpreter without the accelerator: still private, just slower
+    _json = None
+
+_CONSTANTS = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}
 
 
 def _refuse(value):
     raise TypeError("protocol messages hold only JSON types, got " + type(value).__name__)
 
 
+class _ScannerContext:
+    """The attributes the C scanner reads from a JSONDecoder, without importing json."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = _CONSTANTS.__getitem__
+    memo = None
+
+    def __init__(self):
+        self.memo = {}
+
+
 def _build_encoder():
-    make = _encoder.c_make_encoder
-    if make is None:  # pure-Python fallback: still private, just slower
-        return _encoder.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-    iterencode = make(None, _refuse, _encoder.encode_basestring_ascii, None, ":", ",", False, False, True)
+    if _json is None:
+        import json.encoder
+
+        return json.encoder.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+    iterencode = _json.make_encoder(None, _refuse, _json.encode_basestring_ascii, None, ":", ",", False, False, True)
     join = "".join
 
     def encode(message):
@@ -28,13 +48,17 @@ def _build_encoder():
 
 
 def _build_decoder():
-    make = _scanner.c_make_scanner
-    if make is None:
-        return _decoder.JSONDecoder().decode
-    scan_once = make(_decoder.JSONDecoder())
+    if _json is None:
+        import json.decoder
+
+        return json.decoder.JSONDecoder().decode
+    scan_once = _json.make_scanner(_ScannerContext())
 
     def decode(text):
-        value, end = scan_once(text, 0)
+        try:
+            value, end = scan_once(text, 0)
+        except StopIteration as missing:
+            raise ValueError("no JSON value at column %d" % missing.value) from None
         if end != len(text):
             raise ValueError("unexpected data after the JSON value at column %d" % end)
         return value

@@ -5,8 +5,8 @@ before every call so each call gets the full budget."""
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
+import _signal
 import resource
-import signal
 
 _MIB = 1024 * 1024
 _getrusage = resource.getrusage
@@ -29,14 +29,14 @@ class ResourceLimiter:
         file_size = limits.get("maxFileSizeMb")
         if file_size:
             # Without this SIGXFSZ would kill the worker; ignored, the write raises OSError(EFBIG).
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            _signal.signal(_signal.SIGXFSZ, _signal.SIG_IGN)
             size = int(file_size * _MIB)
             _setrlimit(resource.RLIMIT_FSIZE, (size, size))
         processes = limits.get("maxProcesses")
         if processes:
             _setrlimit(resource.RLIMIT_NPROC, (processes, processes))
         if self._cpu_seconds:
-            signal.signal(signal.SIGXCPU, self._on_cpu_exceeded)
+            _signal.signal(_signal.SIGXCPU, self._on_cpu_exceeded)
 
     def arm_call(self):
         if not self._cpu_seconds:

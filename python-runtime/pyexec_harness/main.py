@@ -10,21 +10,17 @@ CONFIG_JSON holds the host's start options, all optional: {"limits": {...}, "pre
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
+import _signal
 import faulthandler
 import gc
 import os
-import platform
 import select
-import signal
 import sys
-import tempfile
 
 from . import PROTOCOL_VERSION, codec
 from .capture import OutputCapture
 from .channel import Channel
-from .forking.template import TemplateServer
 from .interrupts import InterruptGuard
-from .isolation.guard import IsolationGuard
 from .limits import ResourceLimiter
 from .maintenance import PeriodicCollection, RssCeiling
 from .protocol import check_host_message
@@ -32,7 +28,7 @@ from .reset_hooks import ResetHooks
 from .runner import CallRunner
 
 _exit = os._exit
-_pause = signal.pause
+_pause = _signal.pause
 
 
 def _take_over_stdio():
@@ -55,6 +51,8 @@ def _prepare_process(config):
     # Through a launcher (docker exec…) the host's directory may not exist here: make one.
     work_dir = config.get("workDir")
     if not (work_dir and os.path.isdir(work_dir)):
+        import tempfile  # only through a launcher: a start-up cost the common case skips
+
         work_dir = config["workDir"] = tempfile.mkdtemp(prefix="pyexec-worker-")
     os.chdir(work_dir)
     for module in config.get("preload") or ():
@@ -73,7 +71,7 @@ def _hello():
     return {
         "type": "hello",
         "protocol": PROTOCOL_VERSION,
-        "python": platform.python_version(),
+        "python": "%d.%d.%d" % sys.version_info[:3],
         "pid": os.getpid(),
         "executable": sys.executable or "",
     }
@@ -97,6 +95,8 @@ class Harness:
         if config.get("maxRssMb"):
             guards.append(RssCeiling(config["maxRssMb"]))
         if config.get("isolate"):
+            from .isolation.guard import IsolationGuard  # imported only by the strategy that uses it
+
             self.capture.install_streams()  # part of the snapshot, so not a change each call
             guards.append(IsolationGuard(_call_root(config)))
         if config.get("gcInterval"):
@@ -185,6 +185,8 @@ def _serve_template(config, channel):
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
+    from .forking.template import TemplateServer  # imported only by the strategy that uses it
+
     interrupts, limiter = _prepare_process(config)
     _warm_for_children()
     gc.freeze()  # also keeps the collector from touching (and so copying) shared pages

@@ -3,11 +3,16 @@
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import importlib
-import re
 
 from .unrestorable import Unrestorable
 
-_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+def _is_reference(hook):
+    """`package.module:function.attr`: dotted identifiers on both sides of one colon."""
+    module, colon, path = hook.partition(":")
+    parts = module.split(".") + path.split(".")
+    return bool(colon) and all(part.isidentifier() for part in parts)
 
 
 class ResetHookError(Exception):
@@ -26,7 +31,7 @@ def _resolve(reference):
 
 def _prepare(hook):
     """A callable for one hook; raises at worker start for a hook that can never run."""
-    if _REFERENCE.match(hook):
+    if _is_reference(hook):
         _resolve(hook)  # fail fast on typos; resolved again per run, after any restore
         return lambda: _resolve(hook)()
     code = compile(hook, "<reset-hook>", "exec")

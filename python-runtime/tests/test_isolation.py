@@ -26,8 +26,8 @@ class IsolationTest(unittest.TestCase):
         self.assertEqual(self.value("import json, sys, builtins\n(json.dumps({}), hasattr(sys, 'leaked'), len('ab'), hasattr(builtins, 'extra'))"), "('{}', False, 2, False)")
 
     def test_sys_modules_entries_added_or_replaced_are_undone(self):
-        self.value("import sys, types\nsys.modules['fake'] = types.ModuleType('fake')\nsys.modules['json'] = None\nimport colorsys")
-        self.assertEqual(self.value("import sys\n('fake' in sys.modules, sys.modules['json'] is not None, 'colorsys' in sys.modules)"), "(False, True, False)")
+        self.value("import sys, types\nsys.modules['fake'] = types.ModuleType('fake')\nsys.modules['os'] = None\nimport colorsys")
+        self.assertEqual(self.value("import sys\n('fake' in sys.modules, sys.modules['os'] is not None, 'colorsys' in sys.modules)"), "(False, True, False)")
 
     def test_process_state_is_restored(self):
         self.value(
@@ -110,3 +110,29 @@ class ResetHookTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LearnedImportsTest(unittest.TestCase):
+    def test_a_library_module_imported_by_two_calls_is_named_for_preloading(self):
+        harness = HarnessClient({"isolate": True, "workDir": tempfile.mkdtemp()})
+        try:
+            first, _ = harness.run("import colorsys\ncolorsys.rgb_to_hsv(1, 0, 0)")
+            second, _ = harness.run("import colorsys\n'again'")
+            spoiled = harness.read()
+            self.assertEqual((first["status"], second["value"]), ("ok", "'again'"))
+            self.assertEqual(spoiled["preload"], ["colorsys"])
+            self.assertIn("calls keep importing colorsys", spoiled["reason"])
+        finally:
+            harness.close()
+
+    def test_user_modules_are_never_learned(self):
+        harness = HarnessClient({"isolate": True, "workDir": tempfile.mkdtemp()})
+        try:
+            for _ in range(3):
+                result, _ = harness.run(
+                    "import sys, os, tempfile\nd = tempfile.mkdtemp()\nopen(os.path.join(d, 'mine.py'), 'w').write('X = 1')\n"
+                    "sys.path.insert(0, d)\nimport mine\nmine.X"
+                )
+                self.assertEqual(result["value"], "1")
+        finally:
+            harness.close()

@@ -2,8 +2,8 @@
 
 from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
+import _signal
 import os
-import signal
 
 from .. import codec
 from ..capture import OutputCapture
@@ -58,6 +58,6 @@ def _exit_with_group(code):
     # Whatever the call left running in this process group goes too (setsid'd ones are killed by
     # the host on timeout or stop; after a clean call only this group is reachable cheaply).
     try:
-        os.killpg(0, signal.SIGKILL)
+        os.killpg(0, _signal.SIGKILL)
     finally:
         os._exit(code)

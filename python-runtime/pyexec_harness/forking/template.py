@@ -26,7 +26,7 @@ def _alive(pid):
 
 
 def _signal_name(number):
-    import signal
+    import signal  # only when a child died: the enum-based names are worth their import then
 
     try:
         return signal.Signals(number).name
@@ -162,11 +162,11 @@ class TemplateServer:
         return Spare(pid, parent_sock)
 
     def shutdown(self):
-        import signal
+        import _signal
 
         for child in (self._active, self._spare):
             if child is not None:
                 try:
-                    os.killpg(child.pid, signal.SIGKILL)
+                    os.killpg(child.pid, _signal.SIGKILL)
                 except OSError:
                     pass

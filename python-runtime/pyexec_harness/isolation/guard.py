@@ -26,9 +26,9 @@ class IsolationGuard:
         reason = self._leftovers.reason()
         if reason:
             raise Unrestorable(reason)
-        extensions = self._modules.loaded_extensions()
-        if extensions:
-            raise Unrestorable("the call loaded C extensions that cannot be unloaded: " + ", ".join(extensions), extensions)
+        imports = self._modules.imports_to_preload()
+        if imports:
+            raise Unrestorable(*imports)
         self._directory.leave()
         self._modules.restore()
         self._process.restore()

@@ -3,6 +3,7 @@
 from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import builtins
+import os
 import sys
 
 from .module_tracking import ModuleTracker
@@ -14,7 +15,7 @@ class ModuleState:
     """What every loaded module looked like at worker start, and the means to put it back.
 
     Modules a call adds are removed. CPython cannot load many C extensions twice (numpy
-    refuses), so a call that added one leaves the worker unrestorable: loaded_extensions()
+    refuses), so a call that added one leaves the worker unrestorable: imports_to_preload()
     names their top-level packages, which the host preloads into the replacement worker."""
 
     def __init__(self):
@@ -29,21 +30,37 @@ class ModuleState:
         # `__builtins__[name] = ...` writes the dict directly, unseen by tracking: compared whole.
         self._builtins = dict(builtins.__dict__)
         self._modules_changed = False
+        self._libraries = LibraryLocations()
+        self._library_imports = {}
 
-    def loaded_extensions(self):
-        """Top-level names of C extension modules the call added to sys.modules (sorted)."""
+    def imports_to_preload(self):
+        """None, or (reason, top-level packages) when the call's imports call for a new worker.
+
+        C extensions cannot be unloaded, so loading one always does. Library modules (standard
+        library, site-packages) are removed like any other, but one that calls import a second
+        time is worth preloading: re-importing it every call would cost more than one restart."""
         modules = sys.modules
         # Every call installs its own __main__; putting the original back keeps the fast path.
         modules["__main__"] = self._modules["__main__"]
         self._modules_changed = modules != self._modules
         if not self._modules_changed:
-            return ()
+            return None
         saved = self._modules
-        added = [module for name, module in list(modules.items()) if name not in saved and _is_extension(module)]
-        return sorted({module.__name__.partition(".")[0] for module in added if isinstance(getattr(module, "__name__", None), str)})
+        added = [module for name, module in list(modules.items()) if name not in saved]
+        extensions = _top_level_names(module for module in added if _is_extension(module))
+        if extensions:
+            return "the call loaded C extensions that cannot be unloaded: " + ", ".join(extensions), extensions
+        repeated = []
+        for name in _top_level_names(module for module in added if self._libraries.contains(module)):
+            self._library_imports[name] = self._library_imports.get(name, 0) + 1
+            if self._library_imports[name] >= 2:
+                repeated.append(name)
+        if repeated:
+            return "calls keep importing " + ", ".join(repeated) + "; preloading it from now on", repeated
+        return None
 
     def restore(self):
-        """Call after loaded_extensions(), whose comparison of sys.modules it reuses."""
+        """Call after imports_to_preload(), whose comparison of sys.modules it reuses."""
         if self._modules_changed:
             self._restore_sys_modules(sys.modules)
         dirty = self.tracker.dirty
@@ -62,6 +79,27 @@ class ModuleState:
         for name, module in saved.items():
             if modules.get(name) is not module:
                 modules[name] = module
+
+
+def _top_level_names(modules):
+    names = {getattr(module, "__name__", None) for module in modules}
+    return sorted({name.partition(".")[0] for name in names if isinstance(name, str)})
+
+
+class LibraryLocations:
+    """Where installed libraries live (standard library, site-packages), as opposed to user files."""
+
+    def __init__(self):
+        import sysconfig
+
+        paths = sysconfig.get_paths()
+        roots = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if paths.get(key)}
+        roots.update(path for path in sys.path if path.endswith(("site-packages", "dist-packages")))
+        self._roots = tuple(os.path.join(os.path.realpath(root), "") for root in roots)
+
+    def contains(self, module):
+        path = getattr(module, "__file__", None)
+        return isinstance(path, str) and os.path.realpath(path).startswith(self._roots)
 
 
 def _is_extension(module):

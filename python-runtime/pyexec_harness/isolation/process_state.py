@@ -5,12 +5,11 @@ from .._pristine import BUILTINS as __builtins__  # private builtins: see _prist
 import _signal
 import gc
 import os
-import signal
 import sys
 import threading
 import warnings
 
-_CATCHABLE = tuple(s for s in signal.valid_signals() if s not in (signal.SIGKILL, signal.SIGSTOP))
+_CATCHABLE = tuple(s for s in _signal.valid_signals() if s not in (_signal.SIGKILL, _signal.SIGSTOP))
 _getsignal = _signal.getsignal
 _setsignal = _signal.signal
 _environ = os.environ
