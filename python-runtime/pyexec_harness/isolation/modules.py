@@ -20,6 +20,7 @@ class ModuleState:
 
     def __init__(self):
         self.tracker = ModuleTracker()
+        self._libraries = LibraryLocations()  # before the snapshot: it imports sysconfig
         self._modules = dict(sys.modules)
         self._attributes = {}
         for module in self._modules.values():
@@ -30,7 +31,6 @@ class ModuleState:
         # `__builtins__[name] = ...` writes the dict directly, unseen by tracking: compared whole.
         self._builtins = dict(builtins.__dict__)
         self._modules_changed = False
-        self._libraries = LibraryLocations()
         self._library_imports = {}
 
     def imports_to_preload(self):
