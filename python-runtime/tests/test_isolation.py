@@ -63,7 +63,7 @@ class IsolationTest(unittest.TestCase):
     def test_c_extensions_spoil_the_worker_and_are_named_for_preloading(self):
         spoiled = self.spoiled_after("import csv")
         self.assertIn("_csv", spoiled["reason"])
-        self.assertEqual(spoiled["preload"], ["_csv"])
+        self.assertEqual(spoiled["preload"], ["_csv", "csv"])
 
     def test_a_spoiled_worker_reads_no_further_call_and_waits_to_be_killed(self):
         import select

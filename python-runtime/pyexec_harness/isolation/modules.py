@@ -48,10 +48,14 @@ class ModuleState:
         saved = self._modules
         added = [module for name, module in list(modules.items()) if name not in saved]
         extensions = _top_level_names(module for module in added if _is_extension(module))
+        libraries = _top_level_names(module for module in added if self._libraries.contains(module))
         if extensions:
-            return "the call loaded C extensions that cannot be unloaded: " + ", ".join(extensions), extensions
+            # The replacement preloads the call's library imports too (csv along with _csv):
+            # otherwise importing them again would soon cost a second recycle.
+            preload = sorted(set(extensions) | set(libraries))
+            return "the call loaded C extensions that cannot be unloaded: " + ", ".join(extensions), preload
         repeated = []
-        for name in _top_level_names(module for module in added if self._libraries.contains(module)):
+        for name in libraries:
             self._library_imports[name] = self._library_imports.get(name, 0) + 1
             if self._library_imports[name] >= 2:
                 repeated.append(name)
