@@ -20,6 +20,24 @@ export class Slot {
   starting: Promise<void> | undefined;
   lastStartError: PyExecError | undefined;
   everStarted = false;
+  /**
+   * One reusable timer for calls with the executor's default timeout: refresh() costs far less
+   * than a new setTimeout per call. It fires timeoutMs after the latest call began on this slot.
+   */
+  private deadline: NodeJS.Timeout | undefined;
+
+  /** Restarts the slot's deadline for the call beginning now. */
+  armDeadline(timeoutMs: number, onExpired: () => void): void {
+    if (this.deadline === undefined) {
+      this.deadline = setTimeout(onExpired, timeoutMs);
+      this.deadline.unref();
+    } else this.deadline.refresh();
+  }
+
+  disarmDeadline(): void {
+    clearTimeout(this.deadline);
+    this.deadline = undefined;
+  }
 
   beginStart(): number {
     this.state = 'starting';

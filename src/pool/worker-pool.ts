@@ -114,6 +114,7 @@ export class WorkerPool {
     for (const call of this.calls.drainQueued()) this.settle(call, call.resultWithoutHarness('stopped'));
     const exits: Promise<unknown>[] = [];
     for (const slot of this.slots) {
+      slot.disarmDeadline();
       if (slot.call) slot.call.interruption = 'stopped';
       if (slot.worker) exits.push(this.workers.kill(slot, 'closed'));
       else if (slot.call) this.settleInterrupted(slot);
@@ -145,8 +146,15 @@ export class WorkerPool {
     call.markRunning();
     slot.call = call;
     this.slotOfCall.set(call, slot);
-    if (Number.isFinite(call.options.timeoutMs)) {
-      call.timeoutTimer = setTimeout(() => this.interrupt(call, 'timeout'), call.options.timeoutMs);
+    const { timeoutMs } = call.options;
+    if (timeoutMs === this.options.timeoutMs && Number.isFinite(timeoutMs)) {
+      // Fires timeoutMs after this call began, unless another began on the slot since.
+      slot.armDeadline(timeoutMs, () => {
+        if (slot.call !== undefined) this.interrupt(slot.call, 'timeout');
+      });
+    } else {
+      slot.disarmDeadline(); // armed for an earlier call: it must not fire during this one
+      if (Number.isFinite(timeoutMs)) call.timeoutTimer = setTimeout(() => this.interrupt(call, 'timeout'), timeoutMs);
     }
     this.events.emit('start', { executionId: call.id });
     if (slot.state === 'idle') this.send(slot, call);

@@ -35,6 +35,15 @@ describe.each(contractStrategies)('timeouts and stops with the %s strategy', (st
     expect(executor.status().totals.timeouts).toBe(1);
   });
 
+  it('applies each call its own timeout, whatever the calls before it on the same worker had', async () => {
+    const executor = makeExecutor(strategy, { timeoutMs: 400, poolSize: 1 });
+    expect((await executor.run('1')).status).toBe('ok'); // arms the worker's default deadline
+    const longer = await executor.run('import time\ntime.sleep(0.7)\n"done"', { timeoutMs: 5000 });
+    const unlimited = await executor.run('import time\ntime.sleep(0.7)\n"done"', { timeoutMs: Number.POSITIVE_INFINITY });
+    const defaulted = await executor.run('import time\ntime.sleep(5)');
+    expect([longer.status, unlimited.status, defaulted.status]).toEqual(['ok', 'ok', 'timeout']);
+  });
+
   it('uses the executor timeoutMs when the call gives none', async () => {
     const result = await makeExecutor(strategy, { timeoutMs: 300 }).run('import time\ntime.sleep(30)');
     expect(result.status).toBe('timeout');
