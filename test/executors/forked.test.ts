@@ -63,7 +63,8 @@ describe('the forked strategy', () => {
   it('serves poolSize calls at once from as many templates', async () => {
     const executor = makeExecutor('forked', { poolSize: 2 });
     const calls = [0, 1].map(() => executor.run('import time\nprint("up", flush=True)\ntime.sleep(0.4)'));
-    await eventually(() => executor.status().running.filter((r) => r.workerPid !== undefined).length === 2);
+    // Each call's child is known once its template says `started`.
+    await eventually(() => executor.status().workers.filter((w) => w.childPid !== undefined).length === 2);
     const workers = executor.status().workers;
     expect(workers).toHaveLength(2);
     expect(workers.every((w) => w.childPid !== undefined && w.state === 'busy')).toBe(true);
