@@ -8,8 +8,8 @@ export function renderChart(results: BenchResults): string {
     ...results.strategies.map((s) => ({ label: `pyexec ${s.strategy}`, value: s.callsPerSec, color: '#2563eb' })),
     ...Object.values(REFERENCE).map((r) => ({ label: `reference: ${r.label}`, value: r.callsPerSec, color: '#f59e0b' })),
   ];
-  const left = 200;
-  const width = 760;
+  const left = 230;
+  const width = 790;
   const barHeight = 22;
   const top = 40;
   const plotWidth = width - left - 90;
