@@ -103,8 +103,8 @@ class Harness:
             guards.append(PeriodicCollection(config["gcInterval"]))
         return guards
 
-    def serve(self):
-        self.channel.send(_hello())
+    def serve(self, hello):
+        self.channel.send(hello)
         while True:
             try:
                 message = self.channel.read_message()
@@ -175,37 +175,33 @@ def _warm_for_children():
     # output machinery's imports), done here once and inherited through fork.
     from .streams import devnull_stdin
 
-    devnull_stdin(os.open(os.devnull, os.O_RDONLY)).close()
+    fd = os.open(os.devnull, os.O_RDONLY)
+    devnull_stdin(fd).close()
+    os.close(fd)
     select.poll()
 
 
-def _serve_template(config, channel):
+def _start_template(config, channel):
     # The template runs no user code and keeps no threads (fork copies only the calling thread),
     # so its fds 0-2 go to /dev/null; every forked child sets up its own capture.
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
+    os.close(null)
     from .forking.template import TemplateServer  # imported only by the strategy that uses it
 
     interrupts, limiter = _prepare_process(config)
     _warm_for_children()
     gc.freeze()  # also keeps the collector from touching (and so copying) shared pages
-    server = TemplateServer(channel, _call_root(config), interrupts, limiter)
-    try:
-        server.serve(_hello())
-    finally:
-        server.shutdown()
-    _exit(0)
+    return TemplateServer(channel, _call_root(config), interrupts, limiter)
 
 
 def main():
     config = codec.decode(sys.argv[2]) if len(sys.argv) > 2 else {}
     channel = _take_over_stdio()
     try:
-        if config.get("template"):
-            _serve_template(config, channel)
-        harness = Harness(config, channel)
+        server = _start_template(config, channel) if config.get("template") else Harness(config, channel)
     except BaseException as exc:  # a bad preload or reset hook: say why instead of hello
         channel.send({"type": "fault", "message": "could not start: %s: %s" % (type(exc).__name__, exc)})
         _exit(1)
-    harness.serve()
+    server.serve(_hello())

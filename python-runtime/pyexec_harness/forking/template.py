@@ -53,29 +53,43 @@ class TemplateServer:
         self._finished = []  # pids of children past their call, still to be reaped
 
     def serve(self, hello):
+        """Serves until shutdown or end of input, then kills its children and exits."""
         self._spare = self._fork()
         self._channel.send(hello)
-        poller = select.poll()
-        poller.register(self._channel.read_fd, select.POLLIN)
-        while True:
-            message = self._channel.buffered_message()
-            if message is not None:
-                if not self._dispatch(message):
-                    return
-                continue
-            if self._active is not None:
-                poller.register(self._active.sock.fileno(), select.POLLIN)
-            ready = poller.poll()
-            if self._active is not None:
-                poller.unregister(self._active.sock.fileno())
-            for fd, _event in ready:
-                if self._active is not None and fd == self._active.sock.fileno():
-                    self._on_active_child()
-            if any(fd == self._channel.read_fd for fd, _event in ready):
-                message = self._channel.read_message()
-                if message is None or not self._dispatch(message):
-                    return
-            self._reap_finished()
+        self._poller = select.poll()
+        self._poller.register(self._channel.read_fd, select.POLLIN)
+        try:
+            while True:
+                try:
+                    if not self._serve_once():
+                        return
+                except Exception as exc:  # the loop outlives any single failure
+                    self._channel.send({"type": "fault", "message": "template failure: %r" % (exc,)})
+        finally:
+            self.shutdown()
+            os._exit(0)
+
+    def _serve_once(self):
+        """Handles what is ready (a host message, the active child's end); False to stop."""
+        message = self._channel.buffered_message()
+        if message is not None:
+            return self._dispatch(message)
+        active = self._active
+        if active is not None:
+            self._poller.register(active.sock.fileno(), select.POLLIN)
+        try:
+            ready = [fd for fd, _event in self._poller.poll()]
+        finally:
+            if active is not None:
+                self._poller.unregister(active.sock.fileno())
+        if active is not None and active.sock.fileno() in ready:
+            self._on_active_child()
+        if self._channel.read_fd in ready:
+            message = self._channel.read_message()
+            if message is None or not self._dispatch(message):
+                return False
+        self._reap_finished()
+        return True
 
     def _dispatch(self, message):
         kind = message.get("type") if isinstance(message, dict) else None
