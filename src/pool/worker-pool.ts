@@ -8,6 +8,7 @@ import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
 import type { Call, Interruption } from './call.js';
 import { CallRegistry } from './call-registry.js';
 import { crashError } from './crash-error.js';
+import { armDeadline } from './deadlines.js';
 import { deliverOutput } from './deliver-output.js';
 import { escalateInterrupt } from './escalate.js';
 import { Slot } from './slot.js';
@@ -146,16 +147,7 @@ export class WorkerPool {
     call.markRunning();
     slot.call = call;
     this.slotOfCall.set(call, slot);
-    const { timeoutMs } = call.options;
-    if (timeoutMs === this.options.timeoutMs && Number.isFinite(timeoutMs)) {
-      // Fires timeoutMs after this call began, unless another began on the slot since.
-      slot.armDeadline(timeoutMs, () => {
-        if (slot.call !== undefined) this.interrupt(slot.call, 'timeout');
-      });
-    } else {
-      slot.disarmDeadline(); // armed for an earlier call: it must not fire during this one
-      if (Number.isFinite(timeoutMs)) call.timeoutTimer = setTimeout(() => this.interrupt(call, 'timeout'), timeoutMs);
-    }
+    armDeadline(slot, call, this.options.timeoutMs, (late) => this.interrupt(late, 'timeout'));
     this.events.emit('start', { executionId: call.id });
     if (slot.state === 'idle') this.send(slot, call);
     else if (slot.state === 'empty') void this.workers.start(slot, slot.everStarted ? 'replace' : 'start');
