@@ -17,7 +17,6 @@ class Channel:
 
     def __init__(self, read_fd, write_fd):
         self.read_fd = read_fd
-        self._read_fd = read_fd
         self._write_fd = write_fd
         self._pending = b""
         self._write_lock = threading.Lock()
@@ -36,14 +35,10 @@ class Channel:
     def read_message(self):
         """The next host message as a dict, or None at end of input."""
         while True:
-            newline = self._pending.find(b"\n")
-            if newline >= 0:
-                line = self._pending[:newline]
-                self._pending = self._pending[newline + 1:]
-                if line.strip():
-                    return codec.decode(line.decode("utf-8"))
-                continue
-            chunk = _read(self._read_fd, _READ_SIZE)
+            message = self.buffered_message()
+            if message is not None:
+                return message
+            chunk = _read(self.read_fd, _READ_SIZE)
             if not chunk:
                 return None
             self._pending += chunk

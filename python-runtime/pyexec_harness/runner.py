@@ -33,7 +33,7 @@ class CallRunner:
         call_id = message["id"]
         capture.restore_descriptors()
         capture.install_streams()
-        limit = message.get("maxOutputBytes", 10 << 20)
+        limit = message["maxOutputBytes"]
         capture.begin(call_id, limit)
         for guard in self._guards:
             guard.before_call()

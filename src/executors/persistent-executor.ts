@@ -4,8 +4,6 @@ import { PooledExecutor } from './pooled-executor.js';
 
 /** Strategies whose workers serve many calls, and so can run reset hooks between them. */
 export abstract class PersistentExecutor extends PooledExecutor {
-  private resetHooks: readonly string[];
-
   protected constructor(strategy: StrategyName, options: unknown) {
     super(strategy, options, (normalized) => ({
       keepWarm: true,
@@ -13,7 +11,6 @@ export abstract class PersistentExecutor extends PooledExecutor {
       // Routine recycles (isolated, a finite maxExecutions, an RSS ceiling) swap in a warm spare.
       keepSpare: strategy === 'isolated' || Number.isFinite(normalized.maxExecutions) || normalized.maxRssMb !== undefined,
     }));
-    this.resetHooks = this.options.resetHooks;
   }
 
   /**
@@ -22,7 +19,6 @@ export abstract class PersistentExecutor extends PooledExecutor {
    * @example executor.addResetHook('import mylib; mylib.cache.clear()')
    */
   addResetHook(hook: string): void {
-    this.resetHooks = Object.freeze([...this.resetHooks, expectResetHook('hook', hook)]);
-    this.pool.setResetHooks(this.resetHooks);
+    this.pool.addResetHook(expectResetHook('hook', hook));
   }
 }

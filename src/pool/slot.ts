@@ -67,10 +67,12 @@ export class Slot {
     this.executions = 0;
   }
 
-  describe(): WorkerStatus {
+  /** This slot's worker for status(), or undefined when it has none. */
+  describe(): WorkerStatus | undefined {
+    if (this.state === 'empty') return undefined;
     const status: WorkerStatus = {
       pid: this.worker?.pid,
-      state: this.state === 'empty' ? 'stopping' : this.state,
+      state: this.state,
       executions: this.executions,
     };
     const rssMb = this.worker ? readRssMb(this.worker.pid) : undefined;

@@ -90,8 +90,9 @@ export class WorkerPool {
     return true;
   }
 
-  /** Hands new reset hooks to every worker (running ones from their next call on) and future ones. */
-  setResetHooks(hooks: readonly string[]): void {
+  /** Adds a reset hook to every worker (running ones from their next call on) and future ones. */
+  addResetHook(hook: string): void {
+    const hooks = Object.freeze([...this.launcher.resetHooks, hook]);
     this.launcher.resetHooks = hooks;
     for (const slot of this.slots) slot.worker?.send({ type: 'configure', resetHooks: hooks });
   }
@@ -102,7 +103,7 @@ export class WorkerPool {
   }
 
   status(): Omit<ExecutorStatus, 'strategy'> {
-    const workers = this.slots.filter((slot) => slot.state !== 'empty').map((slot) => slot.describe());
+    const workers = this.slots.flatMap((slot) => slot.describe() ?? []);
     return { running: this.calls.running(), queued: this.calls.queued, workers, totals: this.calls.totals.snapshot() };
   }
 

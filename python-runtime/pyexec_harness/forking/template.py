@@ -18,6 +18,7 @@ from .child import serve_one_call
 
 
 def _alive(pid):
+    """False once the child has exited (reaping it) or is gone."""
     try:
         done, _status = os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
@@ -152,15 +153,7 @@ class TemplateServer:
 
     def _reap_finished(self):
         # Only children past their call: the active one's status is read where its death is seen.
-        still_running = []
-        for pid in self._finished:
-            try:
-                done, _status = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                continue
-            if done == 0:
-                still_running.append(pid)
-        self._finished = still_running
+        self._finished = [pid for pid in self._finished if _alive(pid)]
 
     def _fork(self):
         parent_sock, child_sock = socket.socketpair()
