@@ -34,7 +34,10 @@ _ITIMER_REAL = _signal.ITIMER_REAL
 class OutputCapture:
     """Owns fds 0-2 for the harness process's lifetime and attributes output to the running call."""
 
-    def __init__(self, channel, lazy_pump=False):
+    def __init__(self, channel, pump="thread"):
+        """pump: "thread" starts the output thread now; "lazy" only for a call still running after
+        STREAM_INTERVAL_S (forked children); "later" waits for start_generation() (a process that
+        forks the workers and must itself stay single-threaded)."""
         self._channel = channel
         self.stdout = StreamSink("stdout")
         self.stderr = StreamSink("stderr")
@@ -56,14 +59,22 @@ class OutputCapture:
         self._stdin = devnull_stdin(0)
         self._stdout_stream = self._stderr_stream = None
         self._pump_started = False
-        self._lazy_pump = lazy_pump
-        if lazy_pump:
+        self._lazy_pump = pump == "lazy"
+        if self._lazy_pump:
             # Forked children: a thread costs ~1 ms to start here, more than most calls. A one-shot
             # alarm starts it only for calls still running after STREAM_INTERVAL_S; it also
             # interrupts a write blocked on a full pipe, so no output deadlocks before then.
             _signal.signal(_signal.SIGALRM, self._start_pump_from_alarm)
-        else:
+        elif pump == "thread":
             self._start_pump()
+
+    def start_generation(self):
+        """In a worker just forked from the process that built this capture: owns it from now on."""
+        self._parent_pid = _os_getppid()
+        # A previous generation that died mid-call may have left output in the pipes.
+        for fd in self._sink_by_fd:
+            self._read_ready(fd, _MAX_DRAIN_READS)
+        self._start_pump()
 
     def restore_descriptors(self):
         """Points fds 0-2 back at the harness's capture, whatever user code did to them."""

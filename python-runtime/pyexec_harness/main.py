@@ -5,7 +5,7 @@ Started by the host as:
         RUNTIME_DIR CONFIG_JSON
 CONFIG_JSON holds the host's start options, all optional: {"limits": {...}, "preload": [...],
 "learnedPreload": [...], "resetHooks": [...], "isolate": bool, "workDir": path, "gcInterval": n,
-"maxRssMb": n, "template": bool, "callRoot": path}.
+"maxRssMb": n, "template": bool, "generations": bool, "callRoot": path}.
 """
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
@@ -20,6 +20,7 @@ import sys
 from . import PROTOCOL_VERSION, codec
 from .capture import OutputCapture
 from .channel import Channel
+from .generations import RECYCLED_EXIT_CODE, serve_generations
 from .interrupts import InterruptGuard
 from .limits import ResourceLimiter
 from .maintenance import PeriodicCollection, RssCeiling
@@ -78,16 +79,32 @@ def _hello():
 
 
 class Harness:
-    def __init__(self, config, channel):
+    def __init__(self, config, channel, forks_generations=False):
         self.channel = channel
-        self.capture = OutputCapture(self.channel)
+        # A process that forks generations must stay single-threaded: each generation starts
+        # its own output thread (start_generation).
+        self.capture = OutputCapture(self.channel, pump="later" if forks_generations else "thread")
         interrupts, limiter = _prepare_process(config)
+        self.interrupts = interrupts
         self.reset_hooks = ResetHooks(config.get("resetHooks") or [])
+        self.isolation = None
         self.runner = CallRunner(self.capture, interrupts, limiter, self._guards(config))
         # Everything alive now (harness, preloads, the isolation snapshot) lives as long as the
         # worker: frozen out of the collector's sight, a periodic gc.collect() costs microseconds.
         gc.freeze()
-        self.handlers = {"run": self._on_run, "configure": self._on_configure, "shutdown": self._on_shutdown}
+        self.handlers = {
+            "run": self._on_run,
+            "configure": self._on_configure,
+            "recycle": self._on_recycle,
+            "shutdown": self._on_shutdown,
+        }
+
+    def start_generation(self):
+        """In a worker just forked from this (never used) harness: takes over its capture."""
+        self.interrupts.install()  # not the parent's forwarding handler
+        self.capture.start_generation()
+        if self.isolation is not None:
+            self.isolation.start_generation()
 
     def _guards(self, config):
         # Order matters: hooks see the call's state; the checks and restore come after them.
@@ -98,7 +115,8 @@ class Harness:
             from .isolation.guard import IsolationGuard  # imported only by the strategy that uses it
 
             self.capture.install_streams()  # part of the snapshot, so not a change each call
-            guards.append(IsolationGuard(_call_root(config)))
+            self.isolation = IsolationGuard(_call_root(config))
+            guards.append(self.isolation)
         if config.get("gcInterval"):
             guards.append(PeriodicCollection(config["gcInterval"]))
         return guards
@@ -156,6 +174,10 @@ class Harness:
     def _on_configure(self, message):
         self.reset_hooks.configure(message["resetHooks"])
 
+    def _on_recycle(self, message):
+        # The process that forked this one forks a fresh successor (see generations.py).
+        _exit(RECYCLED_EXIT_CODE)
+
     def _on_shutdown(self, message):
         # os._exit: user atexit handlers and leftover non-daemon threads must not delay shutdown.
         _exit(0)
@@ -199,9 +221,15 @@ def _start_template(config, channel):
 def main():
     config = codec.decode(sys.argv[2]) if len(sys.argv) > 2 else {}
     channel = _take_over_stdio()
+    generations = bool(config.get("generations"))
     try:
-        server = _start_template(config, channel) if config.get("template") else Harness(config, channel)
+        if config.get("template"):
+            server = _start_template(config, channel)
+        else:
+            server = Harness(config, channel, forks_generations=generations)
     except BaseException as exc:  # a bad preload or reset hook: say why instead of hello
         channel.send({"type": "fault", "message": "could not start: %s: %s" % (type(exc).__name__, exc)})
         _exit(1)
+    if generations:
+        serve_generations(server, channel, _hello)
     server.serve(_hello())

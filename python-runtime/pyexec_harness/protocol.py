@@ -11,6 +11,7 @@ _STR, _INT, _BOOL, _OBJ, _LIST = "string", "integer", "boolean", "object", "arra
 HOST_MESSAGES = {
     "run": {"id": (_STR, True), "code": (_STR, True), "maxOutputBytes": (_INT, True), "env": (_OBJ, False)},
     "configure": {"resetHooks": (_LIST, True)},
+    "recycle": {},
     "shutdown": {},
 }
 

@@ -1,5 +1,6 @@
 import type { StrategyName } from '../options/executor-options.js';
 import { expectResetHook } from '../options/worker-options.js';
+import { forksGenerations } from '../worker/worker-launcher.js';
 import { PooledExecutor } from './pooled-executor.js';
 
 /** Strategies whose workers serve many calls, and so can run reset hooks between them. */
@@ -8,6 +9,7 @@ export abstract class PersistentExecutor extends PooledExecutor {
     super(strategy, options, (normalized) => ({
       keepWarm: true,
       singleUse: false,
+      forksGenerations: forksGenerations(normalized),
       // Routine recycles (isolated, a finite maxExecutions, an RSS ceiling) swap in a warm spare.
       keepSpare: strategy === 'isolated' || Number.isFinite(normalized.maxExecutions) || normalized.maxRssMb !== undefined,
     }));

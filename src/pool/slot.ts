@@ -71,11 +71,12 @@ export class Slot {
   describe(): WorkerStatus | undefined {
     if (this.state === 'empty') return undefined;
     const status: WorkerStatus = {
-      pid: this.worker?.pid,
+      pid: this.worker?.servingPid,
       state: this.state,
       executions: this.executions,
     };
-    const rssMb = this.worker ? readRssMb(this.worker.pid) : undefined;
+    const servingPid = this.worker?.servingPid;
+    const rssMb = servingPid === undefined ? undefined : readRssMb(servingPid);
     if (rssMb !== undefined) status.rssMb = rssMb;
     if (this.childPid !== undefined) status.childPid = this.childPid;
     return status;

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import { PyExecError } from '../errors.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../executors/types.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import type { ExitedMessage, HarnessMessage } from '../protocol/messages.js';
+import { RECYCLED_EXIT_CODE, type ExitedMessage, type HarnessMessage, type HelloMessage } from '../protocol/messages.js';
 import type { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
 import type { Call, Interruption } from './call.js';
@@ -22,6 +22,8 @@ export interface PoolPolicy {
   readonly singleUse: boolean;
   /** Keep one worker started ahead of need, for strategies that recycle workers routinely. */
   readonly keepSpare: boolean;
+  /** Workers recycle by forking a fresh generation in place (isolated; see generations.py). */
+  readonly forksGenerations: boolean;
 }
 
 /**
@@ -157,7 +159,7 @@ export class WorkerPool {
   private send(slot: Slot, call: Call): void {
     const worker = slot.worker as WorkerProcess;
     slot.state = 'busy';
-    call.workerPid = worker.pid;
+    call.workerPid = worker.servingPid;
     worker.send({
       type: 'run',
       id: call.id,
@@ -188,11 +190,12 @@ export class WorkerPool {
         // A call sent after its last result never started: the exit handler gives it to a replacement.
         if (message.preload) this.workers.learnPreloads(message.preload);
         this.calls.totals.recycles++;
-        this.events.emit('worker:recycle', { pid: worker.pid, reason: message.reason });
+        this.events.emit('worker:recycle', { pid: worker.servingPid ?? worker.pid, reason: message.reason });
         void this.workers.kill(slot, 'spoiled');
         return;
       case 'exited':
-        if (call !== undefined && slot.childPid === message.pid) this.onChildDied(slot, worker, call, message);
+        if (message.pid === worker.servingPid && this.policy.forksGenerations) this.onGenerationExit(slot, worker, message);
+        else if (call !== undefined && slot.childPid === message.pid) this.onChildDied(slot, worker, call, message);
         return;
       case 'fault':
         if (message.id === undefined || call?.id !== message.id) {
@@ -202,6 +205,7 @@ export class WorkerPool {
         this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', { type: 'HarnessFault', message: message.message, traceback: '' }));
         return;
       case 'hello':
+        if (this.policy.forksGenerations) this.onNewGeneration(slot, worker, message);
         return;
     }
     if (call === undefined || message.id !== call.id) return;
@@ -216,9 +220,38 @@ export class WorkerPool {
 
   // Forked: the child died before its result; the template lives on and serves the next call.
   private onChildDied(slot: Slot, worker: WorkerProcess, call: Call, message: ExitedMessage): void {
-    const exit = { exitCode: message.code ?? null, signal: message.signal ?? null, diagnostics: worker.diagnostics() };
-    const result = call.interruption ? call.resultWithoutHarness(call.interruption) : call.resultWithoutHarness('crashed', crashError(message.pid, exit));
-    this.finishOnWorker(slot, call, result);
+    this.finishOnWorker(slot, call, deathResult(call, worker, message));
+  }
+
+  // A generation ended: after `recycle`, or a crash that settles the call it was running. Calls
+  // wait for the next generation's hello (the template forks it at once).
+  private onGenerationExit(slot: Slot, worker: WorkerProcess, message: ExitedMessage): void {
+    const recycled = message.code === RECYCLED_EXIT_CODE;
+    const call = slot.state === 'busy' ? slot.call : undefined;
+    worker.servingPid = undefined;
+    this.events.emit('worker:exit', {
+      pid: message.pid,
+      reason: recycled ? 'recycled' : (worker.killReason ?? call?.interruption ?? 'crashed'),
+      exitCode: message.code ?? null,
+      signal: message.signal ?? null,
+    });
+    if (slot.state === 'stopping') return; // being killed: the worker's exit settles the call
+    slot.state = 'starting';
+    slot.executions = 0;
+    if (call !== undefined) {
+      slot.call = undefined;
+      this.settle(call, deathResult(call, worker, message));
+      this.dispatch();
+    }
+  }
+
+  private onNewGeneration(slot: Slot, worker: WorkerProcess, hello: HelloMessage): void {
+    if (slot.worker !== worker || slot.state === 'stopping') return;
+    worker.servingPid = hello.pid;
+    this.events.emit('worker:spawn', { pid: hello.pid, reason: 'replace' });
+    this.workers.syncHooks(worker);
+    slot.state = 'idle';
+    this.onWorkerReady(slot);
   }
 
   // The worker answered: settle, then keep it, or retire it (single use, or recycled).
@@ -229,7 +262,12 @@ export class WorkerPool {
     this.settle(call, result);
     const worker = slot.worker as WorkerProcess;
     const served = !this.policy.singleUse && slot.executions >= this.options.maxExecutions;
-    if (this.policy.singleUse || served) {
+    if (served && this.policy.forksGenerations && !this.closed) {
+      this.calls.totals.recycles++;
+      this.events.emit('worker:recycle', { pid: worker.servingPid ?? worker.pid, reason: `served maxExecutions (${this.options.maxExecutions}) calls` });
+      worker.send({ type: 'recycle' });
+      slot.state = 'starting'; // until the next generation says hello
+    } else if (this.policy.singleUse || served) {
       if (served && !this.closed) {
         this.calls.totals.recycles++;
         this.events.emit('worker:recycle', { pid: worker.pid, reason: `served maxExecutions (${this.options.maxExecutions}) calls` });
@@ -293,4 +331,11 @@ export class WorkerPool {
     this.slotOfCall.delete(call);
     this.calls.fail(call, error);
   }
+}
+
+// The result of a call whose process died under it: its interruption, or a crash with the report.
+function deathResult(call: Call, worker: WorkerProcess, message: ExitedMessage): ExecutionResult {
+  if (call.interruption) return call.resultWithoutHarness(call.interruption);
+  const exit = { exitCode: message.code ?? null, signal: message.signal ?? null, diagnostics: worker.diagnostics() };
+  return call.resultWithoutHarness('crashed', crashError(message.pid, exit));
 }

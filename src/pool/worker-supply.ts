@@ -52,6 +52,7 @@ export class WorkerSupply {
       return;
     }
     slot.attach(worker);
+    this.syncHooks(worker);
     worker.on('message', (message) => this.handlers.message(slot, worker, message));
     worker.on('exit', (exit) => this.handlers.exited(slot, worker, exit));
     worker.on('protocolError', (error) => {
@@ -61,6 +62,15 @@ export class WorkerSupply {
     this.events.emit('worker:spawn', { pid: worker.pid, reason });
     this.handlers.ready(slot);
     if (this.keepSpare && !this.closed) this.spare.replenish();
+  }
+
+  /**
+   * Sends the executor's reset hooks to a worker started before one was added (a spare, or a
+   * new generation forked from a process started before), ahead of any call.
+   */
+  syncHooks(worker: WorkerProcess): void {
+    const hooks = this.launcher.resetHooks;
+    if (worker.startHooks !== hooks) worker.send({ type: 'configure', resetHooks: hooks });
   }
 
   /** Kills a worker already detached from its slot, in the background. */

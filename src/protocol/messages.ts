@@ -23,7 +23,18 @@ export interface ShutdownMessage {
   type: 'shutdown';
 }
 
-export type HostMessage = RunMessage | ConfigureMessage | ShutdownMessage;
+/**
+ * Isolated workers that fork generations: the serving generation exits and the process the host
+ * started forks a fresh one, which says `hello`. The host sends nothing more until then.
+ */
+export interface RecycleMessage {
+  type: 'recycle';
+}
+
+export type HostMessage = RunMessage | ConfigureMessage | RecycleMessage | ShutdownMessage;
+
+/** The exit code of a generation that ended on `recycle` (reported in `exited`). */
+export const RECYCLED_EXIT_CODE = 75;
 
 // ---- harness → host -------------------------------------------------------
 
@@ -93,7 +104,10 @@ export interface StartedMessage {
   pid: number;
 }
 
-/** Forked strategy: the child running a call died before finishing it. */
+/**
+ * Forked strategy: the child running a call died before finishing it. Isolated workers that fork
+ * generations: the serving generation ended (code RECYCLED_EXIT_CODE after `recycle`).
+ */
 export interface ExitedMessage {
   type: 'exited';
   pid: number;

@@ -12,6 +12,14 @@ const PROTOCOL_SLACK = 64 * 1024 * 1024;
 // Learned preloads are a speed-up; a bound keeps a pathological workload from growing them forever.
 const MAX_LEARNED_PRELOADS = 64;
 
+/**
+ * Isolated workers recycle by fork: the process started never runs user code and forks the
+ * generations that do. Not through a `command` launcher, whose pids live in another namespace.
+ */
+export function forksGenerations(options: NormalizedExecutorOptions): boolean {
+  return options.strategy === 'isolated' && options.command.length === 0;
+}
+
 /** Starts harness processes for one executor and owns what they share (scratch dir, interpreter). */
 export class WorkerLauncher {
   /** Reset hooks handed to every new worker (the executor can add some at run time). */
@@ -45,6 +53,8 @@ export class WorkerLauncher {
     // Each worker starts in a directory of its own, removed when it exits.
     const workDir = await mkdtemp(join(scratch.path, 'worker-'));
     const { limits, strategy } = this.options;
+    const resetHooks = this.resetHooks;
+    const generations = forksGenerations(this.options);
     let worker: WorkerProcess;
     try {
       worker = await WorkerProcess.start({
@@ -58,19 +68,22 @@ export class WorkerLauncher {
           limits,
           preload: this.options.preload,
           learnedPreload: [...this.learnedPreloads],
-          resetHooks: this.resetHooks,
+          resetHooks,
           isolate: strategy === 'isolated',
           template: strategy === 'forked',
+          generations,
           workDir,
           callRoot: callScratch.path,
           gcInterval: this.options.gcInterval,
           maxRssMb: this.options.maxRssMb,
         },
+        generations,
       });
     } catch (error) {
       await rm(workDir, { recursive: true, force: true });
       throw error;
     }
+    worker.startHooks = resetHooks;
     worker.once('exit', () => void rm(workDir, { recursive: true, force: true }));
     if (worker.hello.protocol !== PROTOCOL_VERSION) {
       await worker.kill('protocol-mismatch');

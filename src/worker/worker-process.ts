@@ -18,6 +18,8 @@ export interface WorkerLaunch {
   readonly maxLineLength: number;
   /** Handed to the harness at start (limits, preloads), as JSON on its command line. */
   readonly config: Readonly<Record<string, unknown>>;
+  /** The harness forks generations that serve calls (see generations.py); `pid` only forks. */
+  readonly generations: boolean;
 }
 
 export interface WorkerExit {
@@ -40,6 +42,10 @@ const DIAGNOSTICS_TAIL = 8192;
 export class WorkerProcess extends EventEmitter<WorkerEvents> {
   readonly pid: number;
   readonly hello: HelloMessage;
+  /** The process that runs calls: `pid`, or the generation it forked that serves now. */
+  servingPid: number | undefined;
+  /** The reset hooks this process was started with (a later `configure` reaches one generation). */
+  startHooks: readonly string[] = [];
   /** Why the host killed it (`timeout`, `recycled`, `closed`, …); undefined if it died by itself. */
   killReason: string | undefined;
   private exitInfo: WorkerExit | undefined;
@@ -51,10 +57,12 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> {
     exited: Promise<WorkerExit>,
     /** The last few KB the process wrote to its real stderr so far (crash reports). */
     readonly diagnostics: () => string,
+    generations: boolean,
   ) {
     super();
     this.pid = subprocess.pid as number;
     this.hello = hello;
+    this.servingPid = generations ? hello.pid : this.pid;
     this.exited = exited;
     void exited.then((info) => {
       this.exitInfo = info;
@@ -141,7 +149,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> {
           if (worker !== undefined) worker.emit('message', message);
           else if (message.type === 'hello') {
             clearTimeout(startTimer);
-            worker = new WorkerProcess(subprocess, message, exited, () => diagnostics);
+            worker = new WorkerProcess(subprocess, message, exited, () => diagnostics, launch.generations);
             resolve(worker);
           } else if (message.type === 'fault') fail(startError(launch, message.message, ''));
           else fail(startError(launch, `sent ${message.type} before hello`, diagnostics));

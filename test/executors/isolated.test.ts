@@ -61,6 +61,50 @@ describe('the isolated strategy', () => {
     expect(recycles[0]?.reason).toBe('served maxExecutions (2) calls');
   });
 
+  it('recycles by forking a fresh generation of the same started process, which never runs calls', async () => {
+    const executor = makeExecutor('isolated', { maxExecutions: 2 });
+    const events: string[] = [];
+    executor.on('worker:spawn', ({ reason }) => events.push(`spawn:${reason}`));
+    executor.on('worker:exit', ({ reason, exitCode }) => events.push(`exit:${reason}:${exitCode}`));
+    const parents = [];
+    const pids = [];
+    for (let i = 0; i < 3; i++) {
+      const result = await executor.run('import os\nos.leaked = 1\nos.getppid()');
+      parents.push(result.value);
+      pids.push(result.workerPid);
+    }
+    expect(new Set(parents).size).toBe(1);
+    expect(parents[0]).not.toBe(String(process.pid)); // its parent is the started process, not Node
+    expect(pids[2]).not.toBe(pids[1]);
+    expect(executor.status().workers[0]?.pid).toBe(pids[2]);
+    expect(events).toEqual(['spawn:start', 'exit:recycled:75', 'spawn:replace']);
+    expect((await executor.run("import os\nhasattr(os, 'leaked')")).value).toBe('False');
+  });
+
+  it('reports a call that killed its generation as crashed, and serves on from a fresh one', async () => {
+    const executor = makeExecutor('isolated');
+    const before = await executor.run('import os\nos.getppid()');
+    const crashed = await executor.run("print('last words', flush=True)\nimport os\nos._exit(3)");
+    const after = await executor.run('import os\nos.getppid()');
+    expect(crashed.status).toBe('crashed');
+    expect(crashed.error?.message).toContain('code 3');
+    expect(after.value).toBe(before.value);
+    expect(after.workerPid).not.toBe(crashed.workerPid);
+    expect(executor.status().totals.crashes).toBe(1);
+  });
+
+  it('interrupts a timed-out call in its generation without killing the worker', async () => {
+    const executor = makeExecutor('isolated', { timeoutMs: 300 });
+    await executor.run('1'); // the worker's start does not count against the call's timeout
+    const spawns: number[] = [];
+    executor.on('worker:spawn', ({ pid }) => spawns.push(pid));
+    const timedOut = await executor.run('import time\nwhile True: time.sleep(0.01)');
+    const next = await executor.run('1');
+    expect(timedOut.status).toBe('timeout');
+    expect(next.workerPid).toBe(timedOut.workerPid);
+    expect(spawns).toEqual([]);
+  });
+
   it('recycles a worker whose memory grew past maxRssMb', async () => {
     const executor = makeExecutor('isolated', { maxRssMb: 100 });
     const recycles = recordRecycles(executor);

@@ -51,6 +51,21 @@ describe.each(['optimized', 'isolated'] as const)('reset hooks with the %s strat
     expect(() => executor.addResetHook('  ')).toThrow(PyExecError);
   });
 
+  it('runs hooks added at run time in workers started before they were added', async () => {
+    const log = hookLog();
+    // maxExecutions 2: the isolated strategy forks a new generation, and both keep a spare.
+    const executor = makeExecutor(strategy, { maxExecutions: 2 }) as OptimizedExecutor | IsolatedExecutor;
+    await executor.run('1');
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the spare has started by now
+    executor.addResetHook(`import os\nopen(${JSON.stringify(log.path)}, 'a').write(f'{os.getpid()}\\n')`);
+    const pids = [];
+    for (let i = 0; i < 6; i++) pids.push((await executor.run('1')).workerPid);
+    // By the sixth result the hooks of the first five calls have run (the sixth's may have too).
+    const hooked = new Set(log.lines().map(Number));
+    expect(new Set(pids.slice(0, 5)).size).toBeGreaterThan(1);
+    for (const pid of pids.slice(0, 5)) expect(hooked).toContain(pid);
+  });
+
   it('fails worker start clearly for a hook that cannot be resolved', async () => {
     const executor = makeExecutor(strategy, { resetHooks: ['no_such_module_here:clear'] });
     await expect(executor.run('1')).rejects.toMatchObject({

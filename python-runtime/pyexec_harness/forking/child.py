@@ -21,7 +21,7 @@ def serve_one_call(channel, sock, work_dir, interrupts, limiter):
         call_dir = os.path.join(work_dir, "call-%d" % os.getpid())
         os.mkdir(call_dir, 0o700)
         os.chdir(call_dir)
-        capture = OutputCapture(channel, lazy_pump=True)  # fresh pipes; threads do not survive fork
+        capture = OutputCapture(channel, pump="lazy")  # fresh pipes; threads do not survive fork
         runner = CallRunner(capture, interrupts, limiter, [])
         _warm_up(runner)
         line = _read_line(sock)

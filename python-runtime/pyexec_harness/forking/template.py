@@ -14,6 +14,7 @@ import shutil
 import socket
 
 from .. import codec
+from ..exit_report import exit_report
 from .child import serve_one_call
 
 
@@ -24,15 +25,6 @@ def _alive(pid):
     except ChildProcessError:
         return False
     return done == 0
-
-
-def _signal_name(number):
-    import signal  # only when a child died: the enum-based names are worth their import then
-
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return "signal %d" % number
 
 
 class Spare:
@@ -135,12 +127,7 @@ class TemplateServer:
         self._active = None
         child.sock.close()
         _, status = os.waitpid(child.pid, 0)
-        report = {"type": "exited", "pid": child.pid}
-        if os.WIFSIGNALED(status):
-            report["signal"] = _signal_name(os.WTERMSIG(status))
-        else:
-            report["code"] = os.WEXITSTATUS(status)
-        self._channel.send(report)
+        self._channel.send(exit_report(child.pid, status))
         self._remove_call_dir(child.pid)
 
     def _release(self, child):

@@ -18,6 +18,10 @@ class IsolationGuard:
         self._process = ProcessState()
         self._modules = ModuleState()
 
+    def start_generation(self):
+        """In a worker forked from the process that took the snapshot, once its threads run."""
+        self._leftovers.adopt_current_threads()
+
     def before_call(self):
         self._directory.enter()
 

@@ -11,7 +11,11 @@ _WNOHANG = os.WNOHANG
 
 class Leftovers:
     def __init__(self):
-        self._threads = set(threading._active)  # the harness's own threads
+        self.adopt_current_threads()
+
+    def adopt_current_threads(self):
+        """Takes the threads alive now as the harness's own (at start, and in a new generation)."""
+        self._threads = set(threading._active)
 
     def reason(self):
         """Why this worker cannot serve another call in isolation, or None."""

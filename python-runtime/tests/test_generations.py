@@ -1,0 +1,89 @@
+"""Isolated workers that fork generations: the started process never runs user code."""
+
+import os
+import signal
+import tempfile
+import time
+import unittest
+
+from pyexec_harness.generations import RECYCLED_EXIT_CODE
+from pyexec_harness.protocol import check_harness_message
+
+from .harness_client import HarnessClient
+
+
+class GenerationsTest(unittest.TestCase):
+    def setUp(self):
+        config = {"isolate": True, "generations": True, "workDir": tempfile.mkdtemp(), "callRoot": tempfile.mkdtemp()}
+        self.harness = HarnessClient(config)
+
+    def tearDown(self):
+        self.harness.close()
+
+    def value(self, code):
+        result, _ = self.harness.run(code)
+        self.assertEqual(result["status"], "ok", result)
+        return result.get("value")
+
+    def next_generation(self, ended_pid):
+        """Reads the `exited` report of generation `ended_pid` and the next one's hello."""
+        exited = self.harness.read()
+        self.assertIsNone(check_harness_message(exited))
+        self.assertEqual(exited["pid"], ended_pid)
+        hello = self.harness.read()
+        self.assertEqual(hello["type"], "hello")
+        return exited, hello
+
+    def test_calls_run_in_a_child_of_the_started_process(self):
+        started = self.harness.process.pid
+        self.assertNotEqual(self.harness.hello["pid"], started)
+        self.assertEqual(self.value("import os; os.getpid()"), str(self.harness.hello["pid"]))
+        self.assertEqual(self.value("import os; os.getppid()"), str(started))
+
+    def test_recycle_forks_a_fresh_generation_that_reads_the_next_message(self):
+        first = self.harness.hello["pid"]
+        self.value("import json; json.dumps = None; leaked = 1")
+        self.harness.send({"type": "recycle"})
+        exited, hello = self.next_generation(first)
+        self.assertEqual(exited.get("code"), RECYCLED_EXIT_CODE)
+        self.assertNotEqual(hello["pid"], first)
+        self.assertEqual(self.value("import os; os.getpid()"), str(hello["pid"]))
+        self.assertEqual(self.value("import json; json.dumps is None, 'leaked' in globals()"), "(False, False)")
+
+    def test_a_generation_that_dies_mid_call_is_reported_and_replaced(self):
+        first = self.harness.hello["pid"]
+        self.harness.start("print('partial', flush=True); import os; os._exit(3)")
+        message = self.harness.read()
+        while message["type"] == "stream":
+            message = self.harness.read()
+        self.assertEqual(message, {"type": "exited", "pid": first, "code": 3})
+        hello = self.harness.read()
+        self.assertEqual(hello["type"], "hello")
+        result, _ = self.harness.run("print('clean')")
+        self.assertEqual(result["stdout"], "clean\n")
+
+    def test_a_killed_generation_is_reported_with_its_signal(self):
+        first = self.harness.hello["pid"]
+        os.kill(first, signal.SIGKILL)
+        exited, _ = self.next_generation(first)
+        self.assertEqual(exited.get("signal"), "SIGKILL")
+        self.assertEqual(self.value("1 + 1"), "2")
+
+    def test_sigint_to_the_started_process_interrupts_the_call_in_the_generation(self):
+        call_id = self.harness.start("import time\nwhile True: time.sleep(0.01)")
+        time.sleep(0.3)
+        os.kill(self.harness.process.pid, signal.SIGINT)
+        result, _ = self.harness.collect(call_id)
+        self.assertEqual(result["error"]["type"], "KeyboardInterrupt")
+        self.assertEqual(self.value("import os; os.getpid()"), str(self.harness.hello["pid"]))
+
+    def test_the_output_thread_of_a_generation_is_not_a_leftover(self):
+        # Its own output thread starts after the snapshot; it must not count as one left running.
+        self.value("1")
+        self.value("1")
+        self.assertEqual(self.value("import threading; threading.active_count()"), "2")
+
+    def test_end_of_input_ends_the_generation_and_the_started_process(self):
+        self.value("1")
+        self.harness.process.stdin.close()
+        self.assertEqual(self.harness.process.wait(timeout=10), 0)
