@@ -3,7 +3,8 @@ import { abortError } from '../errors.js';
 import { normalizeExecutorOptions, type NormalizedExecutorOptions, type StrategyName } from '../options/executor-options.js';
 import { expectCode, normalizeRunOptions, type RunOptions } from '../options/run-options.js';
 import { Call } from '../pool/call.js';
-import { WorkerPool, type PoolPolicy } from '../pool/worker-pool.js';
+import type { PoolPolicy } from '../pool/pool-policy.js';
+import { WorkerPool } from '../pool/worker-pool.js';
 import { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus, PythonExecutor } from './types.js';
 

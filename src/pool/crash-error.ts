@@ -1,5 +1,7 @@
-import type { PythonError } from '../protocol/messages.js';
-import type { WorkerExit } from '../worker/worker-process.js';
+import type { ExecutionResult } from '../executors/types.js';
+import type { ExitedMessage, PythonError } from '../protocol/messages.js';
+import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
+import type { Call } from './call.js';
 
 // Explains a `crashed` result: how the process ended and what it last wrote to its own stderr.
 export function crashError(pid: number, exit: WorkerExit): PythonError {
@@ -9,4 +11,11 @@ export function crashError(pid: number, exit: WorkerExit): PythonError {
     message: `The Python process (pid ${pid}) ${how} during the call`,
     traceback: exit.diagnostics,
   };
+}
+
+/** The result of a call whose process (a forked child, a generation) died under it. */
+export function deathResult(call: Call, worker: WorkerProcess, message: ExitedMessage): ExecutionResult {
+  if (call.interruption) return call.resultWithoutHarness(call.interruption);
+  const exit = { exitCode: message.code ?? null, signal: message.signal ?? null, diagnostics: worker.diagnostics() };
+  return call.resultWithoutHarness('crashed', crashError(message.pid, exit));
 }

@@ -2,29 +2,19 @@ import type { EventEmitter } from 'eventemitter3';
 import { PyExecError } from '../errors.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../executors/types.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import { RECYCLED_EXIT_CODE, type ExitedMessage, type HarnessMessage, type HelloMessage } from '../protocol/messages.js';
+import type { ExitedMessage, HarnessMessage } from '../protocol/messages.js';
 import type { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
 import type { Call, Interruption } from './call.js';
 import { CallRegistry } from './call-registry.js';
-import { crashError } from './crash-error.js';
+import { crashError, deathResult } from './crash-error.js';
 import { armDeadline } from './deadlines.js';
 import { deliverOutput } from './deliver-output.js';
 import { escalateInterrupt } from './escalate.js';
+import { Generations } from './generations.js';
+import type { PoolPolicy } from './pool-policy.js';
 import { Slot } from './slot.js';
 import { WorkerSupply } from './worker-supply.js';
-
-/** What distinguishes strategies that share this pool. */
-export interface PoolPolicy {
-  /** Start workers before calls need them and replace lost ones at once (persistent strategies). */
-  readonly keepWarm: boolean;
-  /** Every worker serves exactly one call, then is killed (baseline). */
-  readonly singleUse: boolean;
-  /** Keep one worker started ahead of need, for strategies that recycle workers routinely. */
-  readonly keepSpare: boolean;
-  /** Workers recycle by forking a fresh generation in place (isolated; see generations.py). */
-  readonly forksGenerations: boolean;
-}
 
 /**
  * The private core behind every executor: a FIFO of calls, `poolSize` worker slots, timeouts and
@@ -36,6 +26,7 @@ export class WorkerPool {
   private readonly slots: Slot[];
   private readonly slotOfCall = new Map<Call, Slot>();
   private readonly workers: WorkerSupply;
+  private readonly generations: Generations;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -51,6 +42,10 @@ export class WorkerPool {
       failed: (slot, error) => this.onWorkerFailed(slot, error),
       message: (slot, worker, message) => this.onMessage(slot, worker, message),
       exited: (slot, worker, exit) => this.onWorkerExit(slot, worker, exit),
+    });
+    this.generations = new Generations(events, this.workers, {
+      settle: (call, result) => this.settle(call, result),
+      ready: (slot) => this.onWorkerReady(slot),
     });
   }
 
@@ -194,7 +189,7 @@ export class WorkerPool {
         void this.workers.kill(slot, 'spoiled');
         return;
       case 'exited':
-        if (message.pid === worker.servingPid && this.policy.forksGenerations) this.onGenerationExit(slot, worker, message);
+        if (message.pid === worker.servingPid && this.policy.forksGenerations) this.generations.ended(slot, worker, message);
         else if (call !== undefined && slot.childPid === message.pid) this.onChildDied(slot, worker, call, message);
         return;
       case 'fault':
@@ -205,7 +200,7 @@ export class WorkerPool {
         this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', { type: 'HarnessFault', message: message.message, traceback: '' }));
         return;
       case 'hello':
-        if (this.policy.forksGenerations) this.onNewGeneration(slot, worker, message);
+        if (this.policy.forksGenerations) this.generations.began(slot, worker, message);
         return;
     }
     if (call === undefined || message.id !== call.id) return;
@@ -223,37 +218,6 @@ export class WorkerPool {
     this.finishOnWorker(slot, call, deathResult(call, worker, message));
   }
 
-  // A generation ended: after `recycle`, or a crash that settles the call it was running. Calls
-  // wait for the next generation's hello (the template forks it at once).
-  private onGenerationExit(slot: Slot, worker: WorkerProcess, message: ExitedMessage): void {
-    const recycled = message.code === RECYCLED_EXIT_CODE;
-    const call = slot.state === 'busy' ? slot.call : undefined;
-    worker.servingPid = undefined;
-    this.events.emit('worker:exit', {
-      pid: message.pid,
-      reason: recycled ? 'recycled' : (worker.killReason ?? call?.interruption ?? 'crashed'),
-      exitCode: message.code ?? null,
-      signal: message.signal ?? null,
-    });
-    if (slot.state === 'stopping') return; // being killed: the worker's exit settles the call
-    slot.state = 'starting';
-    slot.executions = 0;
-    if (call !== undefined) {
-      slot.call = undefined;
-      this.settle(call, deathResult(call, worker, message));
-      this.dispatch();
-    }
-  }
-
-  private onNewGeneration(slot: Slot, worker: WorkerProcess, hello: HelloMessage): void {
-    if (slot.worker !== worker || slot.state === 'stopping') return;
-    worker.servingPid = hello.pid;
-    this.events.emit('worker:spawn', { pid: hello.pid, reason: 'replace' });
-    this.workers.syncHooks(worker);
-    slot.state = 'idle';
-    this.onWorkerReady(slot);
-  }
-
   // The worker answered: settle, then keep it, or retire it (single use, or recycled).
   private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult): void {
     slot.call = undefined;
@@ -265,8 +229,7 @@ export class WorkerPool {
     if (served && this.policy.forksGenerations && !this.closed) {
       this.calls.totals.recycles++;
       this.events.emit('worker:recycle', { pid: worker.servingPid ?? worker.pid, reason: `served maxExecutions (${this.options.maxExecutions}) calls` });
-      worker.send({ type: 'recycle' });
-      slot.state = 'starting'; // until the next generation says hello
+      this.generations.recycle(slot, worker);
     } else if (this.policy.singleUse || served) {
       if (served && !this.closed) {
         this.calls.totals.recycles++;
@@ -331,11 +294,4 @@ export class WorkerPool {
     this.slotOfCall.delete(call);
     this.calls.fail(call, error);
   }
-}
-
-// The result of a call whose process died under it: its interruption, or a crash with the report.
-function deathResult(call: Call, worker: WorkerProcess, message: ExitedMessage): ExecutionResult {
-  if (call.interruption) return call.resultWithoutHarness(call.interruption);
-  const exit = { exitCode: message.code ?? null, signal: message.signal ?? null, diagnostics: worker.diagnostics() };
-  return call.resultWithoutHarness('crashed', crashError(message.pid, exit));
 }
