@@ -159,6 +159,7 @@ class Harness:
         problem = self.runner.after_call()
         if problem is not None:
             self._retire(problem)
+        self.runner.prepare_next()
 
     def _retire(self, problem):
         # The host may already have sent the next call: it gives that call to a replacement.

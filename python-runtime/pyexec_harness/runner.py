@@ -26,13 +26,22 @@ class CallRunner:
         # Per-call upkeep (reset hooks, RSS ceiling, isolation, gc): before_call(), and
         # after_call() once the result is sent, which raises Unrestorable to retire the worker.
         self._guards = guards
+        self._prepared = False
+
+    def prepare_next(self):
+        """Puts the capture back in place for the next call. Called once the previous result is
+        sent, it overlaps with the host's turnaround instead of delaying the next call."""
+        self._capture.restore_descriptors()
+        self._capture.install_streams()
+        self._prepared = True
 
     def run(self, message):
         """Returns the result message for a run message."""
         capture = self._capture
         call_id = message["id"]
-        capture.restore_descriptors()
-        capture.install_streams()
+        if not self._prepared:
+            self.prepare_next()
+        self._prepared = False
         limit = message["maxOutputBytes"]
         capture.begin(call_id, limit)
         for guard in self._guards:
