@@ -1,5 +1,6 @@
 """The isolated harness restores interpreter state after every call, or asks to be recycled."""
 
+import os
 import tempfile
 import unittest
 
@@ -44,6 +45,28 @@ class IsolationTest(unittest.TestCase):
     def test_each_call_starts_in_an_empty_directory(self):
         self.value("open('f.txt', 'w').write('x')\nimport os\nos.mkdir('sub')")
         self.assertEqual(self.value("import os\nos.listdir('.')"), "[]")
+
+    @unittest.skipUnless(os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK), "needs a tmpfs at /dev/shm")
+    def test_on_tmpfs_one_stat_per_call_still_notices_every_file_left(self):
+        # Calls this close together fall in one timestamp tick on kernels with coarse timestamps:
+        # there only the directory's size tells them apart.
+        root = tempfile.mkdtemp(dir="/dev/shm")
+        harness = HarnessClient({"isolate": True, "workDir": tempfile.mkdtemp(), "callRoot": root})
+        try:
+            for _ in range(30):
+                written, _ = harness.run("open('f.txt', 'w').close()")
+                self.assertEqual(written["status"], "ok", written)
+                listed, _ = harness.run("import os\nos.listdir('.')")
+                self.assertEqual(listed["value"], "[]")
+        finally:
+            harness.close()
+
+    def test_tmpfs_is_recognised_from_the_mount_table(self):
+        from pyexec_harness.isolation.call_directory import _size_counts_entries
+
+        self.assertFalse(_size_counts_entries(os.path.dirname(os.path.abspath(__file__))))
+        if os.path.isdir("/dev/shm"):
+            self.assertTrue(_size_counts_entries(tempfile.mkdtemp(dir="/dev/shm")))
 
     def spoiled_after(self, code):
         result, _ = self.harness.run(code)

@@ -14,6 +14,7 @@ class IsolationGuard:
 
     def __init__(self, work_dir):
         self._directory = CallDirectory(work_dir)
+        self._directory.create()
         self._leftovers = Leftovers()
         self._process = ProcessState()
         self._modules = ModuleState()
@@ -21,6 +22,9 @@ class IsolationGuard:
     def start_generation(self):
         """In a worker forked from the process that took the snapshot, once its threads run."""
         self._leftovers.adopt_current_threads()
+        # Made once by that process and shared by its generations; one that died mid-call may
+        # have left files in it, in which case the first call gets a new one.
+        self._directory.leave()
 
     def before_call(self):
         self._directory.enter()
