@@ -25,6 +25,7 @@ _MAX_DRAIN_READS = 32
 _os_read = os.read
 _os_dup2 = os.dup2
 _os_getppid = os.getppid
+_sys_dict = sys.__dict__
 _monotonic = time.monotonic
 _set_module_attribute = types.ModuleType.__setattr__
 _setitimer = _signal.setitimer
@@ -98,12 +99,21 @@ class OutputCapture:
     def owns_stream(self, stream):
         return stream is self._stdout_stream or stream is self._stderr_stream
 
+    def streams_in_place(self):
+        """True while sys.stdout and sys.stderr are still ours (no user stream to flush)."""
+        return _sys_dict.get("stdout") is self._stdout_stream and _sys_dict.get("stderr") is self._stderr_stream
+
+    def clear(self):
+        """Empties the sinks for the next call (between calls, so off its path)."""
+        self.stdout.clear()
+        self.stderr.clear()
+
     def begin(self, call_id, limit):
         self.stdout.begin(limit)
         self.stderr.begin(limit)
-        with self._call_lock:
-            self._call_id = call_id
-            self._last_flush = _monotonic()
+        # No lock: between calls the output thread only reads _call_id, and it is set last.
+        self._last_flush = _monotonic()
+        self._call_id = call_id
         if self._lazy_pump and not self._pump_started:
             _setitimer(_ITIMER_REAL, STREAM_INTERVAL_S)
 

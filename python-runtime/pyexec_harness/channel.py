@@ -47,7 +47,8 @@ class Channel:
         # One write call per message under a lock: the reader thread and the main thread both send.
         data = (codec.encode(message) + "\n").encode("ascii")
         with self._write_lock:
-            view = memoryview(data)
-            while view:
-                written = _write(self._write_fd, view)
-                view = view[written:]
+            written = _write(self._write_fd, data)
+            if written < len(data):  # a pipe takes a large message in parts
+                view = memoryview(data)[written:]
+                while view:
+                    view = view[_write(self._write_fd, view):]

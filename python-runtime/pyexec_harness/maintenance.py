@@ -16,9 +16,6 @@ class PeriodicCollection:
         self._interval = interval
         self._calls = 0
 
-    def before_call(self):
-        pass
-
     def after_call(self):
         self._calls += 1
         if self._calls % self._interval == 0:
@@ -29,9 +26,6 @@ class RssCeiling:
     # Peak RSS (ru_maxrss, KiB on Linux) costs one syscall; memory once grown is rarely returned.
     def __init__(self, max_rss_mb):
         self._max_kib = max_rss_mb * 1024
-
-    def before_call(self):
-        pass
 
     def after_call(self):
         peak = _getrusage(_RUSAGE_SELF).ru_maxrss

@@ -45,9 +45,6 @@ class ResetHooks:
     def configure(self, hooks):
         self._hooks = [(hook, _prepare(hook)) for hook in hooks]
 
-    def before_call(self):
-        pass
-
     def after_call(self):
         for hook, run in self._hooks:
             try:

@@ -16,6 +16,7 @@ _sys_modules = sys.modules
 _ModuleType = types.ModuleType
 _real_builtins = builtins  # user code gets the real builtins; only harness code uses the copy
 _repr = repr
+_PYPLOT = "matplotlib.pyplot"  # figures are collected only once a call has imported it
 
 
 class CallRunner:
@@ -23,9 +24,11 @@ class CallRunner:
         self._capture = capture
         self._interrupts = interrupts
         self._limiter = limiter
-        # Per-call upkeep (reset hooks, RSS ceiling, isolation, gc): before_call(), and
-        # after_call() once the result is sent, which raises Unrestorable to retire the worker.
-        self._guards = guards
+        # Per-call upkeep (reset hooks, RSS ceiling, isolation, gc): before_call() for the guards
+        # that have one, and after_call() once the result is sent, which raises Unrestorable to
+        # retire the worker.
+        self._before_call = [guard.before_call for guard in guards if hasattr(guard, "before_call")]
+        self._after_call = [guard.after_call for guard in guards]
         self._prepared = False
 
     def prepare_next(self):
@@ -33,6 +36,7 @@ class CallRunner:
         sent, it overlaps with the host's turnaround instead of delaying the next call."""
         self._capture.restore_descriptors()
         self._capture.install_streams()
+        self._capture.clear()
         self._prepared = True
 
     def run(self, message):
@@ -44,9 +48,10 @@ class CallRunner:
         self._prepared = False
         limit = message["maxOutputBytes"]
         capture.begin(call_id, limit)
-        for guard in self._guards:
-            guard.before_call()
-        saved_environment = apply_environment(message.get("env"))
+        for before_call in self._before_call:
+            before_call()
+        overrides = message.get("env")
+        saved_environment = apply_environment(overrides) if overrides else None
         result = {"type": "result", "id": call_id, "status": "ok"}
         try:
             value = self._execute(message["code"])
@@ -62,13 +67,11 @@ class CallRunner:
         except BaseException as exc:
             result["status"] = "error"
             result["error"] = describe_exception(exc)
-        self._flush_user_streams()
-        try:
-            figures = collect_figures()
-        except BaseException as exc:
-            figures = []
-            capture.stderr.add_text("pyexec: could not collect matplotlib figures: %r\n" % (exc,))
-        restore_environment(saved_environment)
+        if not capture.streams_in_place():
+            self._flush_user_streams()
+        figures = self._collect_figures() if _PYPLOT in _sys_modules else []
+        if saved_environment is not None:
+            restore_environment(saved_environment)
         stdout, stderr, truncated = capture.finish()
         result["stdout"] = stdout
         result["stderr"] = stderr
@@ -79,9 +82,9 @@ class CallRunner:
 
     def after_call(self):
         """Runs once the result is sent: None, or the Unrestorable that retires this worker."""
-        for guard in self._guards:
+        for after_call in self._after_call:
             try:
-                guard.after_call()
+                after_call()
             except Unrestorable as problem:
                 return problem
             except BaseException as exc:
@@ -106,6 +109,13 @@ class CallRunner:
             return None if value is None else _repr(value)
         finally:
             interrupts.disarm()
+
+    def _collect_figures(self):
+        try:
+            return collect_figures()
+        except BaseException as exc:
+            self._capture.stderr.add_text("pyexec: could not collect matplotlib figures: %r\n" % (exc,))
+            return []
 
     def _flush_user_streams(self):
         # User code may have installed its own buffered streams over fds 1 and 2; ours need no flush.

@@ -19,15 +19,21 @@ class StreamSink:
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._decoding = False  # bytes arrived this call, so the decoder may hold a partial char
 
-    def begin(self, limit):
+    def clear(self):
+        """Forgets the last call's output; its tail was taken with the result."""
         with self._lock:
             self._chunks = []
             self._accepted = 0
-            self._limit = limit
             self.truncated = False
             if self._decoding:
                 self._decoder.reset()
                 self._decoding = False
+
+    def begin(self, limit):
+        """Starts a call; clear() has run since the previous one, unless it never started."""
+        if self._accepted or self._chunks or self.truncated or self._decoding:
+            self.clear()
+        self._limit = limit
 
     def add_text(self, text):
         size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))

@@ -44,6 +44,22 @@ class PrivateCodecTest(unittest.TestCase):
         finally:
             json.dumps, json.loads, json.JSONEncoder.encode, json.JSONEncoder.iterencode = saved
 
+    def test_plain_results_encode_exactly_as_the_generic_encoder(self):
+        generic = lambda message: json.dumps(message, separators=(",", ":"))  # ensure_ascii by default
+        messages = [
+            {"type": "result", "id": "a", "status": "ok", "stdout": "2\n", "stderr": "", "figures": []},
+            {"type": "result", "id": "b", "status": "ok", "value": "'é\\\"\x00'", "stdout": "\u2603\ud800", "stderr": "w\t", "figures": []},
+            # Not plain: left to the generic encoder.
+            {"type": "result", "id": "c", "status": "error", "stdout": "", "stderr": "", "figures": [], "error": {"type": "E"}},
+            {"type": "result", "id": "d", "status": "ok", "stdout": "", "stderr": "", "figures": [], "truncated": True},
+            {"type": "result", "id": "e", "status": "ok", "stdout": "", "stderr": "", "figures": [{"mime": "image/png", "data": ""}]},
+            {"type": "result", "id": "f", "status": "ok", "value": None, "stdout": "", "stderr": "", "figures": []},
+        ]
+        for message in messages:
+            encoded = codec.encode(message)
+            self.assertEqual(encoded, generic(message))
+            self.assertEqual(codec.decode(encoded), message)
+
     def test_refuses_trailing_garbage(self):
         with self.assertRaises(ValueError):
             codec.decode('{"type":"run"} x')

@@ -10,10 +10,6 @@ export type Interruption = 'timeout' | 'stopped';
 /** One `run` call through its lifecycle: queued → running → settled, settled exactly once. */
 export class Call {
   state: CallState = 'queued';
-  readonly stdout: OutputBuffer;
-  readonly stderr: OutputBuffer;
-  /** Epoch ms when it started running (for status). */
-  startedAt = 0;
   workerPid: number | undefined;
   /** Set when the host decided to end the call; it then ends with this status whatever Python says. */
   interruption: Interruption | undefined;
@@ -21,59 +17,89 @@ export class Call {
   timeoutTimer: NodeJS.Timeout | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   readonly promise: Promise<ExecutionResult>;
-  /** Resolves when the call has settled, however it ended (stop() waits on it). */
-  readonly settled: Promise<void>;
+  /** performance.now() when it started running; 0 while queued. */
   private startTime = 0;
   private resolvePromise!: (result: ExecutionResult) => void;
   private rejectPromise!: (error: unknown) => void;
-  private markSettled!: () => void;
+  // Most calls are never stopped, aborted or streamed: what only those need is made on demand.
+  private settledPromise: Promise<void> | undefined;
+  private markSettled: (() => void) | undefined;
+  private streamed: { stdout?: OutputBuffer; stderr?: OutputBuffer } | undefined;
 
   constructor(
     readonly code: string,
     readonly options: NormalizedRunOptions,
-    maxOutputBytes: number,
+    private readonly maxOutputBytes: number,
   ) {
-    this.stdout = new OutputBuffer(maxOutputBytes);
-    this.stderr = new OutputBuffer(maxOutputBytes);
     this.promise = new Promise((resolve, reject) => {
       this.resolvePromise = resolve;
       this.rejectPromise = reject;
     });
-    this.settled = new Promise((resolve) => (this.markSettled = resolve));
   }
 
   get id(): string {
     return this.options.executionId;
   }
 
+  /** performance.now() when it started running; 0 while queued. */
+  get runningSince(): number {
+    return this.startTime;
+  }
+
+  /** Epoch ms when it started running (for status); 0 while queued. */
+  get startedAt(): number {
+    return this.startTime === 0 ? 0 : performance.timeOrigin + this.startTime;
+  }
+
+  /** Resolves when the call has settled, however it ended (stop() waits on it). */
+  get settled(): Promise<void> {
+    if (this.state === 'settled') return Promise.resolve();
+    this.settledPromise ??= new Promise((resolve) => (this.markSettled = resolve));
+    return this.settledPromise;
+  }
+
+  /** The buffer that output streamed before the result goes into. */
+  streamBuffer(name: 'stdout' | 'stderr'): OutputBuffer {
+    this.streamed ??= {};
+    return (this.streamed[name] ??= new OutputBuffer(this.maxOutputBytes));
+  }
+
   markRunning(): void {
     this.state = 'running';
-    this.startedAt = Date.now();
     this.startTime = performance.now();
   }
 
   // The result of a call that Python finished (possibly after the host interrupted it).
   resultFromHarness(message: ResultMessage): ExecutionResult {
     const result = this.baseResult(this.interruption ?? message.status);
-    this.stdout.append(message.stdout);
-    result.stdout = this.stdout.text();
-    this.stderr.append(message.stderr);
-    result.stderr = this.stderr.text();
+    // The harness keeps its own output within the limit; only streamed parts need joining.
+    result.stdout = this.streamed?.stdout ? this.joinTail('stdout', message.stdout) : message.stdout;
+    result.stderr = this.streamed?.stderr ? this.joinTail('stderr', message.stderr) : message.stderr;
     if (message.value !== undefined) result.value = message.value;
     if (message.error !== undefined) result.error = message.error;
     result.figures = message.figures;
-    if (message.truncated || this.stdout.truncated || this.stderr.truncated) result.truncated = true;
+    if (message.truncated || this.streamTruncated()) result.truncated = true;
     return result;
   }
 
   // The result of a call whose process ended or never answered: what it printed so far is kept.
   resultWithoutHarness(status: ExecutionStatus, error?: PythonError): ExecutionResult {
     const result = this.baseResult(status);
-    result.stdout = this.stdout.text();
-    result.stderr = this.stderr.text();
+    result.stdout = this.streamed?.stdout?.text() ?? '';
+    result.stderr = this.streamed?.stderr?.text() ?? '';
     if (error !== undefined) result.error = error;
-    if (this.stdout.truncated || this.stderr.truncated) result.truncated = true;
+    if (this.streamTruncated()) result.truncated = true;
     return result;
+  }
+
+  private joinTail(name: 'stdout' | 'stderr', tail: string): string {
+    const buffer = this.streamBuffer(name);
+    buffer.append(tail);
+    return buffer.text();
+  }
+
+  private streamTruncated(): boolean {
+    return this.streamed !== undefined && (this.streamed.stdout?.truncated === true || this.streamed.stderr?.truncated === true);
   }
 
   /** Resolves `run` (or rejects it with an AbortError if the signal aborted). False if already settled. */
@@ -97,7 +123,7 @@ export class Call {
     this.state = 'settled';
     clearTimeout(this.timeoutTimer);
     clearTimeout(this.graceTimer);
-    this.markSettled();
+    this.markSettled?.();
   }
 
   private baseResult(status: ExecutionStatus): ExecutionResult {

@@ -6,7 +6,7 @@ import type { Call } from './call.js';
 // Streamed output goes into the call's buffer first, so events show exactly what the result keeps.
 export function deliverOutput(call: Call, message: StreamMessage, events: EventEmitter<ExecutorEvents>): void {
   const isStdout = message.name === 'stdout';
-  const kept = (isStdout ? call.stdout : call.stderr).append(message.text);
+  const kept = call.streamBuffer(message.name).append(message.text);
   if (kept.length === 0) return;
   events.emit(message.name, { executionId: call.id, text: kept });
   (isStdout ? call.options.onStdout : call.options.onStderr)?.(kept);

@@ -21,22 +21,38 @@ export class Slot {
   lastStartError: PyExecError | undefined;
   everStarted = false;
   /**
-   * One reusable timer for calls with the executor's default timeout: refresh() costs far less
-   * than a new setTimeout per call. It fires timeoutMs after the latest call began on this slot.
+   * One timer for calls with the executor's default timeout, armed once and moved lazily: a call
+   * only records when its time is up, and a timer that fires early re-arms for the rest. Calls
+   * that end in time (nearly all) then cost no timer work at all.
    */
   private deadline: NodeJS.Timeout | undefined;
+  private deadlineAt = 0;
+  private onDeadline: (() => void) | undefined;
 
-  /** Restarts the slot's deadline for the call beginning now. */
-  armDeadline(timeoutMs: number, onExpired: () => void): void {
-    if (this.deadline === undefined) {
-      this.deadline = setTimeout(onExpired, timeoutMs);
-      this.deadline.unref();
-    } else this.deadline.refresh();
+  /** The call beginning now (at `startTime`, performance.now()) must end within timeoutMs. */
+  armDeadline(startTime: number, timeoutMs: number, onExpired: () => void): void {
+    this.deadlineAt = startTime + timeoutMs;
+    this.onDeadline = onExpired;
+    if (this.deadline === undefined) this.startDeadlineTimer(timeoutMs);
   }
 
   disarmDeadline(): void {
     clearTimeout(this.deadline);
     this.deadline = undefined;
+    this.onDeadline = undefined;
+  }
+
+  private startDeadlineTimer(delayMs: number): void {
+    this.deadline = setTimeout(() => this.checkDeadline(), delayMs);
+    this.deadline.unref();
+  }
+
+  private checkDeadline(): void {
+    this.deadline = undefined;
+    if (this.onDeadline === undefined || this.call === undefined) return; // idle: re-armed by the next call
+    const remaining = this.deadlineAt - performance.now();
+    if (remaining > 0) this.startDeadlineTimer(Math.ceil(remaining));
+    else this.onDeadline();
   }
 
   beginStart(): number {

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import { PyExecError } from '../errors.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../executors/types.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import type { ExitedMessage, HarnessMessage } from '../protocol/messages.js';
+import type { ExitedMessage, HarnessMessage, RunMessage } from '../protocol/messages.js';
 import type { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
 import type { Call, Interruption } from './call.js';
@@ -155,13 +155,9 @@ export class WorkerPool {
     const worker = slot.worker as WorkerProcess;
     slot.state = 'busy';
     call.workerPid = worker.servingPid;
-    worker.send({
-      type: 'run',
-      id: call.id,
-      code: call.code,
-      maxOutputBytes: this.options.limits.maxOutputBytes,
-      ...(call.options.env && { env: call.options.env }),
-    });
+    const message: RunMessage = { type: 'run', id: call.id, code: call.code, maxOutputBytes: this.options.limits.maxOutputBytes };
+    if (call.options.env) message.env = call.options.env;
+    worker.send(message);
   }
 
   private onWorkerReady(slot: Slot): void {

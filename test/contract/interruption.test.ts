@@ -44,6 +44,19 @@ describe.each(contractStrategies)('timeouts and stops with the %s strategy', (st
     expect([longer.status, unlimited.status, defaulted.status]).toEqual(['ok', 'ok', 'timeout']);
   });
 
+  it('counts the default timeout from the start of each call, not from an earlier call on the worker', async () => {
+    const executor = makeExecutor(strategy, { timeoutMs: 1000, poolSize: 1 });
+    expect((await executor.run('1')).status).toBe('ok'); // arms the worker's default deadline
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Begins 600 ms into the deadline the first call armed; it must still get its whole second.
+    const started = performance.now();
+    const result = await executor.run('import time\nfor _ in range(200):\n    time.sleep(0.05)');
+    expect(result.status).toBe('timeout');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    const fits = await executor.run('import time\ntime.sleep(0.7)\n"done"');
+    expect(fits.status).toBe('ok');
+  });
+
   it('uses the executor timeoutMs when the call gives none', async () => {
     const result = await makeExecutor(strategy, { timeoutMs: 300 }).run('import time\ntime.sleep(30)');
     expect(result.status).toBe('timeout');
