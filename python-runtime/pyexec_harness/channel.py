@@ -23,25 +23,29 @@ class Channel:
 
     def buffered_message(self):
         """The next host message if a whole line is already buffered, else None (never reads)."""
-        while True:
-            newline = self._pending.find(b"\n")
-            if newline < 0:
-                return None
-            line = self._pending[:newline]
-            self._pending = self._pending[newline + 1:]
-            if line.strip():
+        pending = self._pending
+        newline = pending.find(b"\n")
+        while newline >= 0:
+            line = pending[:newline]
+            pending = pending[newline + 1:]
+            if line and not line.isspace():
+                self._pending = pending
                 return codec.decode(line.decode("utf-8"))
+            newline = pending.find(b"\n")
+        self._pending = pending
+        return None
 
     def read_message(self):
         """The next host message as a dict, or None at end of input."""
         while True:
-            message = self.buffered_message()
-            if message is not None:
-                return message
+            if self._pending:
+                message = self.buffered_message()
+                if message is not None:
+                    return message
             chunk = _read(self.read_fd, _READ_SIZE)
             if not chunk:
                 return None
-            self._pending += chunk
+            self._pending = self._pending + chunk if self._pending else chunk
 
     def send(self, message):
         # One write call per message under a lock: the reader thread and the main thread both send.
