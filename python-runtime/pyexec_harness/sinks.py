@@ -30,9 +30,7 @@ class StreamSink:
                 self._decoding = False
 
     def begin(self, limit):
-        """Starts a call; clear() has run since the previous one, unless it never started."""
-        if self._accepted or self._chunks or self.truncated or self._decoding:
-            self.clear()
+        """Starts a call on a sink that clear() emptied (CallRunner.prepare_next runs it first)."""
         self._limit = limit
 
     def add_text(self, text):
