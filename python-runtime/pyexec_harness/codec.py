@@ -75,7 +75,8 @@ def _build_result_encoder(generic):
     plain = '{"type":"result","id":%s,"status":"ok",%s"stdout":%s,"stderr":%s,"figures":[]}'
 
     def encode(message):
-        if message.get("type") != "result" or message.get("status") != "ok" or message.get("figures") != []:
+        figures = message.get("figures")
+        if message.get("type") != "result" or message.get("status") != "ok" or type(figures) is not list or figures:
             return generic(message)
         value = message.get("value")
         if len(message) != (6 if value is None else 7) or not (value is None or type(value) is str):
