@@ -1,15 +1,15 @@
 import type { EventEmitter } from 'eventemitter3';
-import type { ExecutionResult, ExecutorEvents } from '../executors/types.js';
+import type { ExecutorEvents } from '../executors/types.js';
 import { RECYCLED_EXIT_CODE, type ExitedMessage, type HelloMessage } from '../protocol/messages.js';
 import type { WorkerProcess } from '../worker/worker-process.js';
 import type { Call } from './call.js';
-import { deathResult } from './crash-error.js';
 import type { Slot } from './slot.js';
 import type { WorkerSupply } from './worker-supply.js';
 
 /** What the pool does for a slot whose worker changed generation. */
 export interface GenerationHandlers {
-  settle(call: Call, result: ExecutionResult): void;
+  /** Settles a call its generation died under (once the generation's fault report is read). */
+  died(call: Call, worker: WorkerProcess, message: ExitedMessage): void;
   ready(slot: Slot): void;
 }
 
@@ -47,7 +47,7 @@ export class Generations {
     slot.executions = 0;
     if (call !== undefined) {
       slot.call = undefined;
-      this.handlers.settle(call, deathResult(call, worker, message));
+      this.handlers.died(call, worker, message);
     }
   }
 

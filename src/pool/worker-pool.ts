@@ -44,7 +44,7 @@ export class WorkerPool {
       exited: (slot, worker, exit) => this.onWorkerExit(slot, worker, exit),
     });
     this.generations = new Generations(events, this.workers, {
-      settle: (call, result) => this.settle(call, result),
+      died: (call, worker, message) => this.settleDeath(call, worker, message),
       ready: (slot) => this.onWorkerReady(slot),
     });
   }
@@ -211,15 +211,27 @@ export class WorkerPool {
 
   // Forked: the child died before its result; the template lives on and serves the next call.
   private onChildDied(slot: Slot, worker: WorkerProcess, call: Call, message: ExitedMessage): void {
-    this.finishOnWorker(slot, call, deathResult(call, worker, message));
+    this.settleDeath(call, worker, message);
+    this.finishOnWorker(slot, call, undefined);
   }
 
-  // The worker answered: settle, then keep it, or retire it (single use, or recycled).
-  private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult): void {
+  /**
+   * Settles a call whose process (a forked child, a generation) died under it. The process wrote
+   * its fault report to stderr before its parent reported the death on stdout, but the host may
+   * read the two pipes in either order within one poll: the report is taken in the next check
+   * phase, after every read of that poll. Meanwhile the call is off its slot (see interrupt()).
+   */
+  private settleDeath(call: Call, worker: WorkerProcess, message: ExitedMessage): void {
+    setImmediate(() => this.settle(call, deathResult(call, worker, message)));
+  }
+
+  // The worker answered (or the call died, and settleDeath settles it): settle, then keep the
+  // worker, or retire it (single use, or recycled).
+  private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult | undefined): void {
     slot.call = undefined;
     slot.childPid = undefined;
     slot.executions++;
-    this.settle(call, result);
+    if (result !== undefined) this.settle(call, result);
     const worker = slot.worker as WorkerProcess;
     const served = !this.policy.singleUse && slot.executions >= this.options.maxExecutions;
     if (served && this.policy.forksGenerations && !this.closed) {
@@ -266,6 +278,7 @@ export class WorkerPool {
     call.interruption ??= reason;
     clearTimeout(call.timeoutTimer);
     const slot = this.slotOfCall.get(call) as Slot;
+    if (slot.call !== call) return; // its process died: settleDeath ends it with this status
     if (slot.state !== 'busy' || slot.worker === undefined) {
       this.settleInterrupted(slot); // still waiting for its worker to start
       return;
