@@ -109,8 +109,8 @@ class OutputCapture:
         self.stderr.clear()
 
     def begin(self, call_id, limit):
-        self.stdout.begin(limit)
-        self.stderr.begin(limit)
+        # The sinks are empty: prepare_next cleared them once the previous result was sent.
+        self.stdout.limit = self.stderr.limit = limit
         # No lock: between calls the output thread only reads _call_id, and it is set last.
         self._last_flush = _monotonic()
         self._call_id = call_id
@@ -129,9 +129,15 @@ class OutputCapture:
                     self._read_ready(fd, _MAX_DRAIN_READS)
         self.stdout.end_bytes()
         self.stderr.end_bytes()
-        with self._call_lock:
+        # acquire/release rather than `with`, which costs twice as much on 3.11: safe here, as the
+        # call's interrupts are disarmed and no KeyboardInterrupt can land between the two.
+        call_lock = self._call_lock
+        call_lock.acquire()
+        try:
             self._call_id = None
             stdout, stderr = self.stdout.take(), self.stderr.take()
+        finally:
+            call_lock.release()
         return stdout, stderr, self.stdout.truncated or self.stderr.truncated
 
     def _start_pump(self):

@@ -48,11 +48,18 @@ class Channel:
             self._pending = self._pending + chunk if self._pending else chunk
 
     def send(self, message):
-        # One write call per message under a lock: the reader thread and the main thread both send.
+        # One write call per message under a lock: the output thread and the main thread both send.
         data = (codec.encode(message) + "\n").encode("ascii")
         with self._write_lock:
-            written = _write(self._write_fd, data)
-            if written < len(data):  # a pipe takes a large message in parts
-                view = memoryview(data)[written:]
-                while view:
-                    view = view[_write(self._write_fd, view):]
+            self._write_all(data)
+
+    def send_alone(self, message):
+        """send() without the lock, for a caller that knows no other thread can send meanwhile."""
+        self._write_all((codec.encode(message) + "\n").encode("ascii"))
+
+    def _write_all(self, data):
+        written = _write(self._write_fd, data)
+        if written < len(data):  # a pipe takes a large message in parts
+            view = memoryview(data)[written:]
+            while view:
+                view = view[_write(self._write_fd, view):]

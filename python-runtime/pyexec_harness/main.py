@@ -153,7 +153,9 @@ class Harness:
         self.channel.send(fault)
 
     def _on_run(self, message):
-        self.channel.send(self.runner.run(message))
+        # Alone: the run ended its call in OutputCapture.finish (under the lock the output thread
+        # sends stream messages with), so that thread sends nothing until the next call begins.
+        self.channel.send_alone(self.runner.run(message))
         # Upkeep after the result overlaps with the host's turnaround; the next message is read
         # only once it is done, so every call starts from restored state.
         problem = self.runner.after_call()

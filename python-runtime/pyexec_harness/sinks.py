@@ -14,7 +14,7 @@ class StreamSink:
         self._lock = threading.Lock()
         self._chunks = []
         self._accepted = 0
-        self._limit = 0
+        self.limit = 0  # bytes the running call may keep; OutputCapture.begin sets it
         self.truncated = False
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._decoding = False  # bytes arrived this call, so the decoder may hold a partial char
@@ -22,21 +22,17 @@ class StreamSink:
     def clear(self):
         """Forgets the last call's output; its tail was taken with the result."""
         with self._lock:
-            self._chunks = []
+            del self._chunks[:]  # in place: take() relies on the list staying the same object
             self._accepted = 0
             self.truncated = False
             if self._decoding:
                 self._decoder.reset()
                 self._decoding = False
 
-    def begin(self, limit):
-        """Starts a call on a sink that clear() emptied (CallRunner.prepare_next runs it first)."""
-        self._limit = limit
-
     def add_text(self, text):
         size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
         with self._lock:
-            room = self._limit - self._accepted
+            room = self.limit - self._accepted
             if size > room:
                 self.truncated = True
                 if room <= 0:
@@ -63,10 +59,15 @@ class StreamSink:
         return bool(self._chunks)
 
     def take(self):
-        """Everything collected since the last take, as one string."""
-        with self._lock:
-            if not self._chunks:
-                return ""
-            text = "".join(self._chunks)
-            self._chunks = []
-            return text
+        """Everything collected since the last take, as one string.
+
+        No lock (it would cost a call more than the rest of take): writers only ever append to
+        this list, and under the GIL the copy and the delete are each atomic, so a write racing
+        with this take stays in the list for the next one. Takes themselves never overlap: the
+        capture makes them under its call lock."""
+        chunks = self._chunks
+        if not chunks:
+            return ""
+        taken = chunks[:]
+        del chunks[: len(taken)]
+        return "".join(taken)

@@ -68,6 +68,25 @@ class CaptureTest(unittest.TestCase):
         for message in streams:
             self.assertIsNone(check_harness_message(message))
 
+    def test_output_written_while_it_is_streamed_is_neither_lost_nor_repeated(self):
+        # A thread prints while the call flushes (each flush takes the pending output) as fast as
+        # it can; a tiny switch interval makes the two interleave between every few bytecodes.
+        code = (
+            "import sys, threading\n"
+            "sys.setswitchinterval(1e-6)\n"
+            "def write():\n"
+            "    for i in range(20000):\n"
+            "        print('w%d' % i)\n"
+            "writer = threading.Thread(target=write)\n"
+            "writer.start()\n"
+            "while writer.is_alive():\n"
+            "    sys.stdout.flush()\n"
+            "sys.setswitchinterval(0.005)"
+        )
+        result, streams = self.harness.run(code)
+        self.assertEqual(result["stdout"], "".join("w%d\n" % i for i in range(20000)))
+        self.assertGreater(len(streams), 1)
+
     def test_a_trivial_call_costs_exactly_one_result_message(self):
         for _ in range(20):
             result, streams = self.harness.run("print(1 + 1)")
