@@ -30,13 +30,18 @@ class CallRunner:
         self._before_call = [guard.before_call for guard in guards if hasattr(guard, "before_call")]
         self._after_call = [guard.after_call for guard in guards]
         self._prepared = False
+        self._next_main = None
 
     def prepare_next(self):
-        """Puts the capture back in place for the next call. Called once the previous result is
-        sent, it overlaps with the host's turnaround instead of delaying the next call."""
+        """Puts the capture back in place and makes the next call's fresh __main__. Called once
+        the previous result is sent, it overlaps with the host's turnaround instead of delaying
+        the next call."""
         self._capture.restore_descriptors()
         self._capture.install_streams()
         self._capture.clear()
+        main_module = _ModuleType("__main__")
+        main_module.__dict__["__builtins__"] = _real_builtins
+        self._next_main = main_module
         self._prepared = True
 
     def run(self, message):
@@ -97,10 +102,9 @@ class CallRunner:
         interrupts.arm()
         try:
             cell = compile_cell(source)
-            main_module = _ModuleType("__main__")
+            main_module = self._next_main  # fresh: run() made sure prepare_next ran since the last call
             _sys_modules["__main__"] = main_module  # so pickle and friends find the call's names
             namespace = main_module.__dict__
-            namespace["__builtins__"] = _real_builtins
             if cell.body is not None:
                 exec(cell.body, namespace)
             if cell.last_expression is None:
