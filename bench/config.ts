@@ -21,6 +21,13 @@ export function planFor(quick: boolean): BenchPlan {
 /** Strategies benchmarked, in table order. */
 export const BENCH_STRATEGIES: readonly StrategyName[] = ['baseline', 'optimized', 'isolated', 'forked'];
 
+/**
+ * The order they are measured in: the persistent ones first. Baseline and forked start a process
+ * per call, and the machine takes seconds to settle after them (an echo sample taken right after
+ * baseline came out up to 20% below the run's others), which would be charged to what ran next.
+ */
+export const MEASUREMENT_ORDER: readonly StrategyName[] = ['optimized', 'isolated', 'forked', 'baseline'];
+
 export const TRIVIAL_CALL = 'print(1+1)';
 export const NUMPY_CALL = 'import numpy as np\nfloat(np.arange(1000).sum())';
 

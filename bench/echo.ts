@@ -17,8 +17,14 @@ while True:
 
 const MESSAGE = `${JSON.stringify({ type: 'run', id: '00000000-0000-0000-0000-000000000000', code: 'print(1+1)', maxOutputBytes: 10485760 })}\n`;
 
+export interface EchoMetrics {
+  callsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
 /** Sequential echo round trips per second over a raw pipe, measured with tinybench. */
-export async function measureEcho(python: string, timeMs: number): Promise<{ callsPerSec: number; p50Ms: number; p99Ms: number }> {
+export async function measureEcho(python: string, timeMs: number): Promise<EchoMetrics> {
   const child = spawn(python, ['-c', ECHO_SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
   child.stdout.setEncoding('utf8');
   let waiting: (() => void) | undefined;
@@ -49,4 +55,11 @@ export async function measureEcho(python: string, timeMs: number): Promise<{ cal
   } finally {
     child.kill();
   }
+}
+
+/** The sample with the median calls/s (the lower middle one for an even count). */
+export function medianEcho(samples: readonly EchoMetrics[]): EchoMetrics {
+  if (samples.length === 0) throw new Error('medianEcho: no echo samples');
+  const sorted = [...samples].sort((a, b) => a.callsPerSec - b.callsPerSec);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as EchoMetrics;
 }

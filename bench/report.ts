@@ -28,6 +28,11 @@ function comparisonRows(results: BenchResults): string[][] {
 
 const HEADER = ['', 'calls/s', 'ms/call', 'p50 ms', 'p99 ms', 'concurrent calls/s', 'cold start ms', 'worker RSS MB', '% of echo', 'reference calls/s', 'vs reference'];
 
+function echoRange(results: BenchResults): string {
+  const samples = results.echoSamplesCallsPerSec;
+  return `${perSec(Math.min(...samples))} to ${perSec(Math.max(...samples))}`;
+}
+
 function markdownTable(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
@@ -44,6 +49,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `${results.date} · Node ${results.node} · Python ${results.python} · ${results.cpus} CPUs. Sequential trivial calls (\`print(1+1)\`) on one worker;`,
     'concurrent: poolSize = CPU count; cold start: constructing an executor to its first result.',
+    `Echo: the median of ${results.echoSamplesCallsPerSec.length} samples taken through the run (${echoRange(results)} calls/s).`,
     '',
     markdownTable(HEADER, comparisonRows(results)),
     '',
@@ -62,6 +68,7 @@ export function printSummary(results: BenchResults, log: (line: string) => void)
   const rows = [HEADER, ...comparisonRows(results)];
   const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   for (const row of rows) log(row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  '));
+  log(`echo: the median of ${results.echoSamplesCallsPerSec.length} samples taken through the run (${echoRange(results)} calls/s)`);
   log('');
   for (const n of results.numpy) log(`numpy ${n.strategy}: ${perSec(n.callsPerSec)} calls/s (${fixed(n.msPerCall, 3)} ms/call)`);
   log('');

@@ -8,8 +8,10 @@ export interface BenchResults {
   python: string;
   cpus: number;
   quick: boolean;
+  /** The median of the echo samples taken through the run (before each strategy, and at the end). */
   echoCallsPerSec: number;
   echoP50Ms: number;
+  echoSamplesCallsPerSec: number[];
   strategies: StrategyMetrics[];
   /** Sequential calls of a small numpy computation on a worker with numpy preloaded. */
   numpy: { strategy: string; callsPerSec: number; msPerCall: number }[];

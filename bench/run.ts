@@ -6,8 +6,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutorOptions } from '../src/index.js';
 import { renderChart } from './chart.js';
-import { BENCH_STRATEGIES, NUMPY_CALL, planFor, TRIVIAL_CALL } from './config.js';
-import { measureEcho } from './echo.js';
+import { BENCH_STRATEGIES, MEASUREMENT_ORDER, NUMPY_CALL, planFor, TRIVIAL_CALL } from './config.js';
+import { type EchoMetrics, measureEcho, medianEcho } from './echo.js';
 import { measureIsolation } from './isolation-matrix.js';
 import { printSummary, renderMarkdown } from './report.js';
 import type { BenchResults } from './results-shape.js';
@@ -33,11 +33,18 @@ async function main(): Promise<void> {
   const options: ExecutorOptions = { python: python.executable };
   progress(`${plan.quick ? 'quick run' : 'full run'}: Python ${python.version} (${python.executable}), ${availableParallelism()} CPUs`);
 
-  const echo = await measureEcho(python.executable, plan.sequentialMs);
-  progress(`echo: ${Math.round(echo.callsPerSec)} calls/s`);
+  // A shared machine's speed drifts during a run: echo is sampled before every strategy and once
+  // more at the end, and every "% of echo" is taken against the median sample, not one moment.
+  const echoSamples: EchoMetrics[] = [];
+  const sampleEcho = async () => {
+    const sample = await measureEcho(python.executable, plan.sequentialMs);
+    echoSamples.push(sample);
+    progress(`echo: ${Math.round(sample.callsPerSec)} calls/s`);
+  };
 
   const strategies: StrategyMetrics[] = [];
-  for (const strategy of BENCH_STRATEGIES) {
+  for (const strategy of MEASUREMENT_ORDER) {
+    await sampleEcho();
     const time = strategy === 'baseline' ? plan.baselineSequentialMs : plan.sequentialMs;
     const sequential = await measureSequential(strategy, options, TRIVIAL_CALL, time);
     progress(`${strategy}: sequential ${sequential.callsPerSec.toFixed(1)} calls/s (p50 ${sequential.p50Ms.toFixed(3)} ms)`);
@@ -48,14 +55,18 @@ async function main(): Promise<void> {
     const { rssMb, ...timing } = sequential;
     strategies.push({ strategy, ...timing, concurrentCallsPerSec, coldStartMs, rssMb });
   }
+  await sampleEcho();
+  const echo = medianEcho(echoSamples);
+  strategies.sort((a, b) => BENCH_STRATEGIES.indexOf(a.strategy) - BENCH_STRATEGIES.indexOf(b.strategy));
 
   const numpy = [];
-  for (const strategy of BENCH_STRATEGIES) {
+  for (const strategy of MEASUREMENT_ORDER) {
     const time = strategy === 'baseline' ? plan.baselineSequentialMs : plan.numpyMs;
     const result = await measureSequential(strategy, { ...options, preload: ['numpy'] }, NUMPY_CALL, time);
     numpy.push({ strategy, callsPerSec: result.callsPerSec, msPerCall: result.msPerCall });
     progress(`numpy ${strategy}: ${result.callsPerSec.toFixed(1)} calls/s`);
   }
+  numpy.sort((a, b) => BENCH_STRATEGIES.indexOf(a.strategy) - BENCH_STRATEGIES.indexOf(b.strategy));
 
   const isolation = await measureIsolation(BENCH_STRATEGIES, options, progress);
 
@@ -67,6 +78,7 @@ async function main(): Promise<void> {
     quick: plan.quick,
     echoCallsPerSec: echo.callsPerSec,
     echoP50Ms: echo.p50Ms,
+    echoSamplesCallsPerSec: echoSamples.map((sample) => sample.callsPerSec),
     strategies,
     numpy,
     isolation,
