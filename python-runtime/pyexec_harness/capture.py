@@ -164,17 +164,25 @@ class OutputCapture:
         poller = select.poll()
         for fd in self._sink_by_fd:
             poller.register(fd, select.POLLIN)
+        # Registered for no events, the channel is reported only once the host's end of it is
+        # gone. A generation needs this: its parent outlives a dead host, so getppid() stays put.
+        channel_fd = self._channel.read_fd
+        poller.register(channel_fd, 0)
         interval_ms = int(STREAM_INTERVAL_S * 1000)
         while True:
             try:
                 ready = poller.poll(interval_ms)
+                host_gone = False
                 if ready:
                     with self._drain_lock:
                         for fd, _event in ready:
-                            self._read_ready(fd, 4)
+                            if fd == channel_fd:
+                                host_gone = True
+                            else:
+                                self._read_ready(fd, 4)
+                if host_gone or _os_getppid() != self._parent_pid:
+                    _exit_orphaned(self._parent_pid)
                 self.stream_pending(STREAM_INTERVAL_S)
-                if _os_getppid() != self._parent_pid:
-                    _exit_orphaned()
             except Exception:  # the pump must outlive any single failure
                 time.sleep(STREAM_INTERVAL_S)
 
@@ -196,8 +204,10 @@ class OutputCapture:
             self._last_flush = _monotonic()
 
 
-def _exit_orphaned():
-    # The host died: take the whole process group (user code's children included) down with us.
-    if os.getpgid(0) == os.getpid():
-        os.killpg(0, _signal.SIGKILL)
+def _exit_orphaned(parent_pid):
+    # The host died: take the worker's whole process group (user code's children included) down
+    # with us. It is the worker's if this process leads it, or the one that forked this generation.
+    group = os.getpgid(0)
+    if group == os.getpid() or group == parent_pid:
+        os.killpg(group, _signal.SIGKILL)
     os._exit(1)
