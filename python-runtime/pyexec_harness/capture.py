@@ -168,19 +168,21 @@ class OutputCapture:
         # gone. A generation needs this: its parent outlives a dead host, so getppid() stays put.
         channel_fd = self._channel.read_fd
         poller.register(channel_fd, 0)
+        channel_closed = False
         interval_ms = int(STREAM_INTERVAL_S * 1000)
         while True:
             try:
                 ready = poller.poll(interval_ms)
-                host_gone = False
                 if ready:
                     with self._drain_lock:
                         for fd, _event in ready:
                             if fd == channel_fd:
-                                host_gone = True
+                                poller.unregister(fd)  # it would be reported at every poll now
+                                channel_closed = True
                             else:
                                 self._read_ready(fd, 4)
-                if host_gone or _os_getppid() != self._parent_pid:
+                # Between calls the main thread reads the end of input and exits cleanly by itself.
+                if (channel_closed and self._call_id is not None) or _os_getppid() != self._parent_pid:
                     _exit_orphaned(self._parent_pid)
                 self.stream_pending(STREAM_INTERVAL_S)
             except Exception:  # the pump must outlive any single failure
