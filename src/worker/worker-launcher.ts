@@ -5,6 +5,7 @@ import { dir, type DirectoryResult } from 'tmp-promise';
 import { PyExecError } from '../errors.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
+import { removeAtExit } from './exit-cleanup.js';
 import { WorkerProcess } from './worker-process.js';
 
 // Room for a result holding two full streams (JSON-escaped) plus figures.
@@ -48,8 +49,8 @@ export class WorkerLauncher {
   }
 
   async start(): Promise<WorkerProcess> {
-    const scratch = await (this.scratch ??= dir({ prefix: 'pyexec-', unsafeCleanup: true }));
-    const callScratch = await (this.callScratch ??= callScratchDir());
+    const scratch = await (this.scratch ??= removedAtExit(dir({ prefix: 'pyexec-', unsafeCleanup: true })));
+    const callScratch = await (this.callScratch ??= removedAtExit(callScratchDir()));
     // Each worker starts in a directory of its own, removed when it exits.
     const workDir = await mkdtemp(join(scratch.path, 'worker-'));
     const { limits, strategy } = this.options;
@@ -112,6 +113,19 @@ export class WorkerLauncher {
     env.MPLCONFIGDIR = scratchDir;
     return Object.assign(env, this.options.env);
   }
+}
+
+// A scratch directory that goes even if the host exits without close(); cleanup() forgets it.
+async function removedAtExit(made: Promise<DirectoryResult>): Promise<DirectoryResult> {
+  const scratch = await made;
+  const forget = removeAtExit(scratch.path);
+  return {
+    path: scratch.path,
+    cleanup: async () => {
+      forget();
+      await scratch.cleanup();
+    },
+  };
 }
 
 // Per-call working directories (isolated, forked) are made and removed constantly: on tmpfs that
