@@ -2,8 +2,10 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 RUNTIME_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES_PATH = os.path.join(os.path.dirname(RUNTIME_DIR), "docs", "protocol-examples.json")
@@ -15,10 +17,22 @@ def load_examples():
         return json.load(handle)
 
 
+def scratch_dir(test, parent=None):
+    """A temporary directory removed once `test` has ended (after its tearDown closed the harness)."""
+    path = tempfile.mkdtemp(prefix="pyexec-test-", dir=parent)
+    test.addCleanup(shutil.rmtree, path, True)
+    return path
+
+
 class HarnessClient:
     def __init__(self, config=None):
+        config = dict(config or {})
+        # Without one the harness makes a working directory it never removes (the launcher case).
+        self._own_work_dir = None
+        if "workDir" not in config:
+            self._own_work_dir = config["workDir"] = tempfile.mkdtemp(prefix="pyexec-test-")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", BOOTSTRAP, RUNTIME_DIR, json.dumps(config or {})],
+            [sys.executable, "-c", BOOTSTRAP, RUNTIME_DIR, json.dumps(config)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -68,3 +82,5 @@ class HarnessClient:
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             stream.close()
+        if self._own_work_dir:
+            shutil.rmtree(self._own_work_dir, ignore_errors=True)

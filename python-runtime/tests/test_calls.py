@@ -158,6 +158,21 @@ class ShutdownTest(unittest.TestCase):
             harness.process.stdin = open("/dev/null", "wb")
             harness.close()
 
+    def test_a_working_directory_missing_here_is_replaced_by_a_fresh_one(self):
+        # Through a launcher (docker exec…) the host's directory may not exist on the worker's side.
+        import os
+        import shutil
+
+        harness = HarnessClient({"workDir": "/nonexistent/pyexec-host-dir"})
+        try:
+            result, _ = harness.run("import os\nos.getcwd(), os.listdir('.')")
+            work_dir, listing = eval(result["value"])
+            self.addCleanup(shutil.rmtree, work_dir, True)
+            self.assertTrue(os.path.basename(work_dir).startswith("pyexec-worker-"), work_dir)
+            self.assertEqual(listing, [])
+        finally:
+            harness.close()
+
 
 if __name__ == "__main__":
     unittest.main()

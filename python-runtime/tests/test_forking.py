@@ -2,13 +2,12 @@
 
 import os
 import signal
-import tempfile
 import time
 import unittest
 
 from pyexec_harness.protocol import check_harness_message
 
-from .harness_client import HarnessClient
+from .harness_client import HarnessClient, scratch_dir
 
 
 def _state(pid):
@@ -21,7 +20,7 @@ def _state(pid):
 
 class TemplateTest(unittest.TestCase):
     def setUp(self):
-        self.harness = HarnessClient({"template": True, "workDir": tempfile.mkdtemp(), "callRoot": tempfile.mkdtemp()})
+        self.harness = HarnessClient({"template": True, "workDir": scratch_dir(self), "callRoot": scratch_dir(self)})
 
     def tearDown(self):
         self.harness.close()

@@ -2,19 +2,18 @@
 
 import os
 import signal
-import tempfile
 import time
 import unittest
 
 from pyexec_harness.generations import RECYCLED_EXIT_CODE
 from pyexec_harness.protocol import check_harness_message
 
-from .harness_client import HarnessClient
+from .harness_client import HarnessClient, scratch_dir
 
 
 class GenerationsTest(unittest.TestCase):
     def setUp(self):
-        config = {"isolate": True, "generations": True, "workDir": tempfile.mkdtemp(), "callRoot": tempfile.mkdtemp()}
+        config = {"isolate": True, "generations": True, "workDir": scratch_dir(self), "callRoot": scratch_dir(self)}
         self.harness = HarnessClient(config)
 
     def tearDown(self):

@@ -1,17 +1,16 @@
 """The isolated harness restores interpreter state after every call, or asks to be recycled."""
 
 import os
-import tempfile
 import unittest
 
 from pyexec_harness.protocol import check_harness_message
 
-from .harness_client import HarnessClient
+from .harness_client import HarnessClient, scratch_dir
 
 
 class IsolationTest(unittest.TestCase):
     def setUp(self):
-        self.harness = HarnessClient({"isolate": True, "workDir": tempfile.mkdtemp(), "gcInterval": 2})
+        self.harness = HarnessClient({"isolate": True, "workDir": scratch_dir(self), "gcInterval": 2})
 
     def tearDown(self):
         self.harness.close()
@@ -50,8 +49,8 @@ class IsolationTest(unittest.TestCase):
     def test_on_tmpfs_one_stat_per_call_still_notices_every_file_left(self):
         # Calls this close together fall in one timestamp tick on kernels with coarse timestamps:
         # there only the directory's size tells them apart.
-        root = tempfile.mkdtemp(dir="/dev/shm")
-        harness = HarnessClient({"isolate": True, "workDir": tempfile.mkdtemp(), "callRoot": root})
+        root = scratch_dir(self, "/dev/shm")
+        harness = HarnessClient({"isolate": True, "workDir": scratch_dir(self), "callRoot": root})
         try:
             for _ in range(30):
                 written, _ = harness.run("open('f.txt', 'w').close()")
@@ -66,7 +65,7 @@ class IsolationTest(unittest.TestCase):
 
         self.assertFalse(_size_counts_entries(os.path.dirname(os.path.abspath(__file__))))
         if os.path.isdir("/dev/shm"):
-            self.assertTrue(_size_counts_entries(tempfile.mkdtemp(dir="/dev/shm")))
+            self.assertTrue(_size_counts_entries(scratch_dir(self, "/dev/shm")))
 
     def spoiled_after(self, code):
         result, _ = self.harness.run(code)
@@ -137,7 +136,7 @@ if __name__ == "__main__":
 
 class LearnedImportsTest(unittest.TestCase):
     def test_a_library_module_imported_by_two_calls_is_named_for_preloading(self):
-        harness = HarnessClient({"isolate": True, "workDir": tempfile.mkdtemp()})
+        harness = HarnessClient({"isolate": True, "workDir": scratch_dir(self)})
         try:
             first, _ = harness.run("import colorsys\ncolorsys.rgb_to_hsv(1, 0, 0)")
             second, _ = harness.run("import colorsys\n'again'")
@@ -149,7 +148,7 @@ class LearnedImportsTest(unittest.TestCase):
             harness.close()
 
     def test_user_modules_are_never_learned(self):
-        harness = HarnessClient({"isolate": True, "workDir": tempfile.mkdtemp()})
+        harness = HarnessClient({"isolate": True, "workDir": scratch_dir(self)})
         try:
             for _ in range(3):
                 result, _ = harness.run(
