@@ -49,13 +49,13 @@ class Channel:
 
     def send(self, message):
         # One write call per message under a lock: the output thread and the main thread both send.
-        data = (codec.encode(message) + "\n").encode("ascii")
+        data = codec.encode_line(message)
         with self._write_lock:
             self._write_all(data)
 
     def send_alone(self, message):
         """send() without the lock, for a caller that knows no other thread can send meanwhile."""
-        self._write_all((codec.encode(message) + "\n").encode("ascii"))
+        self._write_all(codec.encode_line(message))
 
     def _write_all(self, data):
         written = _write(self._write_fd, data)

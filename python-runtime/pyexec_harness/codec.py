@@ -97,3 +97,8 @@ def _build_result_encoder(generic):
 # ASCII-only output: the channel is written as bytes without an encoding step that could fail.
 encode = _build_result_encoder(_build_encoder())
 decode = _build_decoder()
+
+
+def encode_line(message):
+    """One protocol line, as the bytes written to the channel."""
+    return (encode(message) + "\n").encode("ascii")

@@ -109,7 +109,7 @@ class TemplateServer:
             self._spare = self._fork()
         spare = self._spare
         self._channel.send({"type": "started", "id": message["id"], "pid": spare.pid})
-        spare.sock.sendall((codec.encode(message) + "\n").encode("ascii"))
+        spare.sock.sendall(codec.encode_line(message))
         self._active = spare
         if finished is not None:  # after the hand-over: cleanup is off the call's path
             self._release(finished)
