@@ -29,8 +29,7 @@ class CallRunner:
         # retire the worker.
         self._before_call = [guard.before_call for guard in guards if hasattr(guard, "before_call")]
         self._after_call = [guard.after_call for guard in guards]
-        self._prepared = False
-        self._next_main = None
+        self._next_main = None  # made by prepare_next, taken by the call it was made for
 
     def prepare_next(self):
         """Puts the capture back in place and makes the next call's fresh __main__. Called once
@@ -42,15 +41,14 @@ class CallRunner:
         main_module = _ModuleType("__main__")
         main_module.__dict__["__builtins__"] = _real_builtins
         self._next_main = main_module
-        self._prepared = True
 
     def run(self, message):
         """Returns the result message for a run message."""
         capture = self._capture
         call_id = message["id"]
-        if not self._prepared:
+        if self._next_main is None:
             self.prepare_next()
-        self._prepared = False
+        main_module, self._next_main = self._next_main, None
         limit = message["maxOutputBytes"]
         capture.begin(call_id, limit)
         for before_call in self._before_call:
@@ -59,7 +57,7 @@ class CallRunner:
         saved_environment = apply_environment(overrides) if overrides else None
         result = {"type": "result", "id": call_id, "status": "ok"}
         try:
-            value = self._execute(message["code"])
+            value = self._execute(message["code"], main_module)
             if value is not None:
                 if len(value) > limit:
                     value = value[:limit]
@@ -96,13 +94,12 @@ class CallRunner:
                 return Unrestorable("state could not be restored: %s: %s" % (type(exc).__name__, exc))
         return None
 
-    def _execute(self, source):
+    def _execute(self, source, main_module):
         interrupts = self._interrupts
         self._limiter.arm_call()
         interrupts.arm()
         try:
             cell = compile_cell(source)
-            main_module = self._next_main  # fresh: run() made sure prepare_next ran since the last call
             _sys_modules["__main__"] = main_module  # so pickle and friends find the call's names
             namespace = main_module.__dict__
             if cell.body is not None:
