@@ -1,7 +1,7 @@
 import { abortError, type PyExecError } from '../errors.js';
 import type { ExecutionResult, ExecutionStatus } from '../executors/types.js';
 import type { NormalizedRunOptions } from '../options/run-options.js';
-import type { PythonError, ResultMessage } from '../protocol/messages.js';
+import type { PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
 import { OutputBuffer } from './output-buffer.js';
 
 export type CallState = 'queued' | 'running' | 'settled';
@@ -62,6 +62,13 @@ export class Call {
   streamBuffer(name: 'stdout' | 'stderr'): OutputBuffer {
     this.streamed ??= {};
     return (this.streamed[name] ??= new OutputBuffer(this.maxOutputBytes));
+  }
+
+  /** The message that starts this call on a worker. */
+  runMessage(): RunMessage {
+    const message: RunMessage = { type: 'run', id: this.id, code: this.code, maxOutputBytes: this.maxOutputBytes };
+    if (this.options.env) message.env = this.options.env;
+    return message;
   }
 
   markRunning(): void {

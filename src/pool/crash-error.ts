@@ -13,9 +13,14 @@ export function crashError(pid: number, exit: WorkerExit): PythonError {
   };
 }
 
+/** The result of a call whose process `pid` ended under it: its interruption, else `crashed`. */
+export function crashResult(call: Call, pid: number, exit: WorkerExit): ExecutionResult {
+  if (call.interruption) return call.resultWithoutHarness(call.interruption);
+  return call.resultWithoutHarness('crashed', crashError(pid, exit));
+}
+
 /** The result of a call whose process (a forked child, a generation) died under it. */
 export function deathResult(call: Call, worker: WorkerProcess, message: ExitedMessage): ExecutionResult {
-  if (call.interruption) return call.resultWithoutHarness(call.interruption);
   const exit = { exitCode: message.code ?? null, signal: message.signal ?? null, diagnostics: worker.diagnostics() };
-  return call.resultWithoutHarness('crashed', crashError(message.pid, exit));
+  return crashResult(call, message.pid, exit);
 }

@@ -2,12 +2,12 @@ import type { EventEmitter } from 'eventemitter3';
 import { PyExecError } from '../errors.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../executors/types.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import type { ExitedMessage, HarnessMessage, RunMessage } from '../protocol/messages.js';
+import type { ExitedMessage, HarnessMessage } from '../protocol/messages.js';
 import type { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
 import type { Call, Interruption } from './call.js';
 import { CallRegistry } from './call-registry.js';
-import { crashError, deathResult } from './crash-error.js';
+import { crashResult, deathResult } from './crash-error.js';
 import { armDeadline } from './deadlines.js';
 import { deliverOutput } from './deliver-output.js';
 import { escalateInterrupt } from './escalate.js';
@@ -155,9 +155,7 @@ export class WorkerPool {
     const worker = slot.worker as WorkerProcess;
     slot.state = 'busy';
     call.workerPid = worker.servingPid;
-    const message: RunMessage = { type: 'run', id: call.id, code: call.code, maxOutputBytes: this.options.limits.maxOutputBytes };
-    if (call.options.env) message.env = call.options.env;
-    worker.send(message);
+    worker.send(call.runMessage());
   }
 
   private onWorkerReady(slot: Slot): void {
@@ -180,8 +178,7 @@ export class WorkerPool {
       case 'spoiled':
         // A call sent after its last result never started: the exit handler gives it to a replacement.
         if (message.preload) this.workers.learnPreloads(message.preload);
-        this.calls.totals.recycles++;
-        this.events.emit('worker:recycle', { pid: worker.servingPid ?? worker.pid, reason: message.reason });
+        this.announceRecycle(worker, message.reason);
         void this.workers.kill(slot, 'spoiled');
         return;
       case 'exited':
@@ -234,15 +231,10 @@ export class WorkerPool {
     if (result !== undefined) this.settle(call, result);
     const worker = slot.worker as WorkerProcess;
     const served = !this.policy.singleUse && slot.executions >= this.options.maxExecutions;
+    if (served && !this.closed) this.announceRecycle(worker, `served maxExecutions (${this.options.maxExecutions}) calls`);
     if (served && this.policy.forksGenerations && !this.closed) {
-      this.calls.totals.recycles++;
-      this.events.emit('worker:recycle', { pid: worker.servingPid ?? worker.pid, reason: `served maxExecutions (${this.options.maxExecutions}) calls` });
       this.generations.recycle(slot, worker);
     } else if (this.policy.singleUse || served) {
-      if (served && !this.closed) {
-        this.calls.totals.recycles++;
-        this.events.emit('worker:recycle', { pid: worker.pid, reason: `served maxExecutions (${this.options.maxExecutions}) calls` });
-      }
       // Detached at once: the slot takes a new worker while the old one is killed in the background.
       this.workers.retire(worker, this.policy.singleUse ? 'single-use' : 'recycled');
       slot.detach();
@@ -251,6 +243,11 @@ export class WorkerPool {
       slot.state = 'idle';
     }
     this.dispatch();
+  }
+
+  private announceRecycle(worker: WorkerProcess, reason: string): void {
+    this.calls.totals.recycles++;
+    this.events.emit('worker:recycle', { pid: worker.servingPid ?? worker.pid, reason });
   }
 
   private onWorkerExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void {
@@ -264,10 +261,7 @@ export class WorkerPool {
       return;
     }
     slot.call = undefined;
-    if (call !== undefined) {
-      if (call.interruption !== undefined) this.settle(call, call.resultWithoutHarness(call.interruption));
-      else this.settle(call, call.resultWithoutHarness('crashed', crashError(worker.pid, exit)));
-    }
+    if (call !== undefined) this.settle(call, crashResult(call, worker.pid, exit));
     if (this.closed) return;
     if (this.policy.keepWarm || this.calls.queued > 0) void this.workers.start(slot, 'replace');
   }
