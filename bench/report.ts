@@ -28,9 +28,10 @@ function comparisonRows(results: BenchResults): string[][] {
 
 const HEADER = ['', 'calls/s', 'ms/call', 'p50 ms', 'p99 ms', 'concurrent calls/s', 'cold start ms', 'worker RSS MB', '% of echo', 'reference calls/s', 'vs reference'];
 
-function echoRange(results: BenchResults): string {
+function echoNote(results: BenchResults): string {
   const samples = results.echoSamplesCallsPerSec;
-  return `${perSec(Math.min(...samples))} to ${perSec(Math.max(...samples))}`;
+  const range = `${perSec(Math.min(...samples))} to ${perSec(Math.max(...samples))}`;
+  return `Echo: the median of ${samples.length} samples taken through the run (${range} calls/s).`;
 }
 
 function markdownTable(header: string[], rows: string[][]): string {
@@ -49,7 +50,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `${results.date} · Node ${results.node} · Python ${results.python} · ${results.cpus} CPUs. Sequential trivial calls (\`print(1+1)\`) on one worker;`,
     'concurrent: poolSize = CPU count; cold start: constructing an executor to its first result.',
-    `Echo: the median of ${results.echoSamplesCallsPerSec.length} samples taken through the run (${echoRange(results)} calls/s).`,
+    echoNote(results),
     '',
     markdownTable(HEADER, comparisonRows(results)),
     '',
@@ -68,7 +69,7 @@ export function printSummary(results: BenchResults, log: (line: string) => void)
   const rows = [HEADER, ...comparisonRows(results)];
   const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   for (const row of rows) log(row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  '));
-  log(`echo: the median of ${results.echoSamplesCallsPerSec.length} samples taken through the run (${echoRange(results)} calls/s)`);
+  log(echoNote(results));
   log('');
   for (const n of results.numpy) log(`numpy ${n.strategy}: ${perSec(n.callsPerSec)} calls/s (${fixed(n.msPerCall, 3)} ms/call)`);
   log('');

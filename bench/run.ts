@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { ExecutorOptions } from '../src/index.js';
+import type { ExecutorOptions, StrategyName } from '../src/index.js';
 import { renderChart } from './chart.js';
 import { BENCH_STRATEGIES, MEASUREMENT_ORDER, NUMPY_CALL, planFor, TRIVIAL_CALL } from './config.js';
 import { type EchoMetrics, measureEcho, medianEcho } from './echo.js';
@@ -25,6 +25,11 @@ function resolvePython(): { executable: string; version: string } {
     .trim()
     .split('\n');
   return { executable: executable as string, version: version as string };
+}
+
+// Rows are measured in MEASUREMENT_ORDER and shown in BENCH_STRATEGIES order.
+function inTableOrder(a: { strategy: string }, b: { strategy: string }): number {
+  return BENCH_STRATEGIES.indexOf(a.strategy as StrategyName) - BENCH_STRATEGIES.indexOf(b.strategy as StrategyName);
 }
 
 async function main(): Promise<void> {
@@ -57,7 +62,7 @@ async function main(): Promise<void> {
   }
   await sampleEcho();
   const echo = medianEcho(echoSamples);
-  strategies.sort((a, b) => BENCH_STRATEGIES.indexOf(a.strategy) - BENCH_STRATEGIES.indexOf(b.strategy));
+  strategies.sort(inTableOrder);
 
   const numpy = [];
   for (const strategy of MEASUREMENT_ORDER) {
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
     numpy.push({ strategy, callsPerSec: result.callsPerSec, msPerCall: result.msPerCall });
     progress(`numpy ${strategy}: ${result.callsPerSec.toFixed(1)} calls/s`);
   }
-  numpy.sort((a, b) => BENCH_STRATEGIES.indexOf(a.strategy) - BENCH_STRATEGIES.indexOf(b.strategy));
+  numpy.sort(inTableOrder);
 
   const isolation = await measureIsolation(BENCH_STRATEGIES, options, progress);
 
