@@ -3,23 +3,35 @@
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import os
+import select
 import threading
+import time
 
 from . import codec
 
 _read = os.read
 _write = os.write
+_yield = os.sched_yield
+_now = time.perf_counter
 _READ_SIZE = 1 << 16
 
 
 class Channel:
     """Reads host messages line by line and writes harness messages atomically."""
 
-    def __init__(self, read_fd, write_fd):
+    def __init__(self, read_fd, write_fd, busy_poll_us=0):
+        """busy_poll_us: how long to poll for the next message before sleeping in read(), while
+        messages come back to back (see _wait_briefly)."""
         self.read_fd = read_fd
         self._write_fd = write_fd
         self._pending = b""
         self._write_lock = threading.Lock()
+        self._busy_poll_s = busy_poll_us / 1e6
+        self._back_to_back = False  # the last message came within the busy-poll window
+        if busy_poll_us:
+            poller = select.poll()
+            poller.register(read_fd, select.POLLIN)
+            self._poll = poller.poll
 
     def buffered_message(self):
         """The next host message if a whole line is already buffered, else None (never reads)."""
@@ -42,10 +54,29 @@ class Channel:
                 message = self.buffered_message()
                 if message is not None:
                     return message
-            chunk = _read(self.read_fd, _READ_SIZE)
+            if self._busy_poll_s:
+                chunk = self._read_polling()
+            else:
+                chunk = _read(self.read_fd, _READ_SIZE)
             if not chunk:
                 return None
             self._pending = self._pending + chunk if self._pending else chunk
+
+    def _read_polling(self):
+        started = _now()
+        if self._back_to_back:
+            self._wait_briefly(started + self._busy_poll_s)
+        chunk = _read(self.read_fd, _READ_SIZE)
+        self._back_to_back = _now() - started < self._busy_poll_s
+        return chunk
+
+    def _wait_briefly(self, deadline):
+        # A process asleep in read() is woken by the host's write: on a VM that costs more than a
+        # small call (an idle vCPU halts). While calls come back to back, polling for the next one
+        # keeps this process awake for it. Yielding lets anything else on this core go first.
+        poll = self._poll
+        while not poll(0) and _now() < deadline:
+            _yield()
 
     def send(self, message):
         # One write call per message under a lock: the output thread and the main thread both send.

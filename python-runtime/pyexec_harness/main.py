@@ -5,7 +5,7 @@ Started by the host as:
         RUNTIME_DIR CONFIG_JSON
 CONFIG_JSON holds the host's start options, all optional: {"limits": {...}, "preload": [...],
 "learnedPreload": [...], "resetHooks": [...], "isolate": bool, "workDir": path, "gcInterval": n,
-"maxRssMb": n, "template": bool, "generations": bool, "callRoot": path}.
+"maxRssMb": n, "template": bool, "generations": bool, "callRoot": path, "busyPollUs": n}.
 """
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
@@ -32,14 +32,14 @@ _exit = os._exit
 _pause = _signal.pause
 
 
-def _take_over_stdio():
+def _take_over_stdio(busy_poll_us):
     """Keeps private duplicates of the original stdio; fds 0-2 are handed to OutputCapture."""
     protocol_in = os.dup(0)
     protocol_out = os.dup(1)
     diagnostics = os.fdopen(os.dup(2), "w", buffering=1)
     # Crash reports (segfaults) go to the host's view of our stderr, not to the call's capture.
     faulthandler.enable(file=diagnostics)
-    return Channel(protocol_in, protocol_out)
+    return Channel(protocol_in, protocol_out, busy_poll_us)
 
 
 def _prepare_process(config):
@@ -223,7 +223,7 @@ def _start_template(config, channel):
 
 def main():
     config = codec.decode(sys.argv[2]) if len(sys.argv) > 2 else {}
-    channel = _take_over_stdio()
+    channel = _take_over_stdio(config.get("busyPollUs") or 0)
     generations = bool(config.get("generations"))
     try:
         if config.get("template"):

@@ -89,18 +89,19 @@ export function normalizeExecutorOptions(input: unknown, strategy: StrategyName)
   }
   const pick = <T>(key: (typeof OPTION_KEYS)[number], fallback: T, check: (name: string, v: unknown) => T): T =>
     options[key] === undefined ? fallback : check(key, options[key]);
+  const poolSize = pick('poolSize', 1, (n, v) => expectInteger(n, v, 1));
   return Object.freeze({
     strategy,
     python: pick('python', process.env.PYEXEC_PYTHON || 'python3', expectNonEmptyString),
     command: pick('command', Object.freeze([]) as readonly string[], expectStringArray),
-    poolSize: pick('poolSize', 1, (n, v) => expectInteger(n, v, 1)),
+    poolSize,
     maxQueue: pick('maxQueue', Number.POSITIVE_INFINITY, (n, v) => expectIntegerOrInfinity(n, v, 0)),
     timeoutMs: pick('timeoutMs', 30_000, (n, v) => expectIntegerOrInfinity(n, v, 1)),
     interruptGraceMs: pick('interruptGraceMs', 1000, (n, v) => expectInteger(n, v, 0)),
     startTimeoutMs: pick('startTimeoutMs', 60_000, (n, v) => expectInteger(n, v, 1)),
     env: pick('env', Object.freeze({}), (n, v) => expectEnvironment(n, v, false) as Record<string, string>),
     limits: normalizeLimits(options.limits),
-    ...normalizeWorkerLife(options, strategy),
+    ...normalizeWorkerLife(options, strategy, poolSize),
   });
 }
 

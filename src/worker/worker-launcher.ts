@@ -77,6 +77,7 @@ export class WorkerLauncher {
           callRoot: callScratch.path,
           gcInterval: this.options.gcInterval,
           maxRssMb: this.options.maxRssMb,
+          busyPollUs: this.options.busyPollUs,
         },
         generations,
       });

@@ -95,7 +95,8 @@ describe('the isolated strategy', () => {
 
   it('interrupts a timed-out call in its generation without killing the worker', async () => {
     const executor = makeExecutor('isolated', { timeoutMs: 300 });
-    await executor.run('1'); // the worker's start does not count against the call's timeout
+    // A call's clock includes waiting for its worker to start, which can take 300 ms on a busy machine.
+    await executor.run('1', { timeoutMs: 60_000 });
     const spawns: number[] = [];
     executor.on('worker:spawn', ({ pid }) => spawns.push(pid));
     const timedOut = await executor.run('import time\nwhile True: time.sleep(0.01)');

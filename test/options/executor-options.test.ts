@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { BaselineExecutor, createExecutor, IsolatedExecutor, OptimizedExecutor, PyExecError } from '../../src/index.js';
+import { BaselineExecutor, createExecutor, ForkedExecutor, IsolatedExecutor, OptimizedExecutor, PyExecError } from '../../src/index.js';
 
 function invalid(options: unknown): PyExecError {
   try {
@@ -23,6 +24,10 @@ describe('executor options', () => {
     [{ limits: { disk: 1 } }, 'Unknown option `limits.disk`'],
     [{ strategy: 'turbo' }, 'Expected the `strategy` option to be one of baseline, optimized, isolated, forked, got `"turbo"` (string)'],
     [{ poolsize: 2 }, 'Unknown option `poolsize`'],
+    [{ busyPollUs: -1 }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `-1` (number)'],
+    [{ busyPollUs: 20_000 }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `20000` (number)'],
+    [{ busyPollUs: '100' }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `"100"` (string)'],
+    [{ strategy: 'forked', busyPollUs: 100 }, 'The `busyPollUs` option applies to persistent workers (optimized, isolated), not to `forked`'],
   ])('refuses %j with a message naming the option and the value', (options, message) => {
     const error = invalid(options);
     expect(error).toBeInstanceOf(PyExecError);
@@ -68,6 +73,16 @@ describe('executor options', () => {
   it('fills strategy-specific defaults for worker life', () => {
     expect(new IsolatedExecutor().options).toMatchObject({ maxExecutions: 1000, gcInterval: 100, preload: [], resetHooks: [] });
     expect(new OptimizedExecutor().options).toMatchObject({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0 });
+  });
+
+  it('polls for back-to-back calls only where a core stays free for Node', () => {
+    const cpus = availableParallelism();
+    expect(new OptimizedExecutor({ poolSize: cpus }).options.busyPollUs).toBe(0);
+    expect(new IsolatedExecutor({ poolSize: cpus + 1 }).options.busyPollUs).toBe(0);
+    if (cpus > 1) expect(new IsolatedExecutor({ poolSize: cpus - 1 }).options.busyPollUs).toBe(100);
+    expect(new OptimizedExecutor({ poolSize: cpus, busyPollUs: 50 }).options.busyPollUs).toBe(50);
+    expect(new ForkedExecutor().options.busyPollUs).toBe(0);
+    expect(new BaselineExecutor().options.busyPollUs).toBe(0);
   });
 
   it('refuses a strategy that contradicts the class it is given to', () => {
