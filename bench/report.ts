@@ -43,13 +43,20 @@ export function isolationRows(results: BenchResults): string[][] {
   return isolationProbes.map((probe) => [probe.name, ...strategies.map((s) => (results.isolation[s]?.[probe.name] ? '✅' : '❌'))]);
 }
 
+// Default options throughout: whether the persistent workers busy-poll depends on the CPU count.
+function busyPollNote(cpus: number): string {
+  return cpus > 1
+    ? 'Default options: sequentially, optimized and isolated workers busy-poll 100 µs for the next call (`busyPollUs`); concurrently they do not.'
+    : 'Default options: on one CPU, no worker busy-polls (`busyPollUs` 0).';
+}
+
 export function renderMarkdown(results: BenchResults): string {
   const strategies = Object.keys(results.isolation);
   return [
     `# pyexec benchmark${results.quick ? ' (quick)' : ''}`,
     '',
     `${results.date} · Node ${results.node} · Python ${results.python} · ${results.cpus} CPUs. Sequential trivial calls (\`print(1+1)\`) on one worker;`,
-    'concurrent: poolSize = CPU count; cold start: constructing an executor to its first result.',
+    `concurrent: poolSize = CPU count; cold start: constructing an executor to its first result. ${busyPollNote(results.cpus)}`,
     echoNote(results),
     '',
     markdownTable(HEADER, comparisonRows(results)),
