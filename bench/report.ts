@@ -43,11 +43,11 @@ export function isolationRows(results: BenchResults): string[][] {
   return isolationProbes.map((probe) => [probe.name, ...strategies.map((s) => (results.isolation[s]?.[probe.name] ? '✅' : '❌'))]);
 }
 
-// Default options throughout: whether the persistent workers busy-poll depends on the CPU count.
+// Default options throughout: whether the persistent strategies busy-poll depends on the CPU count.
 function busyPollNote(cpus: number): string {
   return cpus > 1
-    ? 'Default options: sequentially, optimized and isolated workers busy-poll 100 µs for the next call (`busyPollUs`); concurrently they do not.'
-    : 'Default options: on one CPU, no worker busy-polls (`busyPollUs` 0).';
+    ? 'Default options: sequentially, optimized and isolated busy-poll (`busyPollUs` 100: the host for the result, the worker for the next call); concurrently they do not.'
+    : 'Default options: on one CPU, nothing busy-polls (`busyPollUs` 0).';
 }
 
 export function renderMarkdown(results: BenchResults): string {

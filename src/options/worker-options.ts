@@ -20,9 +20,12 @@ export interface WorkerLifeOptions {
   /** Recycle a worker whose peak resident memory passes this many MiB. @default no limit */
   maxRssMb?: number;
   /**
-   * While calls arrive back to back, an idle worker polls for the next one this many µs before
-   * it sleeps: the next call skips a wake-up (worth ~15 µs a call on a VM), at the cost of up to
-   * this much CPU after a burst of calls ends. 0 turns it off.
+   * Busy polling, a latency/CPU trade: after sending a call, the host keeps its event loop
+   * turning for up to this many µs instead of sleeping until the result; after a result, while
+   * calls arrive back to back, the idle worker polls this long for the next one. Each side then
+   * skips the wake-up of a sleeping process, worth ~15 µs a call each on a VM (an idle vCPU
+   * halts). It costs at most this much CPU on each side per call; the app's event loop stays
+   * responsive (every turn polls I/O). 0 turns it off.
    * @default 100 when poolSize is below the CPU count (a core stays free for Node), else 0
    */
   busyPollUs?: number;

@@ -13,6 +13,7 @@ import { deliverOutput } from './deliver-output.js';
 import { escalateInterrupt } from './escalate.js';
 import { Generations } from './generations.js';
 import type { PoolPolicy } from './pool-policy.js';
+import { ResultPoll } from './result-poll.js';
 import { Slot } from './slot.js';
 import { WorkerSupply } from './worker-supply.js';
 
@@ -27,6 +28,7 @@ export class WorkerPool {
   private readonly slotOfCall = new Map<Call, Slot>();
   private readonly workers: WorkerSupply;
   private readonly generations: Generations;
+  private readonly resultPoll: ResultPoll;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -47,6 +49,7 @@ export class WorkerPool {
       died: (call, worker, message) => this.settleDeath(call, worker, message),
       ready: (slot) => this.onWorkerReady(slot),
     });
+    this.resultPoll = new ResultPoll(options.busyPollUs / 1000, () => this.slots.some((slot) => slot.state === 'busy'));
   }
 
   get closed(): boolean {
@@ -156,6 +159,7 @@ export class WorkerPool {
     slot.state = 'busy';
     call.workerPid = worker.servingPid;
     worker.send(call.runMessage());
+    this.resultPoll.sent();
   }
 
   private onWorkerReady(slot: Slot): void {
