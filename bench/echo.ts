@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { Bench, hrtimeNow } from 'tinybench';
 
 // The practical limit of any Node↔Python executor: one JSON line to Python and back, nothing run.
@@ -23,37 +24,59 @@ export interface EchoMetrics {
   p99Ms: number;
 }
 
-/** Sequential echo round trips per second over a raw pipe, measured with tinybench. */
-export async function measureEcho(python: string, timeMs: number): Promise<EchoMetrics> {
-  const child = spawn(python, ['-c', ECHO_SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
-  child.stdout.setEncoding('utf8');
-  let waiting: (() => void) | undefined;
-  let buffered = '';
-  child.stdout.on('data', (chunk: string) => {
-    buffered += chunk;
-    const newline = buffered.indexOf('\n');
-    if (newline !== -1 && waiting) {
-      JSON.parse(buffered.slice(0, newline));
-      buffered = buffered.slice(newline + 1);
-      const resolve = waiting;
-      waiting = undefined;
-      resolve();
-    }
-  });
-  const roundTrip = () =>
-    new Promise<void>((resolve) => {
-      waiting = resolve;
-      child.stdin.write(MESSAGE);
+/** A raw-pipe echo server, measured as often as wanted (slices interleaved with a strategy's). */
+export class EchoServer {
+  private waiting: (() => void) | undefined;
+  private buffered = '';
+
+  private constructor(private readonly child: ChildProcessByStdio<Writable, Readable, null>) {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      this.buffered += chunk;
+      const newline = this.buffered.indexOf('\n');
+      if (newline !== -1 && this.waiting) {
+        JSON.parse(this.buffered.slice(0, newline));
+        this.buffered = this.buffered.slice(newline + 1);
+        const resolve = this.waiting;
+        this.waiting = undefined;
+        resolve();
+      }
     });
-  try {
-    await roundTrip();
-    const bench = new Bench({ time: timeMs, warmupTime: 200, now: hrtimeNow });
-    bench.add('echo', roundTrip);
+  }
+
+  static async start(python: string): Promise<EchoServer> {
+    const server = new EchoServer(spawn(python, ['-c', ECHO_SERVER], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    await server.roundTrip();
+    return server;
+  }
+
+  /** Sequential echo round trips per second for about timeMs, measured with tinybench. */
+  async measure(timeMs: number): Promise<EchoMetrics> {
+    const bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 4), now: hrtimeNow });
+    bench.add('echo', this.roundTrip);
     await bench.run();
     const latency = (bench.tasks[0]?.result as { latency: { mean: number; p50?: number; p99?: number } }).latency;
     return { callsPerSec: 1000 / latency.mean, p50Ms: latency.p50 ?? latency.mean, p99Ms: latency.p99 ?? latency.mean };
+  }
+
+  close(): void {
+    this.child.kill();
+  }
+
+  private readonly roundTrip = () =>
+    new Promise<void>((resolve) => {
+      this.waiting = resolve;
+      this.child.stdin.write(MESSAGE);
+    });
+}
+
+/** One echo measurement on a server of its own. */
+export async function measureEcho(python: string, timeMs: number): Promise<EchoMetrics> {
+  const server = await EchoServer.start(python);
+  try {
+    return await server.measure(timeMs);
   } finally {
-    child.kill();
+    server.close();
   }
 }
 

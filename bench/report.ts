@@ -1,6 +1,7 @@
 import { isolationProbes } from '../test/isolation/probes.js';
 import { REFERENCE, REFERENCE_FOR } from './config.js';
 import type { BenchResults } from './results-shape.js';
+import type { StrategyMetrics } from './strategy-metrics.js';
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
 const perSec = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : fixed(value, 1));
@@ -18,7 +19,7 @@ function comparisonRows(results: BenchResults): string[][] {
       perSec(s.concurrentCallsPerSec),
       fixed(s.coldStartMs, 0),
       s.rssMb === null ? '—' : fixed(s.rssMb, 1),
-      `${fixed((100 * s.callsPerSec) / results.echoCallsPerSec, 1)}%`,
+      `${fixed(100 * (s.echoShare ?? s.callsPerSec / results.echoCallsPerSec), 1)}%`,
       `${perSec(reference.callsPerSec)} (${reference.label})`,
       `${fixed(s.callsPerSec / reference.callsPerSec, 1)}x`,
     ]);
@@ -31,7 +32,14 @@ const HEADER = ['', 'calls/s', 'ms/call', 'p50 ms', 'p99 ms', 'concurrent calls/
 function echoNote(results: BenchResults): string {
   const samples = results.echoSamplesCallsPerSec;
   const range = `${perSec(Math.min(...samples))} to ${perSec(Math.max(...samples))}`;
-  return `Echo: the median of ${samples.length} samples taken through the run (${range} calls/s).`;
+  const paired = results.strategies.filter((s) => s.echoShare !== null);
+  const spread = (s: StrategyMetrics) =>
+    `${s.strategy} ${fixed(100 * Math.min(...s.echoShareSamples), 1)}–${fixed(100 * Math.max(...s.echoShareSamples), 1)}%`;
+  const pairing =
+    paired.length === 0
+      ? ''
+      : ` For ${paired.map((s) => s.strategy).join(' and ')}, "% of echo" is the median of the ratios of ${paired[0]?.echoShareSamples.length} slices to echo slices alternated with them (${paired.map(spread).join('; ')}), so it can differ from calls/s ÷ the echo row.`;
+  return `Echo: the median of ${samples.length} samples taken through the run (${range} calls/s).${pairing}`;
 }
 
 function markdownTable(header: string[], rows: string[][]): string {

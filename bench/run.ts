@@ -6,8 +6,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutorOptions, StrategyName } from '../src/index.js';
 import { renderChart } from './chart.js';
-import { BENCH_STRATEGIES, MEASUREMENT_ORDER, NUMPY_CALL, planFor, TRIVIAL_CALL } from './config.js';
-import { type EchoMetrics, measureEcho, medianEcho } from './echo.js';
+import { BENCH_STRATEGIES, MEASUREMENT_ORDER, NUMPY_CALL, PAIRED_WITH_ECHO, planFor, TRIVIAL_CALL } from './config.js';
+import { type EchoMetrics, EchoServer, measureEcho, medianEcho } from './echo.js';
 import { measureIsolation } from './isolation-matrix.js';
 import { printSummary, renderMarkdown } from './report.js';
 import type { BenchResults } from './results-shape.js';
@@ -38,21 +38,35 @@ async function main(): Promise<void> {
   const options: ExecutorOptions = { python: python.executable };
   progress(`${plan.quick ? 'quick run' : 'full run'}: Python ${python.version} (${python.executable}), ${availableParallelism()} CPUs`);
 
-  // A shared machine's speed drifts during a run: echo is sampled before every strategy and once
-  // more at the end, and every "% of echo" is taken against the median sample, not one moment.
+  // A shared machine's speed drifts during a run. Echo is sampled before every strategy and once
+  // more at the end, and the echo row is the median sample. The strategies with echo targets
+  // (PAIRED_WITH_ECHO) are measured in slices interleaved with echo slices, and their "% of
+  // echo" is the median of those paired ratios (see EchoPairing).
   const echoSamples: EchoMetrics[] = [];
-  const sampleEcho = async () => {
-    const sample = await measureEcho(python.executable, plan.sequentialMs);
+  const recordEcho = (sample: EchoMetrics) => {
     echoSamples.push(sample);
     progress(`echo: ${Math.round(sample.callsPerSec)} calls/s`);
+  };
+  const sampleEcho = async () => recordEcho(await measureEcho(python.executable, plan.sequentialMs));
+  const sequentialRun = async (strategy: StrategyName, time: number) => {
+    if (!PAIRED_WITH_ECHO.includes(strategy)) {
+      await sampleEcho();
+      return measureSequential(strategy, options, TRIVIAL_CALL, time);
+    }
+    const server = await EchoServer.start(python.executable);
+    try {
+      return await measureSequential(strategy, options, TRIVIAL_CALL, time, { server, rounds: plan.echoRounds, onEcho: recordEcho });
+    } finally {
+      server.close();
+    }
   };
 
   const strategies: StrategyMetrics[] = [];
   for (const strategy of MEASUREMENT_ORDER) {
-    await sampleEcho();
     const time = strategy === 'baseline' ? plan.baselineSequentialMs : plan.sequentialMs;
-    const sequential = await measureSequential(strategy, options, TRIVIAL_CALL, time);
-    progress(`${strategy}: sequential ${sequential.callsPerSec.toFixed(1)} calls/s (p50 ${sequential.p50Ms.toFixed(3)} ms)`);
+    const sequential = await sequentialRun(strategy, time);
+    const share = sequential.echoShare === null ? '' : `, ${(100 * sequential.echoShare).toFixed(1)}% of echo`;
+    progress(`${strategy}: sequential ${sequential.callsPerSec.toFixed(1)} calls/s (p50 ${sequential.p50Ms.toFixed(3)} ms${share})`);
     const concurrentCallsPerSec = await measureConcurrent(strategy, options, TRIVIAL_CALL, plan.concurrentMs);
     progress(`${strategy}: concurrent ${concurrentCallsPerSec.toFixed(1)} calls/s`);
     const coldStartMs = await measureColdStart(strategy, options, TRIVIAL_CALL, plan.coldStarts);
