@@ -35,11 +35,13 @@ _ITIMER_REAL = _signal.ITIMER_REAL
 class OutputCapture:
     """Owns fds 0-2 for the harness process's lifetime and attributes output to the running call."""
 
-    def __init__(self, channel, pump="thread"):
+    def __init__(self, channel, pump="thread", on_host_lost=None):
         """pump: "thread" starts the output thread now; "lazy" only for a call still running after
         STREAM_INTERVAL_S (forked children); "later" waits for start_generation() (a process that
-        forks the workers and must itself stay single-threaded)."""
+        forks the workers and must itself stay single-threaded). on_host_lost: called before the
+        worker takes itself down because the host died during a call."""
         self._channel = channel
+        self._on_host_lost = on_host_lost
         self.stdout = StreamSink("stdout")
         self.stderr = StreamSink("stderr")
         self._null_fd = os.open(os.devnull, os.O_RDONLY)
@@ -183,7 +185,7 @@ class OutputCapture:
                                 self._read_ready(fd, 4)
                 # Between calls the main thread reads the end of input and exits cleanly by itself.
                 if (channel_closed and self._call_id is not None) or _os_getppid() != self._parent_pid:
-                    _exit_orphaned(self._parent_pid)
+                    _exit_orphaned(self._parent_pid, self._on_host_lost)
                 self.stream_pending(STREAM_INTERVAL_S)
             except Exception:  # the pump must outlive any single failure
                 time.sleep(STREAM_INTERVAL_S)
@@ -206,9 +208,14 @@ class OutputCapture:
             self._last_flush = _monotonic()
 
 
-def _exit_orphaned(parent_pid):
+def _exit_orphaned(parent_pid, clean_up):
     # The host died: take the worker's whole process group (user code's children included) down
     # with us. It is the worker's if this process leads it, or the one that forked this generation.
+    if clean_up is not None:
+        try:
+            clean_up()
+        except BaseException:
+            pass  # best effort: the processes must go regardless
     group = os.getpgid(0)
     if group == os.getpid() or group == parent_pid:
         os.killpg(group, _signal.SIGKILL)

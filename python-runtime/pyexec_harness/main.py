@@ -81,13 +81,17 @@ def _hello():
 class Harness:
     def __init__(self, config, channel, forks_generations=False):
         self.channel = channel
+        self._work_dir = None  # known once _prepare_process has settled it
         # A process that forks generations must stay single-threaded: each generation starts
         # its own output thread (start_generation).
-        self.capture = OutputCapture(self.channel, pump="later" if forks_generations else "thread")
+        self.capture = OutputCapture(
+            self.channel, pump="later" if forks_generations else "thread", on_host_lost=self.remove_directories
+        )
+        self.isolation = None
         interrupts, limiter = _prepare_process(config)
+        self._work_dir = config["workDir"]
         self.interrupts = interrupts
         self.reset_hooks = ResetHooks(config.get("resetHooks") or [])
-        self.isolation = None
         self.runner = CallRunner(self.capture, interrupts, limiter, self._guards(config))
         # Everything alive now (harness, preloads, the isolation snapshot) lives as long as the
         # worker: frozen out of the collector's sight, a periodic gc.collect() costs microseconds.
@@ -122,6 +126,15 @@ class Harness:
         return guards
 
     def serve(self, hello):
+        try:
+            self._serve(hello)
+        except BrokenPipeError:  # the host is gone before reading what we sent (a spare's hello)
+            pass
+        # The host is gone (it kills its workers rather than hang up): nobody else cleans up now.
+        self.remove_directories()
+        _exit(0)
+
+    def _serve(self, hello):
         self.channel.send(hello)
         while True:
             try:
@@ -132,8 +145,17 @@ class Harness:
                 self.channel.send({"type": "fault", "message": "unreadable message: %r" % (exc,)})
                 continue
             if message is None:
-                _exit(0)
+                return
             self._dispatch(message)
+
+    def remove_directories(self):
+        """Once the host is gone, nobody else removes what calls left in this worker's directories."""
+        import shutil  # only when the host died: a start-up cost the common case skips
+
+        if self.isolation is not None:
+            self.isolation.remove_directory()
+        if self._work_dir is not None:
+            shutil.rmtree(self._work_dir, ignore_errors=True)
 
     def _dispatch(self, message):
         try:

@@ -1,5 +1,8 @@
-// A host process for the host-death test (run with `node --import tsx`): starts a call that never
-// ends and that started a child process of its own, prints the pids it can see, waits to be killed.
+// A host process for the host-death test (run with `node --import tsx`). Mode `running` (the
+// default): starts a call that never ends and that started a child process of its own. Mode
+// `idle`: runs one call to its end and keeps its worker. The call prints its pid, its parent's,
+// its child's (0 when idle) and its working directory, or when idle the host's scratch directory
+// (which holds every worker's directory); then the host waits to be killed.
 import { createExecutor, type StrategyName } from '../../src/index.js';
 
 const executor = createExecutor({
@@ -7,11 +10,14 @@ const executor = createExecutor({
   python: process.env.PYEXEC_PYTHON || 'python3',
   timeoutMs: Number.POSITIVE_INFINITY,
 });
-const code = [
+const running = [
   'import os, subprocess, time',
   'child = subprocess.Popen(["sleep", "300"])',
-  'print(os.getpid(), os.getppid(), child.pid, flush=True)',
+  "open('left-behind.txt', 'w').write('x')",
+  'print(os.getpid(), os.getppid(), child.pid, os.getcwd(), flush=True)',
   'while True:',
   '    time.sleep(0.05)',
 ].join('\n');
-void executor.run(code, { onStdout: (text) => process.stdout.write(text) });
+const idle = "import os\nopen('left-behind.txt', 'w').write('x')\nprint(os.getpid(), os.getppid(), 0, os.environ['MPLCONFIGDIR'], flush=True)";
+void executor.run(process.argv[3] === 'idle' ? idle : running, { onStdout: (text) => process.stdout.write(text) });
+setInterval(() => {}, 60_000); // an idle executor keeps no handle open: stay until killed

@@ -162,5 +162,8 @@ class TemplateServer:
             if child is not None:
                 try:
                     os.killpg(child.pid, _signal.SIGKILL)
+                    os.waitpid(child.pid, 0)  # gone before its directory is removed
                 except OSError:
                     pass
+                # The host removes the call root only if it is still alive to do so.
+                self._remove_call_dir(child.pid)

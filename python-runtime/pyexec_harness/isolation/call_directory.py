@@ -71,6 +71,10 @@ class CallDirectory:
         os.mkdir(self._path, 0o700)
         self._identity = _identity(self._path)
 
+    def remove(self):
+        shutil.rmtree(self._path, ignore_errors=True)
+        self._identity = None
+
     def enter(self):
         if self._identity is None:
             self.create()

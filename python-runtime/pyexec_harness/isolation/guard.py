@@ -26,6 +26,9 @@ class IsolationGuard:
         # have left files in it, in which case the first call gets a new one.
         self._directory.leave()
 
+    def remove_directory(self):
+        self._directory.remove()
+
     def before_call(self):
         self._directory.enter()
 
