@@ -173,6 +173,23 @@ class ShutdownTest(unittest.TestCase):
         finally:
             harness.close()
 
+    def test_a_worker_whose_host_is_gone_removes_its_directory(self):
+        # The host removes a worker's directory when the worker exits; a host that died cannot.
+        import os
+        import shutil
+
+        harness = HarnessClient({"workDir": "/nonexistent/pyexec-host-dir"})
+        try:
+            result, _ = harness.run("import os\nopen('left-behind.txt', 'w').write('x')\nos.getcwd()")
+            work_dir = eval(result["value"])
+            self.addCleanup(shutil.rmtree, work_dir, True)
+            self.assertTrue(os.path.exists(os.path.join(work_dir, "left-behind.txt")))
+            harness.process.stdin.close()  # what the host's death looks like from here
+            self.assertEqual(harness.process.wait(timeout=10), 0)
+            self.assertFalse(os.path.exists(work_dir))
+        finally:
+            harness.close()
+
 
 if __name__ == "__main__":
     unittest.main()
