@@ -82,6 +82,27 @@ class IsolationTest(unittest.TestCase):
         spoiled = self.spoiled_after("import subprocess\nsubprocess.Popen(['sleep', '5'])")
         self.assertEqual(spoiled["reason"], "child processes still running")
 
+    def test_children_that_ended_do_not_spoil_the_worker(self):
+        # One the call waited for, one it did not (a zombie until the worker reaps it), and one
+        # started by a thread that has ended (the kernel hands it to the main thread).
+        code = (
+            "import subprocess, threading, time\n"
+            "subprocess.run(['true'])\n"
+            "subprocess.Popen(['true'])\n"
+            "t = threading.Thread(target=subprocess.Popen, args=(['true'],))\n"
+            "t.start(); t.join(); time.sleep(0.2)"
+        )
+        harness = HarnessClient({"isolate": True, "workDir": scratch_dir(self), "preload": ["subprocess"]})
+        self.addCleanup(harness.close)
+        result, _ = harness.run(code)
+        self.assertEqual(result["status"], "ok")
+        second, _ = harness.run("'still serving'")  # a spoiled worker would read no more
+        self.assertEqual(second["value"], "'still serving'")
+
+    def test_a_child_left_by_a_thread_that_ended_spoils_the_worker(self):
+        code = "import subprocess, threading\nt = threading.Thread(target=subprocess.Popen, args=(['sleep', '5'],))\nt.start(); t.join()"
+        self.assertEqual(self.spoiled_after(code)["reason"], "child processes still running")
+
     def test_c_extensions_spoil_the_worker_and_are_named_for_preloading(self):
         spoiled = self.spoiled_after("import csv")
         self.assertIn("_csv", spoiled["reason"])
@@ -95,6 +116,38 @@ class IsolationTest(unittest.TestCase):
         readable, _, _ = select.select([self.harness.process.stdout], [], [], 0.5)
         self.assertEqual(readable, [])
         self.assertIsNone(self.harness.process.poll())
+
+
+class LeftoverChildrenTest(unittest.TestCase):
+    """Both ways of finding children: the kernel's list, and waitpid alone where there is none."""
+
+    def check(self, leftovers):
+        import subprocess
+
+        self.assertIsNone(leftovers.reason())
+        child = subprocess.Popen(["sleep", "5"])
+        try:
+            self.assertEqual(leftovers.reason(), "child processes still running")
+        finally:
+            child.kill()
+            child.wait()
+        subprocess.Popen(["true"]).wait()
+        self.assertIsNone(leftovers.reason())
+
+    def test_with_the_kernels_list_of_children(self):
+        from pyexec_harness.isolation.leftovers import Leftovers
+
+        leftovers = Leftovers()
+        self.assertIsNotNone(leftovers._children)
+        self.addCleanup(os.close, leftovers._children)
+        self.check(leftovers)
+
+    def test_with_waitpid_alone(self):
+        from pyexec_harness.isolation.leftovers import Leftovers
+
+        leftovers = Leftovers()
+        leftovers._children = None
+        self.check(leftovers)
 
 
 class ResetHookTest(unittest.TestCase):
