@@ -67,11 +67,12 @@ class CallDirectory:
 
     def create(self):
         """Makes the (empty) directory now, ahead of the first call."""
-        shutil.rmtree(self._path, ignore_errors=True)  # a stale one, from a worker that died
+        self.remove()  # a stale one, from a worker that died
         os.mkdir(self._path, 0o700)
         self._identity = _identity(self._path)
 
     def remove(self):
+        """Removes the directory and what calls left in it; the next enter() makes a new one."""
         shutil.rmtree(self._path, ignore_errors=True)
         self._identity = None
 
@@ -90,5 +91,4 @@ class CallDirectory:
             untouched = False
         if not untouched:
             _chdir(self._root)
-            shutil.rmtree(self._path, ignore_errors=True)
-            self._identity = None
+            self.remove()
