@@ -3,19 +3,11 @@ import { Bench, hrtimeNow } from 'tinybench';
 import { createExecutor, type ExecutionResult, type ExecutorOptions, type PythonExecutor, type StrategyName } from '../src/index.js';
 import type { EchoMetrics, EchoServer } from './echo.js';
 
-export interface StrategyMetrics {
+/** One row of the results: the sequential measurement, plus concurrency and cold start. */
+export interface StrategyMetrics extends SequentialMetrics {
   strategy: StrategyName;
-  callsPerSec: number;
-  msPerCall: number;
-  p50Ms: number;
-  p99Ms: number;
   concurrentCallsPerSec: number;
   coldStartMs: number;
-  rssMb: number | null;
-  /** Share of echo from paired slices (optimized, isolated), else null: see EchoPairing. */
-  echoShare: number | null;
-  /** The ratio of each pair of slices, in the order measured (empty when not paired). */
-  echoShareSamples: number[];
 }
 
 // A benchmark that silently times failures would lie: any call that is not `ok` stops the run.
@@ -32,8 +24,10 @@ export interface SequentialMetrics {
   p50Ms: number;
   p99Ms: number;
   rssMb: number | null;
-  /** Paired runs only: the median over rounds of (calls/s ÷ the echo measured just before). */
+  /** Paired runs only (optimized, isolated): the median over rounds of (calls/s ÷ the echo
+   * measured just before); null otherwise. See EchoPairing. */
   echoShare: number | null;
+  /** The ratio of each pair of slices, in the order measured (empty when not paired). */
   echoShareSamples: number[];
 }
 
@@ -148,6 +142,5 @@ export async function measureColdStart(strategy: StrategyName, options: Executor
       await executor.close();
     }
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] as number;
+  return median(samples);
 }
