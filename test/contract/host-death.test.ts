@@ -1,15 +1,16 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractStrategies, eventually, testPython } from '../helpers/executors.js';
+import { procStatFields } from '../helpers/proc.js';
 
 const doomedHost = join(import.meta.dirname, '../helpers/doomed-host.ts');
 
 // A zombie has ended: it only waits for whichever process inherited it to reap it.
 function isRunning(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+    return procStatFields(pid)[0] !== 'Z';
   } catch {
     return false;
   }

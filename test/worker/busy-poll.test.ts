@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StrategyName } from '../../src/index.js';
 import { closeAllExecutors, makeExecutor } from '../helpers/executors.js';
+import { procStatFields } from '../helpers/proc.js';
 
 function processGroup(pid: number | string): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  return Number(procStatFields(pid)[2]);
 }
 
 // The processes of a process group: a worker's group holds the process the host started and,

@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The fields of /proc/<pid>/stat after the command name (state, ppid, pgrp, …), which may itself
+ * hold spaces and parentheses: hence the split at its last ')'. Throws if the process is gone.
+ */
+export function procStatFields(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
