@@ -98,3 +98,14 @@ export class Slot {
     return status;
   }
 }
+
+/** The slot a queued call should take: an idle one, else one whose worker is missing or still starting. */
+export function freeSlot(slots: readonly Slot[]): Slot | undefined {
+  let fallback: Slot | undefined;
+  for (const slot of slots) {
+    if (slot.call !== undefined || slot.state === 'stopping') continue;
+    if (slot.state === 'idle') return slot;
+    fallback ??= slot;
+  }
+  return fallback;
+}

@@ -14,7 +14,7 @@ import { escalateInterrupt } from './escalate.js';
 import { Generations } from './generations.js';
 import type { PoolPolicy } from './pool-policy.js';
 import { ResultPoll } from './result-poll.js';
-import { Slot } from './slot.js';
+import { freeSlot, Slot } from './slot.js';
 import { WorkerSupply } from './worker-supply.js';
 
 /**
@@ -69,7 +69,7 @@ export class WorkerPool {
     if (this.calls.has(call.id)) {
       throw new PyExecError('INVALID_OPTION', `The \`executionId\` \`${call.id}\` is already queued or running`);
     }
-    if (this.freeSlot() === undefined && this.calls.queued >= this.options.maxQueue) {
+    if (freeSlot(this.slots) === undefined && this.calls.queued >= this.options.maxQueue) {
       throw new PyExecError('QUEUE_FULL', `The queue is full (\`maxQueue\` is ${this.options.maxQueue}); call \`${call.id}\` was not queued`);
     }
     this.calls.enqueue(call);
@@ -126,19 +126,9 @@ export class WorkerPool {
     await this.workers.close(); // after the starts above: includes workers that arrived during close
   }
 
-  private freeSlot(): Slot | undefined {
-    let fallback: Slot | undefined;
-    for (const slot of this.slots) {
-      if (slot.call !== undefined || slot.state === 'stopping') continue;
-      if (slot.state === 'idle') return slot;
-      fallback ??= slot;
-    }
-    return fallback;
-  }
-
   private dispatch(): void {
     while (this.calls.queued > 0) {
-      const slot = this.freeSlot();
+      const slot = freeSlot(this.slots);
       if (slot === undefined) return;
       this.begin(slot, this.calls.nextQueued() as Call);
     }
