@@ -1,15 +1,32 @@
 import { isolationProbes } from '../test/isolation/probes.js';
-import { REFERENCE, REFERENCE_FOR } from './config.js';
+import { ECHO_REFERENCE, REFERENCE, REFERENCE_FOR } from './config.js';
 import type { BenchResults } from './results-shape.js';
 import type { StrategyMetrics } from './strategy-metrics.js';
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
 const perSec = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : fixed(value, 1));
 
+const referenceCells = (callsPerSec: number, reference: (typeof REFERENCE)[keyof typeof REFERENCE]) => [
+  `${perSec(reference.callsPerSec)} (${reference.label})`,
+  `${fixed(callsPerSec / reference.callsPerSec, 1)}x`,
+];
+
 function comparisonRows(results: BenchResults): string[][] {
-  const rows = [['echo (raw pipe)', perSec(results.echoCallsPerSec), fixed(1000 / results.echoCallsPerSec, 3), fixed(results.echoP50Ms, 3), '', '', '', '', '100%', '', '']];
+  const rows = [
+    [
+      'echo (raw pipe)',
+      perSec(results.echoCallsPerSec),
+      fixed(1000 / results.echoCallsPerSec, 3),
+      fixed(results.echoP50Ms, 3),
+      fixed(results.echoP99Ms, 3),
+      '',
+      '',
+      '',
+      '100%',
+      ...referenceCells(results.echoCallsPerSec, REFERENCE[ECHO_REFERENCE]),
+    ],
+  ];
   for (const s of results.strategies) {
-    const reference = REFERENCE[REFERENCE_FOR[s.strategy]];
     rows.push([
       s.strategy,
       perSec(s.callsPerSec),
@@ -20,8 +37,7 @@ function comparisonRows(results: BenchResults): string[][] {
       fixed(s.coldStartMs, 0),
       s.rssMb === null ? '—' : fixed(s.rssMb, 1),
       `${fixed(100 * (s.echoShare ?? s.callsPerSec / results.echoCallsPerSec), 1)}%`,
-      `${perSec(reference.callsPerSec)} (${reference.label})`,
-      `${fixed(s.callsPerSec / reference.callsPerSec, 1)}x`,
+      ...referenceCells(s.callsPerSec, REFERENCE[REFERENCE_FOR[s.strategy]]),
     ]);
   }
   return rows;
@@ -40,6 +56,18 @@ function echoNote(results: BenchResults): string {
       ? ''
       : ` For ${paired.map((s) => s.strategy).join(' and ')}, "% of echo" is the median of the ratios of ${paired[0]?.echoShareSamples.length} slices to echo slices alternated with them (${paired.map(spread).join('; ')}), so it can differ from calls/s ÷ the echo row.`;
   return `Echo: the median of ${samples.length} samples taken through the run (${range} calls/s).${pairing}`;
+}
+
+// What the reference ratios mean here: the echo targets are shares of this machine's pipe, and
+// forked answers a different reference row than isolated.
+function referenceNote(results: BenchResults): string {
+  const echoTimes = results.echoCallsPerSec / REFERENCE[ECHO_REFERENCE].callsPerSec;
+  const forked = results.strategies.find((s) => s.strategy === 'forked');
+  const forkedNote =
+    forked === undefined
+      ? ''
+      : ` Forked, a new process per call like baseline, is set against the reference's ${REFERENCE.newProcess.label}; against ${REFERENCE.persistentReset.label} it is ${fixed(forked.callsPerSec / REFERENCE.persistentReset.callsPerSec, 1)}x.`;
+  return `Echo, the most any executor over this pipe could reach, is itself ${fixed(echoTimes, 1)}x the ${REFERENCE[ECHO_REFERENCE].label} reference on this machine: 50% of echo is ${fixed(echoTimes / 2, 1)}x it, and 35% of echo ${fixed((0.35 * results.echoCallsPerSec) / REFERENCE.persistentReset.callsPerSec, 1)}x the ${REFERENCE.persistentReset.label} reference.${forkedNote}`;
 }
 
 function markdownTable(header: string[], rows: string[][]): string {
@@ -66,6 +94,7 @@ export function renderMarkdown(results: BenchResults): string {
     `${results.date} · Node ${results.node} · Python ${results.python} · ${results.cpus} CPUs. Sequential trivial calls (\`print(1+1)\`) on one worker;`,
     `concurrent: poolSize = CPU count; cold start: constructing an executor to its first result. ${busyPollNote(results.cpus)}`,
     echoNote(results),
+    referenceNote(results),
     '',
     markdownTable(HEADER, comparisonRows(results)),
     '',
@@ -85,6 +114,7 @@ export function printSummary(results: BenchResults, log: (line: string) => void)
   const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   for (const row of rows) log(row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  '));
   log(echoNote(results));
+  log(referenceNote(results));
   log('');
   for (const n of results.numpy) log(`numpy ${n.strategy}: ${perSec(n.callsPerSec)} calls/s (${fixed(n.msPerCall, 3)} ms/call)`);
   log('');

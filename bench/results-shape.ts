@@ -11,6 +11,7 @@ export interface BenchResults {
   /** The median of the echo samples taken through the run (before each strategy, and at the end). */
   echoCallsPerSec: number;
   echoP50Ms: number;
+  echoP99Ms: number;
   echoSamplesCallsPerSec: number[];
   strategies: StrategyMetrics[];
   /** Sequential calls of a small numpy computation on a worker with numpy preloaded. */

@@ -97,6 +97,7 @@ async function main(): Promise<void> {
     quick: plan.quick,
     echoCallsPerSec: echo.callsPerSec,
     echoP50Ms: echo.p50Ms,
+    echoP99Ms: echo.p99Ms,
     echoSamplesCallsPerSec: echoSamples.map((sample) => sample.callsPerSec),
     strategies,
     numpy,
