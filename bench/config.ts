@@ -30,8 +30,11 @@ export const BENCH_STRATEGIES: readonly StrategyName[] = ['baseline', 'optimized
  */
 export const MEASUREMENT_ORDER: readonly StrategyName[] = ['optimized', 'isolated', 'forked', 'baseline'];
 
+/** The issue's targets, as shares of echo (measured and reported, never asserted in tests). */
+export const ECHO_TARGETS = { optimized: 0.5, isolated: 0.35 } as const;
+
 /** The strategies with targets relative to echo: their "% of echo" comes from paired slices. */
-export const PAIRED_WITH_ECHO: readonly StrategyName[] = ['optimized', 'isolated'];
+export const PAIRED_WITH_ECHO = Object.keys(ECHO_TARGETS) as readonly StrategyName[];
 
 export const TRIVIAL_CALL = 'print(1+1)';
 export const NUMPY_CALL = 'import numpy as np\nfloat(np.arange(1000).sum())';
@@ -51,6 +54,3 @@ export const REFERENCE_FOR: Record<StrategyName, keyof typeof REFERENCE> = {
   isolated: 'persistentReset',
   forked: 'newProcess',
 };
-
-/** Echo, the practical limit, is set against the persistent reference: the most any executor here could reach. */
-export const ECHO_REFERENCE: keyof typeof REFERENCE = 'persistent';
