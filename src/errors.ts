@@ -6,6 +6,7 @@ export type PyExecErrorCode =
   | 'PYTHON_NOT_FOUND'
   | 'WORKER_START_FAILED'
   | 'PROTOCOL_ERROR'
+  | 'LISTENER_FAILED'
   | 'ABORTED';
 
 /** The one error class pyexec throws. `code` says what went wrong; `cause` keeps the original error. */

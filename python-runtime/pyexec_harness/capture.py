@@ -190,6 +190,10 @@ class OutputCapture:
             except Exception:  # the pump must outlive any single failure
                 time.sleep(STREAM_INTERVAL_S)
 
+    def host_lost(self):
+        """The host is gone: takes this worker and all it started down (never returns)."""
+        _exit_orphaned(self._parent_pid, self._on_host_lost)
+
     def stream_pending(self, min_interval=0.0):
         """Sends the running call's collected output (batching thread, or an explicit flush).
 

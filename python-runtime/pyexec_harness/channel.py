@@ -78,6 +78,18 @@ class Channel:
         while not poll(0) and _now() < deadline:
             _yield()
 
+    def wait_until_closed(self):
+        """Reads and drops whatever comes until the host closes its end (it is gone)."""
+        self._pending = b""
+        while True:
+            try:
+                if not _read(self.read_fd, _READ_SIZE):
+                    return
+            except KeyboardInterrupt:
+                continue
+            except OSError:
+                return
+
     def send(self, message):
         # One write call per message under a lock: the output thread and the main thread both send.
         data = codec.encode_line(message)

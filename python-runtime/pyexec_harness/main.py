@@ -10,7 +10,6 @@ CONFIG_JSON holds the host's start options, all optional: {"limits": {...}, "pre
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
-import _signal
 import faulthandler
 import gc
 import os
@@ -29,7 +28,6 @@ from .reset_hooks import ResetHooks
 from .runner import CallRunner
 
 _exit = os._exit
-_pause = _signal.pause
 
 
 def _take_over_stdio(busy_poll_us):
@@ -188,13 +186,14 @@ class Harness:
     def _retire(self, problem):
         # The host may already have sent the next call: it gives that call to a replacement.
         # We wait to be killed rather than exit, so the host can still find (and kill) every
-        # process this worker started, even those that left its process group.
+        # process this worker started, even those that left its process group. If the host dies
+        # instead, its end of the channel closes, and nobody else will ever end what is left.
         spoiled = {"type": "spoiled", "reason": problem.reason}
         if problem.preload:
             spoiled["preload"] = problem.preload
         self.channel.send(spoiled)
-        while True:
-            _pause()
+        self.channel.wait_until_closed()
+        self.capture.host_lost()
 
     def _on_configure(self, message):
         self.reset_hooks.configure(message["resetHooks"])

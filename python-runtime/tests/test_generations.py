@@ -11,6 +11,15 @@ from pyexec_harness.protocol import check_harness_message
 from .harness_client import HarnessClient, scratch_dir
 
 
+def _running(pid):
+    # A zombie has ended; it only waits to be reaped by whoever inherited it.
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 class GenerationsTest(unittest.TestCase):
     def setUp(self):
         config = {"isolate": True, "generations": True, "workDir": scratch_dir(self), "callRoot": scratch_dir(self)}
@@ -86,3 +95,16 @@ class GenerationsTest(unittest.TestCase):
         self.value("1")
         self.harness.process.stdin.close()
         self.assertEqual(self.harness.process.wait(timeout=10), 0)
+
+    def test_a_worker_spoiled_by_a_leftover_thread_ends_once_the_host_is_gone(self):
+        # The host would kill it on `spoiled`; a host that died first never will.
+        generation = self.harness.hello["pid"]
+        result, _ = self.harness.run("import threading, time\nthreading.Thread(target=time.sleep, args=(300,)).start()")
+        self.assertEqual(result["status"], "ok", result)
+        self.assertEqual(self.harness.read()["type"], "spoiled")
+        self.harness.process.stdin.close()
+        self.harness.process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _running(generation) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.assertFalse(_running(generation))

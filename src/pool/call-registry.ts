@@ -1,6 +1,6 @@
-import type { EventEmitter } from 'eventemitter3';
 import type { PyExecError } from '../errors.js';
-import type { ExecutionResult, ExecutorEvents, RunningExecution } from '../executors/types.js';
+import type { ExecutionResult, RunningExecution } from '../executors/types.js';
+import type { Announcer } from './announcer.js';
 import type { Call } from './call.js';
 import { FifoQueue } from './fifo-queue.js';
 import { PoolTotals } from './pool-totals.js';
@@ -11,7 +11,7 @@ export class CallRegistry {
   private readonly queue = new FifoQueue<Call>();
   private readonly pending = new Map<string, Call>();
 
-  constructor(private readonly events: EventEmitter<ExecutorEvents>) {}
+  constructor(private readonly announcer: Announcer) {}
 
   get queued(): number {
     return this.queue.length;
@@ -51,15 +51,21 @@ export class CallRegistry {
   }
 
   // Resolves `run` exactly once, counts it and announces it.
+  // `end` and the promise go out after the transition that settled the call, `end` first.
   settle(call: Call, result: ExecutionResult): void {
-    if (!call.settle(result)) return;
+    const resolve = call.settle(result);
+    if (resolve === undefined) return;
     this.pending.delete(call.id);
     this.totals.count(result.status);
-    this.events.emit('end', { executionId: call.id, result });
+    this.announcer.emit('end', { executionId: call.id, result });
+    this.announcer.after(resolve);
   }
 
   /** Rejects `run` with an infrastructure error. */
   fail(call: Call, error: PyExecError): void {
-    if (call.fail(error)) this.pending.delete(call.id);
+    const reject = call.fail(error);
+    if (reject === undefined) return;
+    this.pending.delete(call.id);
+    this.announcer.after(reject);
   }
 }

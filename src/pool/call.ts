@@ -17,7 +17,11 @@ export class Call {
   timeoutTimer: NodeJS.Timeout | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   readonly promise: Promise<ExecutionResult>;
-  /** performance.now() when it started running; 0 while queued. */
+  /** Whether its run message went to a worker (a worker that dies before is not its fault). */
+  sent = false;
+  /** performance.now() when a slot took it (waiting for a worker counts as running); 0 while queued. */
+  private takenTime = 0;
+  /** performance.now() when its run message went to a worker: durations and timeouts count from here. */
   private startTime = 0;
   private resolvePromise!: (result: ExecutionResult) => void;
   private rejectPromise!: (error: unknown) => void;
@@ -41,14 +45,9 @@ export class Call {
     return this.options.executionId;
   }
 
-  /** performance.now() when it started running; 0 while queued. */
-  get runningSince(): number {
-    return this.startTime;
-  }
-
-  /** Epoch ms when it started running (for status); 0 while queued. */
+  /** Epoch ms when a slot took it (for status); 0 while queued. */
   get startedAt(): number {
-    return this.startTime === 0 ? 0 : performance.timeOrigin + this.startTime;
+    return this.takenTime === 0 ? 0 : performance.timeOrigin + this.takenTime;
   }
 
   /** Resolves when the call has settled, however it ended (stop() waits on it). */
@@ -73,7 +72,14 @@ export class Call {
 
   markRunning(): void {
     this.state = 'running';
+    this.takenTime = performance.now();
+  }
+
+  /** Its run message goes to a worker now; returns that time (performance.now()). */
+  markSent(): number {
+    this.sent = true;
     this.startTime = performance.now();
+    return this.startTime;
   }
 
   // The result of a call that Python finished (possibly after the host interrupted it).
@@ -109,21 +115,26 @@ export class Call {
     return this.streamed !== undefined && (this.streamed.stdout?.truncated === true || this.streamed.stderr?.truncated === true);
   }
 
-  /** Resolves `run` (or rejects it with an AbortError if the signal aborted). False if already settled. */
-  settle(result: ExecutionResult): boolean {
-    if (this.state === 'settled') return false;
+  /**
+   * Marks the call settled with `result` and returns what resolves `run` (or rejects it with an
+   * AbortError if the signal aborted), for the caller to run once its transition is complete.
+   * Undefined if the call was already settled.
+   */
+  settle(result: ExecutionResult): (() => void) | undefined {
+    if (this.state === 'settled') return undefined;
     this.finish();
-    if (this.aborted) this.rejectPromise(abortError(this.id, this.options.signal?.reason));
-    else this.resolvePromise(result);
-    return true;
+    if (this.aborted) {
+      const error = abortError(this.id, this.options.signal?.reason);
+      return () => this.rejectPromise(error);
+    }
+    return () => this.resolvePromise(result);
   }
 
-  /** Rejects `run` with an infrastructure error (the call never got a worker). */
-  fail(error: PyExecError): boolean {
-    if (this.state === 'settled') return false;
+  /** As settle(), rejecting `run` with an infrastructure error (the call never got a worker). */
+  fail(error: PyExecError): (() => void) | undefined {
+    if (this.state === 'settled') return undefined;
     this.finish();
-    this.rejectPromise(error);
-    return true;
+    return () => this.rejectPromise(error);
   }
 
   private finish(): void {

@@ -1,7 +1,6 @@
-import type { EventEmitter } from 'eventemitter3';
-import type { ExecutorEvents } from '../executors/types.js';
 import { RECYCLED_EXIT_CODE, type ExitedMessage, type HelloMessage } from '../protocol/messages.js';
 import type { WorkerProcess } from '../worker/worker-process.js';
+import type { Announcer } from './announcer.js';
 import type { Call } from './call.js';
 import type { Slot } from './slot.js';
 import type { WorkerSupply } from './worker-supply.js';
@@ -20,7 +19,7 @@ export interface GenerationHandlers {
  */
 export class Generations {
   constructor(
-    private readonly events: EventEmitter<ExecutorEvents>,
+    private readonly announcer: Announcer,
     private readonly workers: WorkerSupply,
     private readonly handlers: GenerationHandlers,
   ) {}
@@ -36,7 +35,7 @@ export class Generations {
     const recycled = message.code === RECYCLED_EXIT_CODE;
     const call = slot.state === 'busy' ? slot.call : undefined;
     worker.servingPid = undefined;
-    this.events.emit('worker:exit', {
+    this.announcer.emit('worker:exit', {
       pid: message.pid,
       reason: recycled ? 'recycled' : (worker.killReason ?? call?.interruption ?? 'crashed'),
       exitCode: message.code ?? null,
@@ -55,7 +54,7 @@ export class Generations {
   began(slot: Slot, worker: WorkerProcess, hello: HelloMessage): void {
     if (slot.worker !== worker || slot.state === 'stopping') return;
     worker.servingPid = hello.pid;
-    this.events.emit('worker:spawn', { pid: hello.pid, reason: 'replace' });
+    this.announcer.emit('worker:spawn', { pid: hello.pid, reason: 'replace' });
     this.workers.syncHooks(worker);
     slot.state = 'idle';
     this.handlers.ready(slot);

@@ -49,7 +49,8 @@ export class Slot {
 
   private checkDeadline(): void {
     this.deadline = undefined;
-    if (this.onDeadline === undefined || this.call === undefined) return; // idle: re-armed by the next call
+    // Idle, or waiting for a worker (not yet on the clock): re-armed when a call is sent.
+    if (this.onDeadline === undefined || this.call?.sent !== true) return;
     const remaining = this.deadlineAt - performance.now();
     if (remaining > 0) this.startDeadlineTimer(Math.ceil(remaining));
     else this.onDeadline();

@@ -9,7 +9,8 @@ import type { Call, Interruption } from './call.js';
 import { CallRegistry } from './call-registry.js';
 import { crashResult, deathResult } from './crash-error.js';
 import { armDeadline } from './deadlines.js';
-import { deliverOutput } from './deliver-output.js';
+import { Announcer } from './announcer.js';
+import { deliverOutput, deliverTail } from './deliver-output.js';
 import { escalateInterrupt } from './escalate.js';
 import { Generations } from './generations.js';
 import type { PoolPolicy } from './pool-policy.js';
@@ -29,23 +30,25 @@ export class WorkerPool {
   private readonly workers: WorkerSupply;
   private readonly generations: Generations;
   private readonly resultPoll: ResultPoll;
+  private readonly announcer: Announcer;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly options: NormalizedExecutorOptions,
     private readonly policy: PoolPolicy,
     private readonly launcher: WorkerLauncher,
-    private readonly events: EventEmitter<ExecutorEvents>,
+    events: EventEmitter<ExecutorEvents>,
   ) {
     this.slots = Array.from({ length: options.poolSize }, () => new Slot());
-    this.calls = new CallRegistry(events);
-    this.workers = new WorkerSupply(launcher, policy.keepSpare, events, {
+    this.announcer = new Announcer(events);
+    this.calls = new CallRegistry(this.announcer);
+    this.workers = new WorkerSupply(launcher, policy.keepSpare, this.announcer, {
       ready: (slot) => this.onWorkerReady(slot),
       failed: (slot, error) => this.onWorkerFailed(slot, error),
       message: (slot, worker, message) => this.onMessage(slot, worker, message),
       exited: (slot, worker, exit) => this.onWorkerExit(slot, worker, exit),
     });
-    this.generations = new Generations(events, this.workers, {
+    this.generations = new Generations(this.announcer, this.workers, {
       died: (call, worker, message) => this.settleDeath(call, worker, message),
       ready: (slot) => this.onWorkerReady(slot),
     });
@@ -113,6 +116,7 @@ export class WorkerPool {
   }
 
   private async shutDown(): Promise<void> {
+    this.workers.beginClose();
     for (const call of this.calls.drainQueued()) this.settle(call, call.resultWithoutHarness('stopped'));
     const exits: Promise<unknown>[] = [];
     for (const slot of this.slots) {
@@ -138,8 +142,7 @@ export class WorkerPool {
     call.markRunning();
     slot.call = call;
     this.slotOfCall.set(call, slot);
-    armDeadline(slot, call, this.options.timeoutMs, (late) => this.interrupt(late, 'timeout'));
-    this.events.emit('start', { executionId: call.id });
+    this.announcer.emit('start', { executionId: call.id });
     if (slot.state === 'idle') this.send(slot, call);
     else if (slot.state === 'empty') void this.workers.start(slot, slot.everStarted ? 'replace' : 'start');
   }
@@ -148,6 +151,7 @@ export class WorkerPool {
     const worker = slot.worker as WorkerProcess;
     slot.state = 'busy';
     call.workerPid = worker.servingPid;
+    armDeadline(slot, call, call.markSent(), this.options.timeoutMs, (late) => this.interrupt(late, 'timeout'));
     worker.send(call.runMessage());
     this.resultPoll.sent();
   }
@@ -163,7 +167,7 @@ export class WorkerPool {
     slot.call = undefined;
     const stranded = this.slots.every((other) => other.state === 'empty') ? this.calls.drainQueued() : [];
     for (const call of [...waiting, ...stranded]) this.fail(call, error);
-    if (waiting.length === 0 && stranded.length === 0) this.events.emit('error', error);
+    if (waiting.length === 0 && stranded.length === 0) this.announcer.emit('error', error);
   }
 
   private onMessage(slot: Slot, worker: WorkerProcess, message: HarnessMessage): void {
@@ -181,7 +185,7 @@ export class WorkerPool {
         return;
       case 'fault':
         if (message.id === undefined || call?.id !== message.id) {
-          this.events.emit('error', new PyExecError('PROTOCOL_ERROR', `The Python harness (pid ${worker.pid}) reported: ${message.message}`));
+          this.announcer.emit('error', new PyExecError('PROTOCOL_ERROR', `The Python harness (pid ${worker.pid}) reported: ${message.message}`));
           return;
         }
         this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', { type: 'HarnessFault', message: message.message, traceback: '' }));
@@ -194,9 +198,9 @@ export class WorkerPool {
     if (message.type === 'started') {
       slot.childPid = call.workerPid = message.pid;
     } else if (message.type === 'stream') {
-      deliverOutput(call, message, this.events);
+      deliverOutput(call, message.name, message.text, this.announcer);
     } else {
-      this.finishOnWorker(slot, call, call.resultFromHarness(message));
+      this.finishOnWorker(slot, call, call.resultFromHarness(deliverTail(call, message, this.announcer)));
     }
   }
 
@@ -241,17 +245,20 @@ export class WorkerPool {
 
   private announceRecycle(worker: WorkerProcess, reason: string): void {
     this.calls.totals.recycles++;
-    this.events.emit('worker:recycle', { pid: worker.servingPid ?? worker.pid, reason });
+    this.announcer.emit('worker:recycle', { pid: worker.servingPid ?? worker.pid, reason });
   }
 
   private onWorkerExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void {
     const reason = worker.killReason ?? 'crashed';
-    this.events.emit('worker:exit', { pid: worker.pid, reason, exitCode: exit.exitCode, signal: exit.signal });
+    this.announcer.emit('worker:exit', { pid: worker.pid, reason, exitCode: exit.exitCode, signal: exit.signal });
     if (slot.worker !== worker) return;
     const call = slot.call;
     slot.detach();
-    if (call !== undefined && worker.killReason === 'spoiled' && call.interruption === undefined && !this.closed) {
-      void this.workers.start(slot, 'replace'); // the call stays on the slot and is sent to the replacement
+    // A call the dead worker never ran (waiting for its next generation), or one sent after its
+    // last result to a worker that spoiled, stays on the slot and goes to the replacement.
+    const innocent = call !== undefined && call.interruption === undefined && (!call.sent || worker.killReason === 'spoiled');
+    if (innocent && !this.closed) {
+      void this.workers.start(slot, 'replace');
       return;
     }
     slot.call = undefined;

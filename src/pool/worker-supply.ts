@@ -1,10 +1,9 @@
-import type { EventEmitter } from 'eventemitter3';
 import type { PyExecError } from '../errors.js';
-import type { ExecutorEvents } from '../executors/types.js';
 import type { HarnessMessage } from '../protocol/messages.js';
 import type { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
 import type { Slot } from './slot.js';
+import type { Announcer } from './announcer.js';
 import { SpareWorker } from './spare-worker.js';
 
 /** What the pool does when a slot's worker becomes ready, fails to start, speaks or exits. */
@@ -20,12 +19,13 @@ export class WorkerSupply {
   private readonly spare: SpareWorker;
   /** Kills of workers already detached from their slot; close() waits for them too. */
   private readonly retiring = new Set<Promise<unknown>>();
-  private closed = false;
+  /** Set as soon as the pool begins to close: a worker whose start finishes later is killed, not attached. */
+  private closing = false;
 
   constructor(
     private readonly launcher: WorkerLauncher,
     private readonly keepSpare: boolean,
-    private readonly events: EventEmitter<ExecutorEvents>,
+    private readonly announcer: Announcer,
     private readonly handlers: WorkerSupplyHandlers,
   ) {
     this.spare = new SpareWorker(launcher);
@@ -47,7 +47,7 @@ export class WorkerSupply {
   }
 
   private attach(slot: Slot, generation: number, worker: WorkerProcess, reason: string): void {
-    if (this.closed || slot.generation !== generation) {
+    if (this.closing || slot.generation !== generation) {
       this.retire(worker, 'closed');
       return;
     }
@@ -56,12 +56,12 @@ export class WorkerSupply {
     worker.on('message', (message) => this.handlers.message(slot, worker, message));
     worker.on('exit', (exit) => this.handlers.exited(slot, worker, exit));
     worker.on('protocolError', (error) => {
-      this.events.emit('error', error);
+      this.announcer.emit('error', error);
       void this.kill(slot, 'protocol-error');
     });
-    this.events.emit('worker:spawn', { pid: worker.pid, reason });
+    this.announcer.emit('worker:spawn', { pid: worker.pid, reason });
     this.handlers.ready(slot);
-    if (this.keepSpare && !this.closed) this.spare.replenish();
+    if (this.keepSpare && !this.closing) this.spare.replenish();
   }
 
   /**
@@ -87,11 +87,17 @@ export class WorkerSupply {
 
   /** Packages worth preloading from now on; a spare started without them is replaced. */
   learnPreloads(modules: readonly string[]): void {
-    if (this.launcher.learnPreloads(modules) && this.keepSpare) this.spare.refresh();
+    if (this.launcher.learnPreloads(modules) && this.keepSpare && !this.closing) this.spare.refresh();
   }
 
+  /** From now on no worker is attached or kept spare. */
+  beginClose(): void {
+    this.closing = true;
+  }
+
+  /** Once the slots' workers are gone: kills the spare and waits for retired workers. */
   async close(): Promise<void> {
-    this.closed = true;
+    this.closing = true;
     await this.spare.dispose();
     await Promise.all([...this.retiring]);
     await this.launcher.dispose();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkerEvent } from '../../src/index.js';
 import { closeAllExecutors, eventually, isProcessAlive, makeExecutor } from '../helpers/executors.js';
@@ -11,6 +12,27 @@ function recordRecycles(executor: ReturnType<typeof makeExecutor>): WorkerEvent[
 }
 
 describe('the isolated strategy', () => {
+  it('runs an innocent call on the replacement after generations crashed quickly in a row', async () => {
+    // Five quick deaths make the worker give up forking (a crash loop guard); the call queued
+    // behind the last crash never ran there and must go to the replacement, not be `crashed`.
+    const executor = makeExecutor('isolated', { poolSize: 1 });
+    for (let round = 0; round < 2; round++) {
+      // Each next call is submitted the moment a crash settles: while the next generation forks.
+      for (let crash = 0; crash < 5; crash++) expect((await executor.run('import os\nos._exit(3)')).status).toBe('crashed');
+      expect(await executor.run('"innocent"')).toMatchObject({ status: 'ok', value: "'innocent'" });
+    }
+  });
+
+  it('removes the call directory of a worker killed mid-call before close()', async () => {
+    const executor = makeExecutor('isolated', { interruptGraceMs: 100 });
+    const code = 'import os, signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nopen("left.txt", "w").write("x")\nprint(os.getcwd(), flush=True)\nwhile True: pass';
+    const result = await executor.run(code, { timeoutMs: 1000 });
+    expect(result.status).toBe('timeout');
+    const callDirectory = result.stdout.trim();
+    expect(callDirectory).toMatch(/call-\d+$/);
+    await eventually(() => !existsSync(callDirectory));
+  });
+
   it('recycles a worker whose call left a thread running, and says why', async () => {
     const executor = makeExecutor('isolated');
     const recycles = recordRecycles(executor);
