@@ -6,7 +6,11 @@ export { OptimizedExecutor } from './executors/optimized.js';
 export { PersistentExecutor } from './executors/persistent-executor.js';
 export { PooledExecutor } from './executors/pooled-executor.js';
 export type {
+  CrashedResult,
+  ErrorResult,
   ExecutionResult,
+  InterruptedResult,
+  OkResult,
   ExecutionStatus,
   ExecutorEvents,
   ExecutorStatus,
@@ -21,7 +25,7 @@ export type {
   WorkerStatus,
 } from './executors/types.js';
 export { PyExecError, type PyExecErrorCode } from './errors.js';
-export type { ExecutorOptions, NormalizedExecutorOptions, StrategyName } from './options/executor-options.js';
+export { isStrategyName, STRATEGIES, type ExecutorOptions, type NormalizedExecutorOptions, type StrategyName } from './options/executor-options.js';
 export type { ResourceLimits, NormalizedLimits } from './options/limits.js';
 export type { WorkerLifeOptions, NormalizedWorkerLife } from './options/worker-options.js';
 export type { RunOptions } from './options/run-options.js';

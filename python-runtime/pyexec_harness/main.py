@@ -1,259 +1,29 @@
-"""Harness entry point: takes over stdio, greets the host, then serves messages until told to stop.
+"""Harness entry point: takes over stdio, then hands the process to its strategy's mode.
 
 Started by the host as:
     python -c "import sys;sys.path.insert(0,sys.argv[1]);import pyexec_harness.main as m;del sys.path[0];m.main()" \
         RUNTIME_DIR CONFIG_JSON
-CONFIG_JSON holds the host's start options, all optional: {"limits": {...}, "preload": [...],
-"learnedPreload": [...], "resetHooks": [...], "isolate": bool, "workDir": path, "gcInterval": n,
-"maxRssMb": n, "template": bool, "generations": bool, "callRoot": path, "busyPollUs": n}.
+CONFIG_JSON holds the host's start options, all optional: {"mode": "optimized" | "isolated" |
+"forked" | "baseline" (see modes/), "limits": {...}, "preload": [...], "learnedPreload": [...],
+"resetHooks": [...], "workDir": path, "gcInterval": n, "maxRssMb": n, "generations": bool,
+"callRoot": path, "busyPollUs": n}.
 """
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
-import faulthandler
-import gc
 import os
-import select
 import sys
 
-from . import PROTOCOL_VERSION, codec
-from .capture import OutputCapture
-from .channel import Channel
-from .generations import RECYCLED_EXIT_CODE, serve_generations
-from .interrupts import InterruptGuard
-from .limits import ResourceLimiter
-from .maintenance import PeriodicCollection, RssCeiling
-from .protocol import check_host_message
-from .reset_hooks import ResetHooks
-from .runner import CallRunner
-
-_exit = os._exit
-
-
-def _take_over_stdio(busy_poll_us):
-    """Keeps private duplicates of the original stdio; fds 0-2 are handed to OutputCapture."""
-    protocol_in = os.dup(0)
-    protocol_out = os.dup(1)
-    diagnostics = os.fdopen(os.dup(2), "w", buffering=1)
-    # Crash reports (segfaults) go to the host's view of our stderr, not to the call's capture.
-    faulthandler.enable(file=diagnostics)
-    return Channel(protocol_in, protocol_out, busy_poll_us)
-
-
-def _prepare_process(config):
-    """What every harness process does before serving: signals, limits, directory, preloads."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    interrupts = InterruptGuard()
-    interrupts.install()
-    limiter = ResourceLimiter(config.get("limits") or {}, interrupts)
-    sys.argv = [""]
-    # Through a launcher (docker exec…) the host's directory may not exist here: make one.
-    work_dir = config.get("workDir")
-    if not (work_dir and os.path.isdir(work_dir)):
-        import tempfile  # only through a launcher: a start-up cost the common case skips
-
-        work_dir = config["workDir"] = tempfile.mkdtemp(prefix="pyexec-worker-")
-    os.chdir(work_dir)
-    for module in config.get("preload") or ():
-        __import__(module)
-    _import_best_effort(config.get("learnedPreload") or ())
-    return interrupts, limiter
-
-
-def _call_root(config):
-    # Where per-call working directories go: the host's fast scratch (tmpfs) if it exists here.
-    root = config.get("callRoot")
-    return root if root and os.path.isdir(root) else config["workDir"]
-
-
-def _hello():
-    return {
-        "type": "hello",
-        "protocol": PROTOCOL_VERSION,
-        "python": "%d.%d.%d" % sys.version_info[:3],
-        "pid": os.getpid(),
-        "executable": sys.executable or "",
-    }
-
-
-class Harness:
-    def __init__(self, config, channel, forks_generations=False):
-        self.channel = channel
-        self._work_dir = None  # known once _prepare_process has settled it
-        # A process that forks generations must stay single-threaded: each generation starts
-        # its own output thread (start_generation).
-        self.capture = OutputCapture(
-            self.channel, pump="later" if forks_generations else "thread", on_host_lost=self.remove_directories
-        )
-        self.isolation = None
-        interrupts, limiter = _prepare_process(config)
-        self._work_dir = config["workDir"]
-        self.interrupts = interrupts
-        self.reset_hooks = ResetHooks(config.get("resetHooks") or [])
-        self.runner = CallRunner(self.capture, interrupts, limiter, self._guards(config))
-        # Everything alive now (harness, preloads, the isolation snapshot) lives as long as the
-        # worker: frozen out of the collector's sight, a periodic gc.collect() costs microseconds.
-        gc.freeze()
-        self.handlers = {
-            "run": self._on_run,
-            "configure": self._on_configure,
-            "recycle": self._on_recycle,
-            "shutdown": self._on_shutdown,
-        }
-
-    def start_generation(self):
-        """In a worker just forked from this (never used) harness: takes over its capture."""
-        self.interrupts.install()  # not the parent's forwarding handler
-        self.capture.start_generation()
-        if self.isolation is not None:
-            self.isolation.start_generation()
-
-    def _guards(self, config):
-        # Order matters: hooks see the call's state; the checks and restore come after them.
-        guards = [self.reset_hooks]
-        if config.get("maxRssMb"):
-            guards.append(RssCeiling(config["maxRssMb"]))
-        if config.get("isolate"):
-            from .isolation.guard import IsolationGuard  # imported only by the strategy that uses it
-
-            self.capture.install_streams()  # part of the snapshot, so not a change each call
-            self.isolation = IsolationGuard(_call_root(config))
-            guards.append(self.isolation)
-        if config.get("gcInterval"):
-            guards.append(PeriodicCollection(config["gcInterval"]))
-        return guards
-
-    def serve(self, hello):
-        try:
-            self._serve(hello)
-        except BrokenPipeError:  # the host is gone before reading what we sent (a spare's hello)
-            pass
-        # The host is gone (it kills its workers rather than hang up): nobody else cleans up now.
-        self.remove_directories()
-        _exit(0)
-
-    def _serve(self, hello):
-        self.channel.send(hello)
-        while True:
-            try:
-                message = self.channel.read_message()
-            except KeyboardInterrupt:
-                continue  # a late interrupt for a call that already ended
-            except BaseException as exc:
-                self.channel.send({"type": "fault", "message": "unreadable message: %r" % (exc,)})
-                continue
-            if message is None:
-                return
-            self._dispatch(message)
-
-    def remove_directories(self):
-        """Once the host is gone, nobody else removes what calls left in this worker's directories."""
-        import shutil  # only when the host died: a start-up cost the common case skips
-
-        if self.isolation is not None:
-            self.isolation.remove_directory()
-        if self._work_dir is not None:
-            shutil.rmtree(self._work_dir, ignore_errors=True)
-
-    def _dispatch(self, message):
-        try:
-            problem = check_host_message(message)
-            if problem is not None:
-                self._send_fault(message, "%s: %.200r" % (problem, message))
-                return
-            self.handlers[message["type"]](message)
-        except BaseException as exc:  # the loop never dies
-            self._send_fault(message, "harness failure: %r" % (exc,))
-
-    def _send_fault(self, message, text):
-        fault = {"type": "fault", "message": text}
-        # With the id, the host can settle the call the bad message was meant to start.
-        if isinstance(message, dict) and isinstance(message.get("id"), str):
-            fault["id"] = message["id"]
-        self.channel.send(fault)
-
-    def _on_run(self, message):
-        # Alone: the run ended its call in OutputCapture.finish (under the lock the output thread
-        # sends stream messages with), so that thread sends nothing until the next call begins.
-        self.channel.send_alone(self.runner.run(message))
-        # Upkeep after the result overlaps with the host's turnaround; the next message is read
-        # only once it is done, so every call starts from restored state.
-        problem = self.runner.after_call()
-        if problem is not None:
-            self._retire(problem)
-        self.runner.prepare_next()
-
-    def _retire(self, problem):
-        # The host may already have sent the next call: it gives that call to a replacement.
-        # We wait to be killed rather than exit, so the host can still find (and kill) every
-        # process this worker started, even those that left its process group. If the host dies
-        # instead, its end of the channel closes, and nobody else will ever end what is left.
-        spoiled = {"type": "spoiled", "reason": problem.reason}
-        if problem.preload:
-            spoiled["preload"] = problem.preload
-        self.channel.send(spoiled)
-        self.channel.wait_until_closed()
-        self.capture.host_lost()
-
-    def _on_configure(self, message):
-        self.reset_hooks.configure(message["resetHooks"])
-
-    def _on_recycle(self, message):
-        # The process that forked this one forks a fresh successor (see generations.py).
-        _exit(RECYCLED_EXIT_CODE)
-
-    def _on_shutdown(self, message):
-        # os._exit: user atexit handlers and leftover non-daemon threads must not delay shutdown.
-        _exit(0)
-
-
-def _import_best_effort(modules):
-    # Packages a previous worker saw calls load (C extensions): a failure here only costs speed.
-    for module in modules:
-        try:
-            __import__(module)
-        except BaseException:
-            pass
-
-
-def _warm_for_children():
-    # Work every child would repeat once on its own (codec lookup for its stdin wrapper, the
-    # output machinery's imports), done here once and inherited through fork.
-    from .streams import devnull_stdin
-
-    fd = os.open(os.devnull, os.O_RDONLY)
-    devnull_stdin(fd).close()
-    os.close(fd)
-    select.poll()
-
-
-def _start_template(config, channel):
-    # The template runs no user code and keeps no threads (fork copies only the calling thread),
-    # so its fds 0-2 go to /dev/null; every forked child sets up its own capture.
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    os.close(null)
-    from .forking.template import TemplateServer  # imported only by the strategy that uses it
-
-    interrupts, limiter = _prepare_process(config)
-    _warm_for_children()
-    gc.freeze()  # also keeps the collector from touching (and so copying) shared pages
-    return TemplateServer(channel, _call_root(config), interrupts, limiter)
+from . import codec, modes
+from .process_setup import take_over_stdio
 
 
 def main():
     config = codec.decode(sys.argv[2]) if len(sys.argv) > 2 else {}
-    channel = _take_over_stdio(config.get("busyPollUs") or 0)
-    generations = bool(config.get("generations"))
+    channel = take_over_stdio(config.get("busyPollUs") or 0)
     try:
-        if config.get("template"):
-            server = _start_template(config, channel)
-        else:
-            server = Harness(config, channel, forks_generations=generations)
-    except BaseException as exc:  # a bad preload or reset hook: say why instead of hello
+        mode = modes.load(config.get("mode") or "optimized")
+        mode.serve(config, channel)
+    except BaseException as exc:  # a bad preload or reset hook, an unknown mode: say why instead of hello
         channel.send({"type": "fault", "message": "could not start: %s: %s" % (type(exc).__name__, exc)})
-        _exit(1)
-    if generations:
-        serve_generations(server, channel, _hello)
-    server.serve(_hello())
+    os._exit(1)

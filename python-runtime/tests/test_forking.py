@@ -20,7 +20,7 @@ def _state(pid):
 
 class TemplateTest(unittest.TestCase):
     def setUp(self):
-        self.harness = HarnessClient({"template": True, "workDir": scratch_dir(self), "callRoot": scratch_dir(self)})
+        self.harness = HarnessClient({"mode": "forked", "workDir": scratch_dir(self), "callRoot": scratch_dir(self)})
 
     def tearDown(self):
         self.harness.close()

@@ -22,7 +22,7 @@ def _running(pid):
 
 class GenerationsTest(unittest.TestCase):
     def setUp(self):
-        config = {"isolate": True, "generations": True, "workDir": scratch_dir(self), "callRoot": scratch_dir(self)}
+        config = {"mode": "isolated", "generations": True, "workDir": scratch_dir(self), "callRoot": scratch_dir(self)}
         self.harness = HarnessClient(config)
 
     def tearDown(self):

@@ -10,7 +10,7 @@ from .harness_client import HarnessClient, scratch_dir
 
 class IsolationTest(unittest.TestCase):
     def setUp(self):
-        self.harness = HarnessClient({"isolate": True, "workDir": scratch_dir(self), "gcInterval": 2})
+        self.harness = HarnessClient({"mode": "isolated", "workDir": scratch_dir(self), "gcInterval": 2})
 
     def tearDown(self):
         self.harness.close()
@@ -50,7 +50,7 @@ class IsolationTest(unittest.TestCase):
         # Calls this close together fall in one timestamp tick on kernels with coarse timestamps:
         # there only the directory's size tells them apart.
         root = scratch_dir(self, "/dev/shm")
-        harness = HarnessClient({"isolate": True, "workDir": scratch_dir(self), "callRoot": root})
+        harness = HarnessClient({"mode": "isolated", "workDir": scratch_dir(self), "callRoot": root})
         try:
             for _ in range(30):
                 written, _ = harness.run("open('f.txt', 'w').close()")
@@ -92,7 +92,7 @@ class IsolationTest(unittest.TestCase):
             "t = threading.Thread(target=subprocess.Popen, args=(['true'],))\n"
             "t.start(); t.join(); time.sleep(0.2)"
         )
-        harness = HarnessClient({"isolate": True, "workDir": scratch_dir(self), "preload": ["subprocess"]})
+        harness = HarnessClient({"mode": "isolated", "workDir": scratch_dir(self), "preload": ["subprocess"]})
         self.addCleanup(harness.close)
         result, _ = harness.run(code)
         self.assertEqual(result["status"], "ok")
@@ -189,7 +189,7 @@ if __name__ == "__main__":
 
 class LearnedImportsTest(unittest.TestCase):
     def test_a_library_module_imported_by_two_calls_is_named_for_preloading(self):
-        harness = HarnessClient({"isolate": True, "workDir": scratch_dir(self)})
+        harness = HarnessClient({"mode": "isolated", "workDir": scratch_dir(self)})
         try:
             first, _ = harness.run("import colorsys\ncolorsys.rgb_to_hsv(1, 0, 0)")
             second, _ = harness.run("import colorsys\n'again'")
@@ -201,7 +201,7 @@ class LearnedImportsTest(unittest.TestCase):
             harness.close()
 
     def test_user_modules_are_never_learned(self):
-        harness = HarnessClient({"isolate": True, "workDir": scratch_dir(self)})
+        harness = HarnessClient({"mode": "isolated", "workDir": scratch_dir(self)})
         try:
             for _ in range(3):
                 result, _ = harness.run(

@@ -9,6 +9,6 @@ export class BaselineExecutor extends PooledExecutor {
   readonly strategy = 'baseline' as const;
 
   constructor(options: ExecutorOptions = {}) {
-    super('baseline', options, () => ({ keepWarm: false, singleUse: true, keepSpare: false, forksGenerations: false }));
+    super('baseline', options);
   }
 }

@@ -11,6 +11,6 @@ export class ForkedExecutor extends PooledExecutor {
   readonly strategy = 'forked' as const;
 
   constructor(options: ExecutorOptions = {}) {
-    super('forked', options, () => ({ keepWarm: true, singleUse: false, keepSpare: false, forksGenerations: false }));
+    super('forked', options);
   }
 }

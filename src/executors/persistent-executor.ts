@@ -1,18 +1,11 @@
 import type { StrategyName } from '../options/executor-options.js';
 import { expectResetHook } from '../options/worker-options.js';
-import { forksGenerations } from '../worker/worker-launcher.js';
-import { PooledExecutor } from './pooled-executor.js';
+import { PooledExecutor, poolOf } from './pooled-executor.js';
 
 /** Strategies whose workers serve many calls, and so can run reset hooks between them. */
 export abstract class PersistentExecutor extends PooledExecutor {
   protected constructor(strategy: StrategyName, options: unknown) {
-    super(strategy, options, (normalized) => ({
-      keepWarm: true,
-      singleUse: false,
-      forksGenerations: forksGenerations(normalized),
-      // Routine recycles (isolated, a finite maxExecutions, an RSS ceiling) swap in a warm spare.
-      keepSpare: strategy === 'isolated' || Number.isFinite(normalized.maxExecutions) || normalized.maxRssMb !== undefined,
-    }));
+    super(strategy, options);
   }
 
   /**
@@ -21,6 +14,6 @@ export abstract class PersistentExecutor extends PooledExecutor {
    * @example executor.addResetHook('import mylib; mylib.cache.clear()')
    */
   addResetHook(hook: string): void {
-    this.pool.addResetHook(expectResetHook('hook', hook));
+    poolOf(this).addResetHook(expectResetHook('hook', hook));
   }
 }

@@ -3,30 +3,40 @@ import { abortError } from '../errors.js';
 import { normalizeExecutorOptions, type NormalizedExecutorOptions, type StrategyName } from '../options/executor-options.js';
 import { expectCode, normalizeRunOptions, type RunOptions } from '../options/run-options.js';
 import { Call } from '../pool/call.js';
-import type { PoolPolicy } from '../pool/pool-policy.js';
 import { WorkerPool } from '../pool/worker-pool.js';
+import { strategyNamed } from '../strategies/registry.js';
 import { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus, PythonExecutor } from './types.js';
 
-/** The public face shared by strategies built on the worker pool; each strategy supplies a policy. */
+// The pool behind each executor, out of the public type (and its .d.ts) altogether.
+const pools = new WeakMap<PooledExecutor, WorkerPool>();
+
+/** The pool behind `executor`, for the strategy classes built on this one. */
+export function poolOf(executor: PooledExecutor): WorkerPool {
+  return pools.get(executor) as WorkerPool;
+}
+
+/** The public face shared by every strategy; what differs lives in its strategy (src/strategies/). */
 export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implements PythonExecutor {
   abstract readonly strategy: StrategyName;
   /** The options this executor runs with, every default filled in. */
   readonly options: NormalizedExecutorOptions;
-  protected readonly pool: WorkerPool;
 
-  protected constructor(strategy: StrategyName, options: unknown, policy: (options: NormalizedExecutorOptions) => PoolPolicy) {
+  protected constructor(strategy: StrategyName, options: unknown) {
     super();
     this.options = normalizeExecutorOptions(options, strategy);
-    this.pool = new WorkerPool(this.options, policy(this.options), new WorkerLauncher(this.options), this);
+    const definition = strategyNamed(strategy);
+    const launcher = new WorkerLauncher(this.options, definition.harnessConfig(this.options));
+    pools.set(this, new WorkerPool(this.options, definition, launcher, this));
   }
 
   /** Starts the workers now rather than at the first call; resolves once they are ready. */
   warmUp(): Promise<void> {
-    return this.pool.warmUp();
+    return poolOf(this).warmUp();
   }
 
   run(code: string, options?: RunOptions): Promise<ExecutionResult> {
+    const pool = poolOf(this);
     let call: Call;
     try {
       const runOptions = normalizeRunOptions(options, this.options);
@@ -37,12 +47,12 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
     const { signal } = call.options;
     if (signal?.aborted) return Promise.reject(abortError(call.id, signal.reason));
     try {
-      this.pool.submit(call);
+      pool.submit(call);
     } catch (error) {
       return Promise.reject(error);
     }
     if (signal) {
-      const onAbort = () => this.pool.abort(call);
+      const onAbort = () => pool.abort(call);
       signal.addEventListener('abort', onAbort, { once: true });
       void call.settled.then(() => signal.removeEventListener('abort', onAbort));
     }
@@ -50,15 +60,15 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
   }
 
   stop(executionId: string): Promise<boolean> {
-    return this.pool.stop(executionId);
+    return poolOf(this).stop(executionId);
   }
 
   status(): ExecutorStatus {
-    return { strategy: this.strategy, ...this.pool.status() };
+    return { strategy: this.strategy, ...poolOf(this).status() };
   }
 
   close(): Promise<void> {
-    return this.pool.close();
+    return poolOf(this).close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -9,27 +9,56 @@ export type { Figure, PythonError };
 /** How a call ended. Only misuse and infrastructure failures reject `run`; these all resolve. */
 export type ExecutionStatus = 'ok' | 'error' | 'timeout' | 'stopped' | 'crashed';
 
-export interface ExecutionResult {
+/** What every result holds, whatever its status. */
+interface ResultFields {
   executionId: string;
-  status: ExecutionStatus;
   /** Everything written to fd 1 during the call: print(), sys.stdout, C code, child processes. */
   stdout: string;
   /** Everything written to fd 2 during the call, warnings included. */
   stderr: string;
   /** repr() of the last expression statement's value, as the Python REPL shows it. */
   value?: string;
-  /**
-   * The Python exception for status `error`. For `crashed` it describes how the process died
-   * (type `WorkerCrash`), with the process's own last stderr lines as `traceback`.
-   */
-  error?: PythonError;
   /** Matplotlib figures left open (or shown) at the end of the call, as PNG. */
   figures: Figure[];
+  /** From when the call reached its worker (waiting for a worker to start is not counted). */
   durationMs: number;
   workerPid?: number;
   /** Output (or the value) was cut at `limits.maxOutputBytes`. */
   truncated?: boolean;
 }
+
+/** The code ran to its end. */
+export interface OkResult extends ResultFields {
+  status: 'ok';
+  error?: undefined;
+}
+
+/** The code raised: `error` is the Python exception. */
+export interface ErrorResult extends ResultFields {
+  status: 'error';
+  error: PythonError;
+}
+
+/**
+ * The host ended the call (its timeout, `stop()`, an aborted signal, `close()`); `error` is set
+ * when Python got to report how it stopped (KeyboardInterrupt).
+ */
+export interface InterruptedResult extends ResultFields {
+  status: 'timeout' | 'stopped';
+  error?: PythonError;
+}
+
+/** The process running the call died; `error` (type `WorkerCrash`) says how, with its last stderr lines. */
+export interface CrashedResult extends ResultFields {
+  status: 'crashed';
+  error: PythonError;
+}
+
+/**
+ * What `run` resolves with, discriminated by `status`: after `status === 'error'`, `error` is
+ * there without a `!`.
+ */
+export type ExecutionResult = OkResult | ErrorResult | InterruptedResult | CrashedResult;
 
 export interface RunningExecution {
   executionId: string;

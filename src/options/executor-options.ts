@@ -1,4 +1,5 @@
 import { PyExecError } from '../errors.js';
+import { strategyNamed } from '../strategies/registry.js';
 import { normalizeLimits, type NormalizedLimits, type ResourceLimits } from './limits.js';
 import { normalizeWorkerLife, WORKER_LIFE_KEYS, type NormalizedWorkerLife, type WorkerLifeOptions } from './worker-options.js';
 import {
@@ -12,9 +13,21 @@ import {
   rejectUnknownKeys,
 } from './validators.js';
 
+/** Every strategy's name, for validating one read from configuration (see isStrategyName). */
 export const STRATEGIES = ['baseline', 'optimized', 'isolated', 'forked'] as const;
 /** How calls are isolated from each other; see the README's strategy table. */
 export type StrategyName = (typeof STRATEGIES)[number];
+
+/**
+ * Whether `value` names a strategy: validates one read from an environment variable or a config
+ * file without a cast.
+ * @example
+ * const strategy = process.env.PYEXEC_STRATEGY;
+ * const executor = createExecutor({ strategy: isStrategyName(strategy) ? strategy : 'optimized' });
+ */
+export function isStrategyName(value: unknown): value is StrategyName {
+  return typeof value === 'string' && (STRATEGIES as readonly string[]).includes(value);
+}
 
 /** Options shared by every executor. All are optional; defaults are filled in once, here. */
 export interface ExecutorOptions extends WorkerLifeOptions {
@@ -101,7 +114,7 @@ export function normalizeExecutorOptions(input: unknown, strategy: StrategyName)
     startTimeoutMs: pick('startTimeoutMs', 60_000, (n, v) => expectInteger(n, v, 1)),
     env: pick('env', Object.freeze({}), (n, v) => expectEnvironment(n, v, false) as Record<string, string>),
     limits: normalizeLimits(options.limits),
-    ...normalizeWorkerLife(options, strategy, poolSize),
+    ...normalizeWorkerLife(options, strategyNamed(strategy), poolSize),
   });
 }
 

@@ -1,6 +1,4 @@
-import { availableParallelism } from 'node:os';
-import { PyExecError } from '../errors.js';
-import type { StrategyName } from './executor-options.js';
+import type { Strategy } from '../strategies/strategy.js';
 import { expectInteger, expectIntegerOrInfinity, expectStringArray, invalidOption } from './validators.js';
 
 /** Options about the life of persistent workers, whose defaults depend on the strategy. */
@@ -40,50 +38,49 @@ export interface NormalizedWorkerLife {
   readonly busyPollUs: number;
 }
 
+/** What a strategy fills in for the worker-life options it uses, when they are not given. */
+export type WorkerLifeDefaults = Pick<NormalizedWorkerLife, 'maxExecutions' | 'gcInterval' | 'busyPollUs'>;
+
 const MODULE_NAME = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
-const PERSISTENT: readonly StrategyName[] = ['optimized', 'isolated'];
-const DEFAULT_BUSY_POLL_US = 100;
 // Past a few ms, polling costs more CPU than any wake-up it saves: surely a unit mistake.
 const MAX_BUSY_POLL_US = 10_000;
 
 export const WORKER_LIFE_KEYS = ['preload', 'resetHooks', 'maxExecutions', 'gcInterval', 'maxRssMb', 'busyPollUs'] as const;
+export type WorkerLifeKey = (typeof WORKER_LIFE_KEYS)[number];
 
 export function expectResetHook(name: string, hook: unknown): string {
   if (typeof hook !== 'string' || hook.trim() === '') throw invalidOption(name, 'Python code or a `module:function` reference', hook);
   return hook;
 }
 
-// Validates the options above for one strategy and fills in that strategy's defaults.
-export function normalizeWorkerLife(options: Record<string, unknown>, strategy: StrategyName, poolSize: number): NormalizedWorkerLife {
-  const persistent = PERSISTENT.includes(strategy);
-  for (const key of ['resetHooks', 'maxExecutions', 'gcInterval', 'maxRssMb', 'busyPollUs'] as const) {
-    if (options[key] !== undefined && !persistent) {
-      throw new PyExecError('INVALID_OPTION', `The \`${key}\` option applies to persistent workers (optimized, isolated), not to \`${strategy}\``);
-    }
-  }
+/**
+ * Validates the options above and fills in `strategy`'s defaults. Options the strategy does not
+ * use are validated all the same (a config valid for one strategy is valid for all, so swapping
+ * is a one-word change) and then ignored: they take the value that means "off".
+ */
+export function normalizeWorkerLife(options: Record<string, unknown>, strategy: Strategy, poolSize: number): NormalizedWorkerLife {
   const preload = options.preload === undefined ? [] : expectStringArray('preload', options.preload);
   for (const module of preload) if (!MODULE_NAME.test(module)) throw invalidOption('preload', 'module names such as `numpy` or `os.path`', module);
   const resetHooks = options.resetHooks === undefined ? [] : expectStringArray('resetHooks', options.resetHooks);
   resetHooks.forEach((hook, index) => expectResetHook(`resetHooks[${index}]`, hook));
-  const isolated = strategy === 'isolated';
-  return Object.freeze({
-    preload: Object.freeze([...preload]),
-    resetHooks: Object.freeze([...resetHooks]),
-    maxExecutions:
-      options.maxExecutions === undefined
-        ? isolated
-          ? 1000
-          : Number.POSITIVE_INFINITY
-        : expectIntegerOrInfinity('maxExecutions', options.maxExecutions, 1),
-    gcInterval: options.gcInterval === undefined ? (isolated ? 100 : 0) : expectInteger('gcInterval', options.gcInterval, 0),
+  const given = {
+    preload,
+    resetHooks,
+    maxExecutions: options.maxExecutions === undefined ? undefined : expectIntegerOrInfinity('maxExecutions', options.maxExecutions, 1),
+    gcInterval: options.gcInterval === undefined ? undefined : expectInteger('gcInterval', options.gcInterval, 0),
     maxRssMb: options.maxRssMb === undefined ? undefined : expectInteger('maxRssMb', options.maxRssMb, 1),
-    busyPollUs: options.busyPollUs === undefined ? defaultBusyPoll(persistent, poolSize) : expectBusyPoll(options.busyPollUs),
+    busyPollUs: options.busyPollUs === undefined ? undefined : expectBusyPoll(options.busyPollUs),
+  };
+  const defaults = strategy.defaults(poolSize);
+  const uses = (key: WorkerLifeKey) => strategy.workerLifeOptions.includes(key);
+  return Object.freeze({
+    preload: Object.freeze(uses('preload') ? [...given.preload] : []),
+    resetHooks: Object.freeze(uses('resetHooks') ? [...given.resetHooks] : []),
+    maxExecutions: (uses('maxExecutions') ? given.maxExecutions : undefined) ?? defaults.maxExecutions,
+    gcInterval: (uses('gcInterval') ? given.gcInterval : undefined) ?? defaults.gcInterval,
+    maxRssMb: uses('maxRssMb') ? given.maxRssMb : undefined,
+    busyPollUs: (uses('busyPollUs') ? given.busyPollUs : undefined) ?? defaults.busyPollUs,
   });
-}
-
-// Polling workers must leave a core to the host's event loop, or they would slow it down.
-function defaultBusyPoll(persistent: boolean, poolSize: number): number {
-  return persistent && poolSize < availableParallelism() ? DEFAULT_BUSY_POLL_US : 0;
 }
 
 function expectBusyPoll(value: unknown): number {

@@ -7,6 +7,10 @@ import { OutputBuffer } from './output-buffer.js';
 export type CallState = 'queued' | 'running' | 'settled';
 export type Interruption = 'timeout' | 'stopped';
 
+// A result being filled in; the status/error pairing the public union promises holds by construction
+// (the codec refuses an `error` result without its exception; a crash always says how).
+type ResultDraft = Omit<ExecutionResult, 'status' | 'error'> & { status: ExecutionStatus; error?: PythonError };
+
 /** One `run` call through its lifecycle: queued → running → settled, settled exactly once. */
 export class Call {
   state: CallState = 'queued';
@@ -92,7 +96,7 @@ export class Call {
     if (message.error !== undefined) result.error = message.error;
     result.figures = message.figures;
     if (message.truncated || this.streamTruncated()) result.truncated = true;
-    return result;
+    return result as ExecutionResult;
   }
 
   // The result of a call whose process ended or never answered: what it printed so far is kept.
@@ -102,7 +106,7 @@ export class Call {
     result.stderr = this.streamed?.stderr?.text() ?? '';
     if (error !== undefined) result.error = error;
     if (this.streamTruncated()) result.truncated = true;
-    return result;
+    return result as ExecutionResult;
   }
 
   private joinTail(name: 'stdout' | 'stderr', tail: string): string {
@@ -144,8 +148,8 @@ export class Call {
     this.markSettled?.();
   }
 
-  private baseResult(status: ExecutionStatus): ExecutionResult {
-    const result: ExecutionResult = {
+  private baseResult(status: ExecutionStatus): ResultDraft {
+    const result: ResultDraft = {
       executionId: this.id,
       status,
       stdout: '',

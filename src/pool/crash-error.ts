@@ -1,6 +1,6 @@
 import type { ExecutionResult } from '../executors/types.js';
 import type { ExitedMessage, PythonError } from '../protocol/messages.js';
-import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
+import type { WorkerExit, WorkerHandle } from '../worker/worker-handle.js';
 import type { Call } from './call.js';
 
 // Explains a `crashed` result: how the process ended and what it last wrote to its own stderr.
@@ -20,7 +20,7 @@ export function crashResult(call: Call, pid: number, exit: WorkerExit): Executio
 }
 
 /** The result of a call whose process (a forked child, a generation) died under it. */
-export function deathResult(call: Call, worker: WorkerProcess, message: ExitedMessage): ExecutionResult {
+export function deathResult(call: Call, worker: WorkerHandle, message: ExitedMessage): ExecutionResult {
   const exit = { exitCode: message.code ?? null, signal: message.signal ?? null, diagnostics: worker.diagnostics() };
   return crashResult(call, message.pid, exit);
 }

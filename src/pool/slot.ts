@@ -1,102 +1,144 @@
 import type { PyExecError } from '../errors.js';
 import type { WorkerStatus } from '../executors/types.js';
 import { readRssMb } from '../worker/rss.js';
-import type { WorkerProcess } from '../worker/worker-process.js';
+import type { WorkerHandle } from '../worker/worker-handle.js';
 import type { Call } from './call.js';
+import { SlotDeadline } from './slot-deadline.js';
 
-export type SlotState = 'empty' | 'starting' | 'idle' | 'busy' | 'stopping';
+/**
+ * The life of one place in the pool, as a discriminated union; only this file changes it.
+ *
+ *   empty ──start──▶ starting ──attach──▶ idle ──send──▶ busy ──finish──▶ idle
+ *     ▲                 │ fail               ▲              │ next generation (isolated)
+ *     └─────────────────┘                    └── ready ── starting (same worker)
+ *   any state with a worker ──kill──▶ stopping ──exit (detach)──▶ empty
+ */
+export type SlotState =
+  | { readonly name: 'empty' }
+  /** A new process is starting (`worker` undefined), or `worker`'s next generation is. */
+  | { readonly name: 'starting'; readonly worker: WorkerHandle | undefined }
+  | { readonly name: 'idle'; readonly worker: WorkerHandle }
+  /** `worker` runs the slot's call: its run message was sent. */
+  | { readonly name: 'busy'; readonly worker: WorkerHandle }
+  /** `worker` is being killed; its exit empties the slot. */
+  | { readonly name: 'stopping'; readonly worker: WorkerHandle };
+
+export type SlotStateName = SlotState['name'];
+
+/** Thrown by a transition the diagram above does not allow: a bug in the pool, never user error. */
+export class SlotTransitionError extends Error {}
 
 /** One place in the pool: at most one worker, running at most one call. */
 export class Slot {
-  state: SlotState = 'empty';
-  worker: WorkerProcess | undefined;
+  private current: SlotState = { name: 'empty' };
+  /** The call this slot took: waiting for its worker (starting), or running on it (busy, stopping). */
   call: Call | undefined;
-  /** Forked strategy: the child of this slot's template running `call`. */
+  /** The process the call runs in when it is not the worker's own (forked: the template's child). */
   childPid: number | undefined;
-  /** Calls finished by the current worker. */
+  /** Calls finished by the current worker (generation). */
   executions = 0;
   /** Bumped at every start, so a start that finishes after it was superseded is recognised. */
   generation = 0;
   starting: Promise<void> | undefined;
   lastStartError: PyExecError | undefined;
   everStarted = false;
-  /**
-   * One timer for calls with the executor's default timeout, armed once and moved lazily: a call
-   * only records when its time is up, and a timer that fires early re-arms for the rest. Calls
-   * that end in time (nearly all) then cost no timer work at all.
-   */
-  private deadline: NodeJS.Timeout | undefined;
-  private deadlineAt = 0;
-  private onDeadline: (() => void) | undefined;
+  readonly deadline = new SlotDeadline(() => this.call);
 
-  /** The call beginning now (at `startTime`, performance.now()) must end within timeoutMs. */
-  armDeadline(startTime: number, timeoutMs: number, onExpired: () => void): void {
-    this.deadlineAt = startTime + timeoutMs;
-    this.onDeadline = onExpired;
-    if (this.deadline === undefined) this.startDeadlineTimer(timeoutMs);
+  get state(): SlotStateName {
+    return this.current.name;
   }
 
-  disarmDeadline(): void {
-    clearTimeout(this.deadline);
-    this.deadline = undefined;
-    this.onDeadline = undefined;
+  get worker(): WorkerHandle | undefined {
+    return this.current.name === 'empty' ? undefined : this.current.worker;
   }
 
-  private startDeadlineTimer(delayMs: number): void {
-    this.deadline = setTimeout(() => this.checkDeadline(), delayMs);
-    this.deadline.unref();
-  }
-
-  private checkDeadline(): void {
-    this.deadline = undefined;
-    // Idle, or waiting for a worker (not yet on the clock): re-armed when a call is sent.
-    if (this.onDeadline === undefined || this.call?.sent !== true) return;
-    const remaining = this.deadlineAt - performance.now();
-    if (remaining > 0) this.startDeadlineTimer(Math.ceil(remaining));
-    else this.onDeadline();
-  }
-
+  /** A new process starts for this slot. */
   beginStart(): number {
-    this.state = 'starting';
-    this.worker = undefined;
+    this.move(['empty'], { name: 'starting', worker: undefined });
     this.executions = 0;
     this.lastStartError = undefined;
     this.everStarted = true;
     return ++this.generation;
   }
 
-  attach(worker: WorkerProcess): void {
-    this.worker = worker;
-    this.state = 'idle';
+  /** The new process said hello. */
+  attach(worker: WorkerHandle): void {
+    this.move(['starting'], { name: 'idle', worker });
     this.starting = undefined;
   }
 
+  /** The new process could not start. */
   failStart(error: PyExecError): void {
-    this.state = 'empty';
+    this.move(['starting'], { name: 'empty' });
     this.starting = undefined;
     this.lastStartError = error;
   }
 
-  detach(): void {
-    this.worker = undefined;
+  /** The slot's call is sent to its worker. */
+  send(): WorkerHandle {
+    const worker = this.expectWorker(['idle']);
+    this.current = { name: 'busy', worker };
+    return worker;
+  }
+
+  /** The call ended on its worker, which may take the next. */
+  finish(): void {
+    const worker = this.expectWorker(['busy']);
+    this.current = { name: 'idle', worker };
+    this.call = undefined;
     this.childPid = undefined;
-    this.state = 'empty';
+  }
+
+  /** The serving generation ends (recycled, or dead with its call): the worker forks the next. */
+  awaitNextGeneration(): void {
+    const worker = this.expectWorker(['idle', 'busy', 'starting']);
+    this.current = { name: 'starting', worker };
+    this.executions = 0;
+    this.childPid = undefined;
+  }
+
+  /** The next generation said hello. */
+  generationReady(): void {
+    const worker = this.expectWorker(['starting']);
+    this.current = { name: 'idle', worker };
+  }
+
+  /** The worker is being killed; it stays until it exits, so its exit settles the call. */
+  stop(): WorkerHandle {
+    const worker = this.expectWorker(['starting', 'idle', 'busy', 'stopping']);
+    this.current = { name: 'stopping', worker };
+    return worker;
+  }
+
+  /** The worker is gone (exited, or retired in the background); the call, if any, stays. */
+  detach(): void {
+    this.current = { name: 'empty' };
+    this.childPid = undefined;
     this.executions = 0;
   }
 
   /** This slot's worker for status(), or undefined when it has none. */
   describe(): WorkerStatus | undefined {
-    if (this.state === 'empty') return undefined;
-    const status: WorkerStatus = {
-      pid: this.worker?.servingPid,
-      state: this.state,
-      executions: this.executions,
-    };
+    if (this.current.name === 'empty') return undefined;
     const servingPid = this.worker?.servingPid;
+    const status: WorkerStatus = { pid: servingPid, state: this.current.name, executions: this.executions };
     const rssMb = servingPid === undefined ? undefined : readRssMb(servingPid);
     if (rssMb !== undefined) status.rssMb = rssMb;
     if (this.childPid !== undefined) status.childPid = this.childPid;
     return status;
+  }
+
+  private move(from: readonly SlotStateName[], to: SlotState): void {
+    if (!from.includes(this.current.name)) throw new SlotTransitionError(`slot: ${this.current.name} → ${to.name} is not a transition`);
+    this.current = to;
+  }
+
+  private expectWorker(from: readonly SlotStateName[]): WorkerHandle {
+    const state = this.current;
+    if (state.name === 'empty' || state.worker === undefined || !from.includes(state.name)) {
+      throw new SlotTransitionError(`slot: no such transition from ${state.name}${state.name !== 'empty' && state.worker === undefined ? ' (no worker)' : ''}`);
+    }
+    return state.worker;
   }
 }
 

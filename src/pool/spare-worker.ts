@@ -1,14 +1,13 @@
-import type { WorkerLauncher } from '../worker/worker-launcher.js';
-import type { WorkerProcess } from '../worker/worker-process.js';
+import type { WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 
 /**
  * One worker started ahead of need, so a recycle (every `maxExecutions` calls, or whenever an
  * isolated worker cannot be restored) or a crash does not make the next call wait for a start.
  */
 export class SpareWorker {
-  private pending: Promise<WorkerProcess> | undefined;
+  private pending: Promise<WorkerHandle> | undefined;
 
-  constructor(private readonly launcher: WorkerLauncher) {}
+  constructor(private readonly launcher: WorkerSource) {}
 
   /** Starts a spare unless one is ready or on its way. */
   replenish(): void {
@@ -23,7 +22,7 @@ export class SpareWorker {
   }
 
   /** The spare, ready or still starting, or else a fresh start. */
-  take(): Promise<WorkerProcess> {
+  take(): Promise<WorkerHandle> {
     const pending = this.pending;
     this.pending = undefined;
     return pending ?? this.launcher.start();

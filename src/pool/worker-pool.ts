@@ -3,8 +3,8 @@ import { PyExecError } from '../errors.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../executors/types.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { ExitedMessage, HarnessMessage } from '../protocol/messages.js';
-import type { WorkerLauncher } from '../worker/worker-launcher.js';
-import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
+import type { Strategy } from '../strategies/strategy.js';
+import type { WorkerExit, WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 import type { Call, Interruption } from './call.js';
 import { CallRegistry } from './call-registry.js';
 import { crashResult, deathResult } from './crash-error.js';
@@ -12,46 +12,55 @@ import { armDeadline } from './deadlines.js';
 import { Announcer } from './announcer.js';
 import { deliverOutput, deliverTail } from './deliver-output.js';
 import { escalateInterrupt } from './escalate.js';
-import { Generations } from './generations.js';
 import type { PoolPolicy } from './pool-policy.js';
 import { ResultPoll } from './result-poll.js';
+import type { PoolControl, SlotRuntime } from './slot-runtime.js';
 import { freeSlot, Slot } from './slot.js';
 import { WorkerSupply } from './worker-supply.js';
 
 /**
  * The private core behind every executor: a FIFO of calls, `poolSize` worker slots, timeouts and
- * stops (SIGINT, then a kill after a grace period), crash replacement and close. For the forked
- * strategy a slot's worker is a template and each call runs in a child it reports (`started`).
+ * stops (SIGINT, then a kill after a grace period), crash replacement and close. What differs
+ * between strategies is the strategy's: its policy (how workers are kept) and its runtime (its
+ * own messages, where interrupts go, renewal in place). Slots change state only through Slot's
+ * transitions; what the application sees goes out through the Announcer, after them.
  */
 export class WorkerPool {
   private readonly calls: CallRegistry;
   private readonly slots: Slot[];
   private readonly slotOfCall = new Map<Call, Slot>();
   private readonly workers: WorkerSupply;
-  private readonly generations: Generations;
+  private readonly policy: PoolPolicy;
+  private readonly runtime: SlotRuntime;
   private readonly resultPoll: ResultPoll;
   private readonly announcer: Announcer;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly options: NormalizedExecutorOptions,
-    private readonly policy: PoolPolicy,
-    private readonly launcher: WorkerLauncher,
+    strategy: Strategy,
+    private readonly launcher: WorkerSource,
     events: EventEmitter<ExecutorEvents>,
   ) {
     this.slots = Array.from({ length: options.poolSize }, () => new Slot());
     this.announcer = new Announcer(events);
     this.calls = new CallRegistry(this.announcer);
-    this.workers = new WorkerSupply(launcher, policy.keepSpare, this.announcer, {
+    this.policy = strategy.policy(options);
+    this.workers = new WorkerSupply(launcher, this.policy.keepSpare, this.announcer, {
       ready: (slot) => this.onWorkerReady(slot),
       failed: (slot, error) => this.onWorkerFailed(slot, error),
       message: (slot, worker, message) => this.onMessage(slot, worker, message),
       exited: (slot, worker, exit) => this.onWorkerExit(slot, worker, exit),
     });
-    this.generations = new Generations(this.announcer, this.workers, {
-      died: (call, worker, message) => this.settleDeath(call, worker, message),
+    const control: PoolControl = {
+      announcer: this.announcer,
+      workers: this.workers,
+      settleDeath: (call, worker, message) => this.settleDeath(call, worker, message),
+      finishOnWorker: (slot, call, result) => this.finishOnWorker(slot, call, result),
       ready: (slot) => this.onWorkerReady(slot),
-    });
+      killWorker: (slot, reason) => void this.workers.kill(slot, reason),
+    };
+    this.runtime = strategy.runtime(options, control);
     this.resultPoll = new ResultPoll(options.busyPollUs / 1000, () => this.slots.some((slot) => slot.state === 'busy'));
   }
 
@@ -120,7 +129,7 @@ export class WorkerPool {
     for (const call of this.calls.drainQueued()) this.settle(call, call.resultWithoutHarness('stopped'));
     const exits: Promise<unknown>[] = [];
     for (const slot of this.slots) {
-      slot.disarmDeadline();
+      slot.deadline.disarm();
       if (slot.call) slot.call.interruption = 'stopped';
       if (slot.worker) exits.push(this.workers.kill(slot, 'closed'));
       else if (slot.call) this.settleInterrupted(slot);
@@ -148,8 +157,7 @@ export class WorkerPool {
   }
 
   private send(slot: Slot, call: Call): void {
-    const worker = slot.worker as WorkerProcess;
-    slot.state = 'busy';
+    const worker = slot.send();
     call.workerPid = worker.servingPid;
     armDeadline(slot, call, call.markSent(), this.options.timeoutMs, (late) => this.interrupt(late, 'timeout'));
     worker.send(call.runMessage());
@@ -170,7 +178,8 @@ export class WorkerPool {
     if (waiting.length === 0 && stranded.length === 0) this.announcer.emit('error', error);
   }
 
-  private onMessage(slot: Slot, worker: WorkerProcess, message: HarnessMessage): void {
+  private onMessage(slot: Slot, worker: WorkerHandle, message: HarnessMessage): void {
+    if (this.runtime.onMessage(slot, worker, message)) return;
     const call = slot.call;
     switch (message.type) {
       case 'spoiled':
@@ -179,10 +188,6 @@ export class WorkerPool {
         this.announceRecycle(worker, message.reason);
         void this.workers.kill(slot, 'spoiled');
         return;
-      case 'exited':
-        if (message.pid === worker.servingPid && this.policy.forksGenerations) this.generations.ended(slot, worker, message);
-        else if (call !== undefined && slot.childPid === message.pid) this.onChildDied(slot, worker, call, message);
-        return;
       case 'fault':
         if (message.id === undefined || call?.id !== message.id) {
           this.announcer.emit('error', new PyExecError('PROTOCOL_ERROR', `The Python harness (pid ${worker.pid}) reported: ${message.message}`));
@@ -190,24 +195,15 @@ export class WorkerPool {
         }
         this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', { type: 'HarnessFault', message: message.message, traceback: '' }));
         return;
-      case 'hello':
-        if (this.policy.forksGenerations) this.generations.began(slot, worker, message);
+      case 'stream':
+        if (call !== undefined && message.id === call.id) deliverOutput(call, message.name, message.text, this.announcer);
+        return;
+      case 'result':
+        if (call !== undefined && message.id === call.id) {
+          this.finishOnWorker(slot, call, call.resultFromHarness(deliverTail(call, message, this.announcer)));
+        }
         return;
     }
-    if (call === undefined || message.id !== call.id) return;
-    if (message.type === 'started') {
-      slot.childPid = call.workerPid = message.pid;
-    } else if (message.type === 'stream') {
-      deliverOutput(call, message.name, message.text, this.announcer);
-    } else {
-      this.finishOnWorker(slot, call, call.resultFromHarness(deliverTail(call, message, this.announcer)));
-    }
-  }
-
-  // Forked: the child died before its result; the template lives on and serves the next call.
-  private onChildDied(slot: Slot, worker: WorkerProcess, call: Call, message: ExitedMessage): void {
-    this.settleDeath(call, worker, message);
-    this.finishOnWorker(slot, call, undefined);
   }
 
   /**
@@ -216,39 +212,36 @@ export class WorkerPool {
    * read the two pipes in either order within one poll: the report is taken in the next check
    * phase, after every read of that poll. Meanwhile the call is off its slot (see interrupt()).
    */
-  private settleDeath(call: Call, worker: WorkerProcess, message: ExitedMessage): void {
+  private settleDeath(call: Call, worker: WorkerHandle, message: ExitedMessage): void {
     setImmediate(() => this.settle(call, deathResult(call, worker, message)));
   }
 
   // The worker answered (or the call died, and settleDeath settles it): settle, then keep the
   // worker, or retire it (single use, or recycled).
   private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult | undefined): void {
-    slot.call = undefined;
-    slot.childPid = undefined;
+    const worker = slot.worker as WorkerHandle;
+    slot.finish();
     slot.executions++;
     if (result !== undefined) this.settle(call, result);
-    const worker = slot.worker as WorkerProcess;
     const served = !this.policy.singleUse && slot.executions >= this.options.maxExecutions;
     if (served && !this.closed) this.announceRecycle(worker, `served maxExecutions (${this.options.maxExecutions}) calls`);
-    if (served && this.policy.forksGenerations && !this.closed) {
-      this.generations.recycle(slot, worker);
+    if (served && !this.closed && this.runtime.renewInPlace(slot, worker)) {
+      // renewed in place: the slot takes calls again once the worker says so
     } else if (this.policy.singleUse || served) {
       // Detached at once: the slot takes a new worker while the old one is killed in the background.
       this.workers.retire(worker, this.policy.singleUse ? 'single-use' : 'recycled');
       slot.detach();
       if (this.policy.keepWarm && !this.closed) void this.workers.start(slot, 'replace');
-    } else {
-      slot.state = 'idle';
     }
     this.dispatch();
   }
 
-  private announceRecycle(worker: WorkerProcess, reason: string): void {
+  private announceRecycle(worker: WorkerHandle, reason: string): void {
     this.calls.totals.recycles++;
     this.announcer.emit('worker:recycle', { pid: worker.servingPid ?? worker.pid, reason });
   }
 
-  private onWorkerExit(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void {
+  private onWorkerExit(slot: Slot, worker: WorkerHandle, exit: WorkerExit): void {
     const reason = worker.killReason ?? 'crashed';
     this.announcer.emit('worker:exit', { pid: worker.pid, reason, exitCode: exit.exitCode, signal: exit.signal });
     if (slot.worker !== worker) return;
@@ -279,7 +272,7 @@ export class WorkerPool {
       return;
     }
     if (call.graceTimer !== undefined) return;
-    escalateInterrupt(slot, call, this.options.interruptGraceMs, (why) => void this.workers.kill(slot, why));
+    escalateInterrupt(slot, call, this.options.interruptGraceMs, this.runtime);
   }
 
   private settleInterrupted(slot: Slot): void {

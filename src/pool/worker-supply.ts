@@ -1,7 +1,6 @@
 import type { PyExecError } from '../errors.js';
 import type { HarnessMessage } from '../protocol/messages.js';
-import type { WorkerLauncher } from '../worker/worker-launcher.js';
-import type { WorkerExit, WorkerProcess } from '../worker/worker-process.js';
+import type { WorkerExit, WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 import type { Slot } from './slot.js';
 import type { Announcer } from './announcer.js';
 import { SpareWorker } from './spare-worker.js';
@@ -10,8 +9,8 @@ import { SpareWorker } from './spare-worker.js';
 export interface WorkerSupplyHandlers {
   ready(slot: Slot): void;
   failed(slot: Slot, error: PyExecError): void;
-  message(slot: Slot, worker: WorkerProcess, message: HarnessMessage): void;
-  exited(slot: Slot, worker: WorkerProcess, exit: WorkerExit): void;
+  message(slot: Slot, worker: WorkerHandle, message: HarnessMessage): void;
+  exited(slot: Slot, worker: WorkerHandle, exit: WorkerExit): void;
 }
 
 /** Starts, replaces and retires the workers of a pool's slots, with an optional warm spare. */
@@ -23,7 +22,7 @@ export class WorkerSupply {
   private closing = false;
 
   constructor(
-    private readonly launcher: WorkerLauncher,
+    private readonly launcher: WorkerSource,
     private readonly keepSpare: boolean,
     private readonly announcer: Announcer,
     private readonly handlers: WorkerSupplyHandlers,
@@ -46,7 +45,7 @@ export class WorkerSupply {
     await starting;
   }
 
-  private attach(slot: Slot, generation: number, worker: WorkerProcess, reason: string): void {
+  private attach(slot: Slot, generation: number, worker: WorkerHandle, reason: string): void {
     if (this.closing || slot.generation !== generation) {
       this.retire(worker, 'closed');
       return;
@@ -68,21 +67,20 @@ export class WorkerSupply {
    * Sends the executor's reset hooks to a worker started before one was added (a spare, or a
    * new generation forked from a process started before), ahead of any call.
    */
-  syncHooks(worker: WorkerProcess): void {
+  syncHooks(worker: WorkerHandle): void {
     const hooks = this.launcher.resetHooks;
     if (worker.startHooks !== hooks) worker.send({ type: 'configure', resetHooks: hooks });
   }
 
   /** Kills a worker already detached from its slot, in the background. */
-  retire(worker: WorkerProcess, reason: string): void {
+  retire(worker: WorkerHandle, reason: string): void {
     const killed = worker.kill(reason).finally(() => this.retiring.delete(killed));
     this.retiring.add(killed);
   }
 
   // The worker stays attached until it exits, so its exit settles the call it was running.
   kill(slot: Slot, reason: string): Promise<unknown> {
-    slot.state = 'stopping';
-    return (slot.worker as WorkerProcess).kill(reason);
+    return slot.stop().kill(reason);
   }
 
   /** Packages worth preloading from now on; a spare started without them is replaced. */

@@ -50,7 +50,8 @@ function isPlainResult(m: Record<string, unknown>): boolean {
     typeof m.stderr === 'string' &&
     Array.isArray(m.figures) &&
     (m.value === undefined || typeof m.value === 'string') &&
-    (m.error === undefined || typeOf(m.error) === 'object') &&
+    // An `error` result always says which exception (ExecutionResult's union relies on it).
+    (m.status === 'error' ? typeOf(m.error) === 'object' : m.error === undefined || typeOf(m.error) === 'object') &&
     (m.truncated === undefined || typeof m.truncated === 'boolean')
   );
 }

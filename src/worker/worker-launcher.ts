@@ -6,23 +6,17 @@ import { PyExecError } from '../errors.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import { removeAtExit } from './exit-cleanup.js';
+import type { WorkerSource } from './worker-handle.js';
 import { WorkerProcess } from './worker-process.js';
+import type { HarnessModeConfig } from '../strategies/strategy.js';
 
 // Room for a result holding two full streams (JSON-escaped) plus figures.
 const PROTOCOL_SLACK = 64 * 1024 * 1024;
 // Learned preloads are a speed-up; a bound keeps a pathological workload from growing them forever.
 const MAX_LEARNED_PRELOADS = 64;
 
-/**
- * Isolated workers recycle by fork: the process started never runs user code and forks the
- * generations that do. Not through a `command` launcher, whose pids live in another namespace.
- */
-export function forksGenerations(options: NormalizedExecutorOptions): boolean {
-  return options.strategy === 'isolated' && options.command.length === 0;
-}
-
 /** Starts harness processes for one executor and owns what they share (scratch dir, interpreter). */
-export class WorkerLauncher {
+export class WorkerLauncher implements WorkerSource {
   /** Reset hooks handed to every new worker (the executor can add some at run time). */
   resetHooks: readonly string[];
   private python: string;
@@ -30,7 +24,11 @@ export class WorkerLauncher {
   private callScratch: Promise<DirectoryResult> | undefined;
   private readonly learnedPreloads = new Set<string>();
 
-  constructor(private readonly options: NormalizedExecutorOptions) {
+  constructor(
+    private readonly options: NormalizedExecutorOptions,
+    /** The strategy's harness mode and its settings (see src/strategies/). */
+    private readonly mode: HarnessModeConfig,
+  ) {
     this.python = options.python;
     this.resetHooks = options.resetHooks;
   }
@@ -53,9 +51,9 @@ export class WorkerLauncher {
     const callScratch = await (this.callScratch ??= removedAtExit(callScratchDir()));
     // Each worker starts in a directory of its own, removed when it exits.
     const workDir = await mkdtemp(join(scratch.path, 'worker-'));
-    const { limits, strategy } = this.options;
+    const { limits } = this.options;
     const resetHooks = this.resetHooks;
-    const generations = forksGenerations(this.options);
+    const { mode, generations } = this.mode;
     let worker: WorkerProcess;
     try {
       worker = await WorkerProcess.start({
@@ -70,8 +68,7 @@ export class WorkerLauncher {
           preload: this.options.preload,
           learnedPreload: [...this.learnedPreloads],
           resetHooks,
-          isolate: strategy === 'isolated',
-          template: strategy === 'forked',
+          mode,
           generations,
           workDir,
           callRoot: callScratch.path,

@@ -4,6 +4,7 @@ import { PyExecError } from '../errors.js';
 import { decodeHarnessMessage, encodeHostMessage } from '../protocol/codec.js';
 import { LineSplitter } from '../protocol/line-splitter.js';
 import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
+import type { WorkerEvents, WorkerExit, WorkerHandle } from './worker-handle.js';
 import { HARNESS_BOOTSTRAP, harnessRuntimeDir } from './harness-location.js';
 import { killProcessTree } from './kill-tree.js';
 
@@ -22,24 +23,10 @@ export interface WorkerLaunch {
   readonly generations: boolean;
 }
 
-export interface WorkerExit {
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-  /** The last few KB the process wrote to its real stderr (crash reports land there). */
-  readonly diagnostics: string;
-}
-
-interface WorkerEvents {
-  message: [HarnessMessage];
-  exit: [WorkerExit];
-  /** The channel carried something that is not the protocol; the worker is killed. */
-  protocolError: [PyExecError];
-}
-
 const DIAGNOSTICS_TAIL = 8192;
 
 /** One running harness process and its JSON-lines channel. */
-export class WorkerProcess extends EventEmitter<WorkerEvents> {
+export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerHandle {
   readonly pid: number;
   readonly hello: HelloMessage;
   /** The process that runs calls: `pid`, or the generation it forked that serves now. */

@@ -23,11 +23,4 @@ describe('the baseline strategy', () => {
     expect(executor.status().running).toHaveLength(2);
     await Promise.all(calls);
   });
-
-  it('refuses options that need a persistent worker', () => {
-    expect(() => new BaselineExecutor({ python: testPython, resetHooks: ['pass'] })).toThrow(
-      'The `resetHooks` option applies to persistent workers (optimized, isolated), not to `baseline`',
-    );
-    expect(() => new BaselineExecutor({ maxExecutions: 5 })).toThrow('`maxExecutions`');
-  });
 });

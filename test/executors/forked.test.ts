@@ -70,8 +70,4 @@ describe('the forked strategy', () => {
     expect(workers.every((w) => w.childPid !== undefined && w.state === 'busy')).toBe(true);
     await Promise.all(calls);
   });
-
-  it('refuses options that need a persistent worker', () => {
-    expect(() => new ForkedExecutor({ python: testPython, resetHooks: ['pass'] })).toThrow('not to `forked`');
-  });
 });

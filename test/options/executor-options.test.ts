@@ -1,6 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { BaselineExecutor, createExecutor, ForkedExecutor, IsolatedExecutor, OptimizedExecutor, PyExecError } from '../../src/index.js';
+import {
+  BaselineExecutor,
+  createExecutor,
+  ForkedExecutor,
+  IsolatedExecutor,
+  isStrategyName,
+  OptimizedExecutor,
+  PyExecError,
+  STRATEGIES,
+  type ExecutorOptions,
+} from '../../src/index.js';
 
 function invalid(options: unknown): PyExecError {
   try {
@@ -27,7 +37,8 @@ describe('executor options', () => {
     [{ busyPollUs: -1 }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `-1` (number)'],
     [{ busyPollUs: 20_000 }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `20000` (number)'],
     [{ busyPollUs: '100' }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `"100"` (string)'],
-    [{ strategy: 'forked', busyPollUs: 100 }, 'The `busyPollUs` option applies to persistent workers (optimized, isolated), not to `forked`'],
+    [{ strategy: 'forked', busyPollUs: -5 }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `-5` (number)'],
+    [{ strategy: 'baseline', resetHooks: ['  '] }, 'Expected the `resetHooks[0]` option to be Python code or a `module:function` reference'],
   ])('refuses %j with a message naming the option and the value', (options, message) => {
     const error = invalid(options);
     expect(error).toBeInstanceOf(PyExecError);
@@ -87,5 +98,23 @@ describe('executor options', () => {
 
   it('refuses a strategy that contradicts the class it is given to', () => {
     expect(() => new OptimizedExecutor({ strategy: 'baseline' })).toThrow(/this executor is `optimized`/);
+  });
+
+  it('accepts a config valid for one strategy in every other, ignoring options that do not apply', () => {
+    const config: ExecutorOptions = { preload: ['json'], resetHooks: ['pass'], maxExecutions: 5, gcInterval: 3, maxRssMb: 512, busyPollUs: 50 };
+    const used = { preload: ['json'], resetHooks: ['pass'], maxExecutions: 5, gcInterval: 3, maxRssMb: 512, busyPollUs: 50 };
+    const ignored = { preload: ['json'], resetHooks: [], maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, maxRssMb: undefined, busyPollUs: 0 };
+    for (const strategy of STRATEGIES) {
+      const executor = createExecutor({ ...config, strategy });
+      expect(executor.strategy).toBe(strategy);
+      const persistent = strategy === 'optimized' || strategy === 'isolated';
+      expect((executor as OptimizedExecutor).options).toMatchObject(persistent ? used : ignored);
+    }
+  });
+
+  it('tells strategy names from other values without a cast', () => {
+    expect(STRATEGIES).toEqual(['baseline', 'optimized', 'isolated', 'forked']);
+    for (const name of STRATEGIES) expect(isStrategyName(name)).toBe(true);
+    for (const value of ['turbo', '', 'Optimized', 3, undefined, null, {}]) expect(isStrategyName(value)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +52,17 @@ describe('the packed npm tarball', () => {
     expect(harnessFiles).toContain('main.py');
     expect(harnessFiles).toContain(join('isolation', 'guard.py'));
     expect(harnessFiles).toContain(join('forking', 'template.py'));
+    expect(harnessFiles).toContain(join('modes', 'isolated.py'));
     const shippedFiles = harnessFiles.filter((name) => statSync(join(harness, name)).isFile());
     expect(shippedFiles.every((name) => name.endsWith('.py'))).toBe(true);
+  });
+
+  it('declares no internals in its types: no pool, call, worker process or protocol message', () => {
+    const declarations = readFileSync(join(project, 'node_modules', 'pyexec', 'dist', 'index.d.ts'), 'utf8');
+    for (const internal of ['WorkerPool', 'declare class Call', 'WorkerProcess', 'WorkerLauncher', 'HarnessMessage', 'RunMessage']) {
+      expect(declarations).not.toContain(internal);
+    }
+    expect(declarations).not.toMatch(/protected (?!constructor\(strategy: StrategyName, options: unknown\))/);
+    expect(declarations).toContain('declare class IsolatedExecutor');
   });
 });

@@ -1,0 +1,147 @@
+"""The harness of a worker that serves many calls (optimized, isolated; baseline serves one)."""
+
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
+import gc
+import os
+
+from .capture import OutputCapture
+from .generations import RECYCLED_EXIT_CODE
+from .maintenance import PeriodicCollection, RssCeiling
+from .process_setup import call_root, prepare_process
+from .protocol import check_host_message
+from .reset_hooks import ResetHooks
+from .runner import CallRunner
+
+_exit = os._exit
+
+
+class Harness:
+    def __init__(self, config, channel, isolate=False, forks_generations=False):
+        self.channel = channel
+        self._work_dir = None  # known once prepare_process has settled it
+        # A process that forks generations must stay single-threaded: each generation starts
+        # its own output thread (start_generation).
+        self.capture = OutputCapture(
+            self.channel, pump="later" if forks_generations else "thread", on_host_lost=self.remove_directories
+        )
+        self.isolation = None
+        interrupts, limiter = prepare_process(config)
+        self._work_dir = config["workDir"]
+        self.interrupts = interrupts
+        self.reset_hooks = ResetHooks(config.get("resetHooks") or [])
+        self.runner = CallRunner(self.capture, interrupts, limiter, self._guards(config, isolate))
+        # Everything alive now (harness, preloads, the isolation snapshot) lives as long as the
+        # worker: frozen out of the collector's sight, a periodic gc.collect() costs microseconds.
+        gc.freeze()
+        self.handlers = {
+            "run": self._on_run,
+            "configure": self._on_configure,
+            "recycle": self._on_recycle,
+            "shutdown": self._on_shutdown,
+        }
+
+    def start_generation(self):
+        """In a worker just forked from this (never used) harness: takes over its capture."""
+        self.interrupts.install()  # not the parent's forwarding handler
+        self.capture.start_generation()
+        if self.isolation is not None:
+            self.isolation.start_generation()
+
+    def _guards(self, config, isolate):
+        # Order matters: hooks see the call's state; the checks and restore come after them.
+        guards = [self.reset_hooks]
+        if config.get("maxRssMb"):
+            guards.append(RssCeiling(config["maxRssMb"]))
+        if isolate:
+            from .isolation.guard import IsolationGuard  # imported only by the strategy that uses it
+
+            self.capture.install_streams()  # part of the snapshot, so not a change each call
+            self.isolation = IsolationGuard(call_root(config))
+            guards.append(self.isolation)
+        if config.get("gcInterval"):
+            guards.append(PeriodicCollection(config["gcInterval"]))
+        return guards
+
+    def serve(self, hello):
+        try:
+            self._serve(hello)
+        except BrokenPipeError:  # the host is gone before reading what we sent (a spare's hello)
+            pass
+        # The host is gone (it kills its workers rather than hang up): nobody else cleans up now.
+        self.remove_directories()
+        _exit(0)
+
+    def _serve(self, hello):
+        self.channel.send(hello)
+        while True:
+            try:
+                message = self.channel.read_message()
+            except KeyboardInterrupt:
+                continue  # a late interrupt for a call that already ended
+            except BaseException as exc:
+                self.channel.send({"type": "fault", "message": "unreadable message: %r" % (exc,)})
+                continue
+            if message is None:
+                return
+            self._dispatch(message)
+
+    def remove_directories(self):
+        """Once the host is gone, nobody else removes what calls left in this worker's directories."""
+        import shutil  # only when the host died: a start-up cost the common case skips
+
+        if self.isolation is not None:
+            self.isolation.remove_directory()
+        if self._work_dir is not None:
+            shutil.rmtree(self._work_dir, ignore_errors=True)
+
+    def _dispatch(self, message):
+        try:
+            problem = check_host_message(message)
+            if problem is not None:
+                self._send_fault(message, "%s: %.200r" % (problem, message))
+                return
+            self.handlers[message["type"]](message)
+        except BaseException as exc:  # the loop never dies
+            self._send_fault(message, "harness failure: %r" % (exc,))
+
+    def _send_fault(self, message, text):
+        fault = {"type": "fault", "message": text}
+        # With the id, the host can settle the call the bad message was meant to start.
+        if isinstance(message, dict) and isinstance(message.get("id"), str):
+            fault["id"] = message["id"]
+        self.channel.send(fault)
+
+    def _on_run(self, message):
+        # Alone: the run ended its call in OutputCapture.finish (under the lock the output thread
+        # sends stream messages with), so that thread sends nothing until the next call begins.
+        self.channel.send_alone(self.runner.run(message))
+        # Upkeep after the result overlaps with the host's turnaround; the next message is read
+        # only once it is done, so every call starts from restored state.
+        problem = self.runner.after_call()
+        if problem is not None:
+            self._retire(problem)
+        self.runner.prepare_next()
+
+    def _retire(self, problem):
+        # The host may already have sent the next call: it gives that call to a replacement.
+        # We wait to be killed rather than exit, so the host can still find (and kill) every
+        # process this worker started, even those that left its process group. If the host dies
+        # instead, its end of the channel closes, and nobody else will ever end what is left.
+        spoiled = {"type": "spoiled", "reason": problem.reason}
+        if problem.preload:
+            spoiled["preload"] = problem.preload
+        self.channel.send(spoiled)
+        self.channel.wait_until_closed()
+        self.capture.host_lost()
+
+    def _on_configure(self, message):
+        self.reset_hooks.configure(message["resetHooks"])
+
+    def _on_recycle(self, message):
+        # The process that forked this one forks a fresh successor (see generations.py).
+        _exit(RECYCLED_EXIT_CODE)
+
+    def _on_shutdown(self, message):
+        # os._exit: user atexit handlers and leftover non-daemon threads must not delay shutdown.
+        _exit(0)

@@ -1,0 +1,67 @@
+"""What every harness process does before it serves, whatever its mode."""
+
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
+import faulthandler
+import os
+import sys
+
+from . import PROTOCOL_VERSION
+from .channel import Channel
+from .interrupts import InterruptGuard
+from .limits import ResourceLimiter
+
+
+def take_over_stdio(busy_poll_us):
+    """Keeps private duplicates of the original stdio; fds 0-2 are handed to OutputCapture."""
+    protocol_in = os.dup(0)
+    protocol_out = os.dup(1)
+    diagnostics = os.fdopen(os.dup(2), "w", buffering=1)
+    # Crash reports (segfaults) go to the host's view of our stderr, not to the call's capture.
+    faulthandler.enable(file=diagnostics)
+    return Channel(protocol_in, protocol_out, busy_poll_us)
+
+
+def prepare_process(config):
+    """Signals, limits, working directory and preloads; returns (interrupts, limiter)."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    interrupts = InterruptGuard()
+    interrupts.install()
+    limiter = ResourceLimiter(config.get("limits") or {}, interrupts)
+    sys.argv = [""]
+    # Through a launcher (docker exec…) the host's directory may not exist here: make one.
+    work_dir = config.get("workDir")
+    if not (work_dir and os.path.isdir(work_dir)):
+        import tempfile  # only through a launcher: a start-up cost the common case skips
+
+        work_dir = config["workDir"] = tempfile.mkdtemp(prefix="pyexec-worker-")
+    os.chdir(work_dir)
+    for module in config.get("preload") or ():
+        __import__(module)
+    _import_best_effort(config.get("learnedPreload") or ())
+    return interrupts, limiter
+
+
+def call_root(config):
+    """Where per-call working directories go: the host's fast scratch (tmpfs) if it exists here."""
+    root = config.get("callRoot")
+    return root if root and os.path.isdir(root) else config["workDir"]
+
+
+def hello():
+    return {
+        "type": "hello",
+        "protocol": PROTOCOL_VERSION,
+        "python": "%d.%d.%d" % sys.version_info[:3],
+        "pid": os.getpid(),
+        "executable": sys.executable or "",
+    }
+
+
+def _import_best_effort(modules):
+    # Packages a previous worker saw calls load (C extensions): a failure here only costs speed.
+    for module in modules:
+        try:
+            __import__(module)
+        except BaseException:
+            pass

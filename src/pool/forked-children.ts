@@ -1,0 +1,49 @@
+import type { ExitedMessage } from '../protocol/messages.js';
+import { killProcessTree } from '../worker/kill-tree.js';
+import type { WorkerHandle } from '../worker/worker-handle.js';
+import type { Slot } from './slot.js';
+import type { PoolControl, SlotRuntime } from './slot-runtime.js';
+
+/**
+ * Forked templates: each call runs in a child the template reports (`started`), and dies with
+ * it (`exited`) while the template serves on. Interrupts and kills go to the child, never to the
+ * template; a template is only killed when it dies itself or at close.
+ */
+export function forkedRuntime(control: PoolControl): SlotRuntime {
+  return {
+    onMessage(slot, worker, message) {
+      const call = slot.call;
+      if (message.type === 'started') {
+        if (call !== undefined && message.id === call.id) slot.childPid = call.workerPid = message.pid;
+      } else if (message.type === 'exited') {
+        if (call !== undefined && slot.childPid === message.pid) childDied(control, slot, worker, message);
+      } else return false;
+      return true;
+    },
+    interrupt(slot) {
+      if (slot.childPid === undefined) slot.worker?.interrupt();
+      else signalQuietly(slot.childPid, 'SIGINT');
+    },
+    kill(slot, reason) {
+      if (slot.childPid === undefined) control.killWorker(slot, reason);
+      else void killProcessTree(slot.childPid);
+    },
+    renewInPlace: () => false,
+  };
+}
+
+// The child died before its result; the template lives on and serves the next call.
+function childDied(control: PoolControl, slot: Slot, worker: WorkerHandle, message: ExitedMessage): void {
+  const call = slot.call;
+  if (call === undefined) return;
+  control.settleDeath(call, worker, message);
+  control.finishOnWorker(slot, call, undefined);
+}
+
+function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone: its end is reported by whoever watches it.
+  }
+}

@@ -1,0 +1,12 @@
+import { forkedRuntime } from '../pool/forked-children.js';
+import type { Strategy } from './strategy.js';
+
+/** A copy-on-write child of a warm template per call; the template never runs user code. */
+export const forkedStrategy: Strategy = {
+  name: 'forked',
+  workerLifeOptions: ['preload'],
+  defaults: () => ({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, busyPollUs: 0 }),
+  harnessConfig: () => ({ mode: 'forked', generations: false }),
+  policy: () => ({ keepWarm: true, singleUse: false, keepSpare: false }),
+  runtime: (_options, control) => forkedRuntime(control),
+};

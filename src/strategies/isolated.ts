@@ -1,0 +1,21 @@
+import type { NormalizedExecutorOptions } from '../options/executor-options.js';
+import { generationsRuntime } from '../pool/generations.js';
+import { plainRuntime } from '../pool/slot-runtime.js';
+import { defaultBusyPoll, PERSISTENT_WORKER_OPTIONS } from './persistent.js';
+import type { Strategy } from './strategy.js';
+
+// Renewal by fork of a fresh generation; not through a `command` launcher, whose pids live in
+// another namespace: there a new process replaces the worker.
+function forksGenerations(options: NormalizedExecutorOptions): boolean {
+  return options.command.length === 0;
+}
+
+/** Persistent workers whose interpreter state is restored after every call, renewed when it cannot be. */
+export const isolatedStrategy: Strategy = {
+  name: 'isolated',
+  workerLifeOptions: PERSISTENT_WORKER_OPTIONS,
+  defaults: (poolSize) => ({ maxExecutions: 1000, gcInterval: 100, busyPollUs: defaultBusyPoll(poolSize) }),
+  harnessConfig: (options) => ({ mode: 'isolated', generations: forksGenerations(options) }),
+  policy: () => ({ keepWarm: true, singleUse: false, keepSpare: true }),
+  runtime: (options, control) => (forksGenerations(options) ? generationsRuntime(control) : plainRuntime(control)),
+};

@@ -1,0 +1,18 @@
+import { plainRuntime } from '../pool/slot-runtime.js';
+import { defaultBusyPoll, PERSISTENT_WORKER_OPTIONS } from './persistent.js';
+import type { Strategy } from './strategy.js';
+
+/** Persistent warm workers; fresh globals per call, interpreter state carries over. */
+export const optimizedStrategy: Strategy = {
+  name: 'optimized',
+  workerLifeOptions: PERSISTENT_WORKER_OPTIONS,
+  defaults: (poolSize) => ({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, busyPollUs: defaultBusyPoll(poolSize) }),
+  harnessConfig: () => ({ mode: 'optimized', generations: false }),
+  // Routine renewals (a finite maxExecutions, an RSS ceiling) swap in a warm spare.
+  policy: (options) => ({
+    keepWarm: true,
+    singleUse: false,
+    keepSpare: Number.isFinite(options.maxExecutions) || options.maxRssMb !== undefined,
+  }),
+  runtime: (_options, control) => plainRuntime(control),
+};

@@ -1,0 +1,51 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { PyExecError } from '../errors.js';
+import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
+
+export interface WorkerExit {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** The last few KB the process wrote to its real stderr (crash reports land there). */
+  readonly diagnostics: string;
+}
+
+export interface WorkerEvents {
+  message: [HarnessMessage];
+  exit: [WorkerExit];
+  /** The channel carried something that is not the protocol; the worker is killed. */
+  protocolError: [PyExecError];
+}
+
+/**
+ * What the pool knows of a worker: a harness process that said hello (WorkerProcess), or in the
+ * pool's unit tests a scripted stand-in. The pool never touches the process otherwise.
+ */
+export interface WorkerHandle extends EventEmitter<WorkerEvents> {
+  readonly pid: number;
+  readonly hello: HelloMessage;
+  /** The process that runs calls: `pid`, or the generation it forked that serves now. */
+  servingPid: number | undefined;
+  /** The reset hooks this process was started with (a later `configure` reaches one generation). */
+  startHooks: readonly string[];
+  /** Why the host killed it (`timeout`, `recycled`, `closed`, …); undefined if it died by itself. */
+  readonly killReason: string | undefined;
+  readonly alive: boolean;
+  /** The last few KB the process wrote to its real stderr so far (crash reports). */
+  diagnostics(): string;
+  send(message: HostMessage): void;
+  /** SIGINT: interrupts the running call only; the harness survives it. */
+  interrupt(): void;
+  /** Kills the process and all it started; resolves once it has exited. */
+  kill(reason: string): Promise<WorkerExit>;
+}
+
+/** Where a pool gets its workers (WorkerLauncher), and what they share. */
+export interface WorkerSource {
+  /** Reset hooks handed to every new worker (the executor can add some at run time). */
+  resetHooks: readonly string[];
+  start(): Promise<WorkerHandle>;
+  /** Remembers packages worth preloading; true if anything was new. */
+  learnPreloads(modules: readonly string[]): boolean;
+  /** Removes what the workers shared; they must be gone first. */
+  dispose(): Promise<void>;
+}
