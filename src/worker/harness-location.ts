@@ -3,8 +3,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The bootstrap keeps the runtime directory off the user's sys.path once the harness is imported.
+// It refuses an interpreter older than the harness supports first, in syntax Python 2 parses too
+// (see MIN_PYTHON in interpreter-check.ts).
 export const HARNESS_BOOTSTRAP =
-  'import sys;sys.path.insert(0,sys.argv[1]);import pyexec_harness.main as m;del sys.path[0];m.main()';
+  'import sys;sys.version_info<(3,9) and sys.exit("pyexec needs Python 3.9 or newer");' +
+  'sys.path.insert(0,sys.argv[1]);import pyexec_harness.main as m;del sys.path[0];m.main()';
 
 let cached: string | undefined;
 

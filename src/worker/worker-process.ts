@@ -6,6 +6,7 @@ import { LineSplitter } from '../protocol/line-splitter.js';
 import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
 import type { WorkerEvents, WorkerExit, WorkerHandle } from './worker-handle.js';
 import { HARNESS_BOOTSTRAP, harnessRuntimeDir } from './harness-location.js';
+import { explainStartFailure } from './interpreter-check.js';
 import { killProcessTree } from './kill-tree.js';
 
 /** How to start one harness process. */
@@ -82,10 +83,17 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
       let diagnostics = '';
       let worker: WorkerProcess | undefined;
       const splitter = new LineSplitter(launch.maxLineLength);
-      const fail = (error: PyExecError) => {
+      let failed = false;
+      const fail = (error: PyExecError | Promise<PyExecError>) => {
+        if (failed) return; // its exit follows a reported failure: one explanation is enough
+        failed = true;
         clearTimeout(startTimer);
         void killProcessTree(subprocess.pid as number);
-        reject(error);
+        void Promise.resolve(error).then(reject);
+      };
+      // The executable ran but never said hello: find out whether it is a (recent) Python at all.
+      const failUnready = (error: PyExecError) => {
+        if (!failed) fail(explainStartFailure(launch.python, launch.command, error));
       };
       const startTimer = setTimeout(
         () => fail(startError(launch, `did not start within ${launch.startTimeoutMs} ms`, diagnostics)),
@@ -96,22 +104,23 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
         subprocess.on('close', (exitCode, signal) => resolveExit({ exitCode, signal, diagnostics }));
       });
       subprocess.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') {
+        if (error.code !== 'ENOENT') fail(startError(launch, error.message, diagnostics));
+        else if (launch.command.length > 0) {
+          fail(new PyExecError('LAUNCHER_NOT_FOUND', `Launcher not found: \`${file}\` (the first word of the \`command\` option)`, { cause: error }));
+        } else {
           fail(
             new PyExecError('PYTHON_NOT_FOUND', `Python executable not found: \`${file}\` (set the \`python\` option or PYEXEC_PYTHON)`, {
               cause: error,
             }),
           );
-        } else fail(startError(launch, error.message, diagnostics));
+        }
       });
       void exited.then((info) => {
         if (worker !== undefined) return;
         const notFound = info.exitCode === 127 && launch.command.length > 0;
-        fail(
-          notFound
-            ? new PyExecError('PYTHON_NOT_FOUND', `Python executable not found through the launcher: \`${launch.python}\`\n${info.diagnostics}`)
-            : startError(launch, `exited (code ${info.exitCode}, signal ${info.signal}) before it was ready`, info.diagnostics),
-        );
+        if (notFound) {
+          fail(new PyExecError('PYTHON_NOT_FOUND', `Python executable not found through the launcher: \`${launch.python}\`\n${info.diagnostics}`));
+        } else failUnready(startError(launch, `exited (code ${info.exitCode}, signal ${info.signal}) before it was ready`, info.diagnostics));
       });
       subprocess.stderr?.setEncoding('utf8');
       subprocess.stderr?.on('data', (chunk: string) => {
@@ -128,7 +137,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
           lines = splitter.push(chunk);
           messages = lines.map(decodeHarnessMessage);
         } catch (error) {
-          if (worker === undefined) fail(error as PyExecError);
+          if (worker === undefined) failUnready(error as PyExecError);
           else worker.emit('protocolError', error as PyExecError);
           return;
         }

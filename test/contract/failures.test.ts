@@ -1,7 +1,21 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllExecutors, contractStrategies, countingPythonShim, makeExecutor, testPython } from '../helpers/executors.js';
 
 afterEach(closeAllExecutors);
+
+// An interpreter older than the harness supports, where pyenv has one (CI machines do).
+const olderPython = ['3.8', '3.7', '3.6', '2.7']
+  .flatMap((version) => {
+    const versions = join(homedir(), '.pyenv', 'versions');
+    if (!existsSync(versions)) return [];
+    return readdirSync(versions)
+      .filter((name) => name.startsWith(`${version}.`))
+      .map((name) => join(versions, name, 'bin', 'python'));
+  })
+  .find((path) => existsSync(path));
 
 describe.each(contractStrategies)('failures with the %s strategy', (strategy) => {
   it('reports os._exit as crashed, with output so far, and replaces the worker', async () => {
@@ -63,13 +77,38 @@ describe.each(contractStrategies)('failures with the %s strategy', (strategy) =>
     });
   });
 
-  it('does not respawn a worker that dies before its handshake in a loop', async () => {
-    const shim = countingPythonShim(`${testPython} -c "import sys; sys.exit(5)" #`);
-    const executor = makeExecutor(strategy, { python: shim.path });
-    await expect(executor.run('1')).rejects.toMatchObject({ code: 'WORKER_START_FAILED' });
+  it('does not respawn a worker that fails before its handshake in a loop', async () => {
+    const shim = countingPythonShim();
+    const executor = makeExecutor(strategy, { python: shim.path, preload: ['no_such_module_for_pyexec'] });
+    await expect(executor.run('1')).rejects.toMatchObject({ code: 'WORKER_START_FAILED', message: expect.stringContaining('no_such_module_for_pyexec') });
+    // Only the absence of further starts is asserted here, so a slow machine cannot fail it.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(shim.starts()).toBe(1);
     await expect(executor.run('1')).rejects.toMatchObject({ code: 'WORKER_START_FAILED' });
     expect(shim.starts()).toBe(2);
+  });
+
+  it('says an executable that is not Python is not a Python interpreter', async () => {
+    const executor = makeExecutor(strategy, { python: '/bin/ls' });
+    await expect(executor.run('1')).rejects.toMatchObject({
+      code: 'PYTHON_UNSUPPORTED',
+      message: 'The `python` option names `/bin/ls`, which is not a Python interpreter (set `python` or PYEXEC_PYTHON)',
+    });
+  });
+
+  it('names a launcher that does not exist', async () => {
+    const executor = makeExecutor(strategy, { command: ['/nonexistent/bin/launcher', '--flag'] });
+    await expect(executor.run('1')).rejects.toMatchObject({
+      code: 'LAUNCHER_NOT_FOUND',
+      message: 'Launcher not found: `/nonexistent/bin/launcher` (the first word of the `command` option)',
+    });
+  });
+
+  it.skipIf(olderPython === undefined)('says which Python an older interpreter is and which it needs', async () => {
+    const executor = makeExecutor(strategy, { python: olderPython as string });
+    await expect(executor.run('1')).rejects.toMatchObject({
+      code: 'PYTHON_UNSUPPORTED',
+      message: expect.stringMatching(/ is Python (2\.7|3\.[0-8])\.\d+; pyexec needs Python 3\.9 or newer$/),
+    });
   });
 });

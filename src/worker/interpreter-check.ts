@@ -1,0 +1,41 @@
+import { execa } from 'execa';
+import { PyExecError } from '../errors.js';
+
+/** The oldest Python the harness supports (also checked by HARNESS_BOOTSTRAP itself). */
+export const MIN_PYTHON: readonly [number, number] = [3, 9];
+
+const PROBE = 'import sys;sys.stdout.write("pyexec-probe %d.%d.%d\\n" % tuple(sys.version_info[:3]))';
+const PROBE_TIMEOUT_MS = 10_000;
+
+/**
+ * A worker that never said hello: asks the same executable (through the same launcher) what it
+ * is, so the error says "not a Python interpreter" or "Python 3.8 is too old" rather than what
+ * the failed start happened to show (a JSON parse error, an AttributeError). Runs only on this
+ * failure path. Returns `startError` when the interpreter is fine and the start failed otherwise.
+ */
+export async function explainStartFailure(python: string, command: readonly string[], startError: PyExecError): Promise<PyExecError> {
+  const [file, ...prefix] = command.length > 0 ? [...command, python] : [python];
+  let output: string;
+  try {
+    const probe = await execa(file as string, [...prefix, '-c', PROBE], { reject: false, timeout: PROBE_TIMEOUT_MS, stdin: 'ignore' });
+    output = `${probe.stdout}`;
+  } catch {
+    return startError;
+  }
+  const found = /pyexec-probe (\d+)\.(\d+)\.(\d+)/.exec(output);
+  const shown = `\`${python}\`${command.length > 0 ? ` (through \`${command.join(' ')}\`)` : ''}`;
+  if (found === null) {
+    return new PyExecError('PYTHON_UNSUPPORTED', `The \`python\` option names ${shown}, which is not a Python interpreter (set \`python\` or PYEXEC_PYTHON)`, {
+      cause: startError,
+    });
+  }
+  const [major, minor] = [Number(found[1]), Number(found[2])];
+  if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) {
+    return new PyExecError(
+      'PYTHON_UNSUPPORTED',
+      `${shown} is Python ${found[1]}.${found[2]}.${found[3]}; pyexec needs Python ${MIN_PYTHON.join('.')} or newer`,
+      { cause: startError },
+    );
+  }
+  return startError;
+}
