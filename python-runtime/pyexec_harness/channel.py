@@ -28,6 +28,9 @@ class Channel:
         self._write_lock = threading.Lock()
         self._busy_poll_s = busy_poll_us / 1e6
         self._back_to_back = False  # the last message came within the busy-poll window
+        # What polling cost so far (read by tests and the benchmark, never on the call path).
+        self.poll_windows = 0
+        self.polled_s = 0.0
         if busy_poll_us:
             poller = select.poll()
             poller.register(read_fd, select.POLLIN)
@@ -75,8 +78,11 @@ class Channel:
         # small call (an idle vCPU halts). While calls come back to back, polling for the next one
         # keeps this process awake for it. Yielding lets anything else on this core go first.
         poll = self._poll
+        started = _now()
         while not poll(0) and _now() < deadline:
             _yield()
+        self.poll_windows += 1
+        self.polled_s += _now() - started
 
     def wait_until_closed(self):
         """Reads and drops whatever comes until the host closes its end (it is gone)."""

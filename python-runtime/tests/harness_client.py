@@ -40,6 +40,7 @@ class HarnessClient:
         )
         self.hello = self.read()
         self._next_id = 0
+        self._early_streams = []  # read by wait_for_output, handed to collect
 
     def send(self, message):
         self.process.stdin.write((json.dumps(message) + "\n").encode())
@@ -62,8 +63,15 @@ class HarnessClient:
         call_id = self.start(code, **fields)
         return self.collect(call_id)
 
+    def wait_for_output(self, call_id):
+        """Reads up to the call's first stream message: proof that it runs (no fixed sleep)."""
+        message = self.read()
+        assert message["type"] == "stream" and message["id"] == call_id, message
+        self._early_streams.append(message)
+        return message
+
     def collect(self, call_id):
-        streams = []
+        streams, self._early_streams = self._early_streams, []
         while True:
             message = self.read()
             if message["type"] == "stream":

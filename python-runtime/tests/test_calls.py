@@ -106,10 +106,9 @@ class InterruptTest(unittest.TestCase):
 
     def test_sigint_interrupts_the_running_call_and_keeps_its_output(self):
         import signal
-        import time
 
         call_id = self.harness.start("import time\nprint('before')\nwhile True:\n    time.sleep(0.01)")
-        time.sleep(0.3)
+        self.harness.wait_for_output(call_id)
         self.harness.process.send_signal(signal.SIGINT)
         result, _ = self.harness.collect(call_id)
         self.assertEqual(result["error"]["type"], "KeyboardInterrupt")
@@ -120,20 +119,18 @@ class InterruptTest(unittest.TestCase):
 
     def test_sigint_between_calls_is_ignored(self):
         import signal
-        import time
 
+        # The signal is pending before the message is written, so it is handled first, between calls.
         self.harness.process.send_signal(signal.SIGINT)
-        time.sleep(0.1)
         result, _ = self.harness.run("'alive'")
         self.assertEqual(result["value"], "'alive'")
 
     def test_user_code_cannot_disable_interrupts_for_later_calls(self):
         import signal
-        import time
 
         self.harness.run("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)")
-        call_id = self.harness.start("import time\nwhile True:\n    time.sleep(0.01)")
-        time.sleep(0.2)
+        call_id = self.harness.start("import time\nprint('running')\nwhile True:\n    time.sleep(0.01)")
+        self.harness.wait_for_output(call_id)
         self.harness.process.send_signal(signal.SIGINT)
         result, _ = self.harness.collect(call_id)
         self.assertEqual(result["error"]["type"], "KeyboardInterrupt")

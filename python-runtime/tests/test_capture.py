@@ -101,10 +101,9 @@ class CaptureTest(unittest.TestCase):
 
     def test_endless_output_is_bounded_until_the_call_is_interrupted(self):
         import signal
-        import time
 
         call_id = self.harness.start("import os\nwhile True:\n    os.write(1, b'z' * 4096)\n    print('line')", maxOutputBytes=10000)
-        time.sleep(0.5)
+        self.harness.wait_for_output(call_id)
         self.harness.process.send_signal(signal.SIGINT)
         result, streams = self.harness.collect(call_id)
         self.assertEqual(len(result["stdout"].encode()), 10000)

@@ -1,18 +1,17 @@
 import os
 import threading
-import time
 import unittest
 
 from pyexec_harness.channel import Channel
 
 MESSAGE = b'{"type":"shutdown"}\n'
-WINDOW_US = 100_000  # a window far longer than the test's delays, so CPU time tells what happened
+WINDOW_US = 100_000
 
 
 class BusyPollTest(unittest.TestCase):
     """The channel polls for a message instead of sleeping only while messages come back to back,
-    and never for longer than its window. Checked by the reading thread's CPU time: a thread asleep
-    in read() uses next to none, a polling one uses about the time it waited."""
+    and never for longer than its window. Checked by what the channel counts of its own polling
+    (never by CPU or wall-clock thresholds of the test itself, which a busy machine would break)."""
 
     def setUp(self):
         self.read_fd, self.write_fd = os.pipe()
@@ -28,38 +27,50 @@ class BusyPollTest(unittest.TestCase):
         self.addCleanup(os.close, null)
         return Channel(self.read_fd, null, **options)
 
+    def read_waiting(self):
+        """Reads a message already written: it comes back to back with the last one."""
+        os.write(self.write_fd, MESSAGE)
+        self.assertEqual(self.channel.read_message(), {"type": "shutdown"})
+
     def read_after(self, delay_s):
-        """Reads one message written delay_s from now; returns the CPU seconds the read used."""
+        """Reads one message written delay_s from now."""
         writer = threading.Timer(delay_s, os.write, (self.write_fd, MESSAGE))
         writer.start()
-        started = time.thread_time()
         message = self.channel.read_message()
-        used = time.thread_time() - started
         writer.join()
         self.assertEqual(message, {"type": "shutdown"})
-        return used
 
     def test_a_first_message_is_awaited_asleep(self):
-        self.assertLess(self.read_after(0.05), 0.02)
+        self.read_after(0.05)
+        self.assertEqual(self.channel.poll_windows, 0)
 
     def test_polls_for_the_next_message_while_messages_come_back_to_back(self):
-        self.read_after(0)  # arrives at once: messages now come back to back
-        self.assertGreater(self.read_after(0.05), 0.02)
+        self.read_waiting()
+        self.assertEqual(self.channel.poll_windows, 0)  # the first message: nothing came before it
+        self.read_after(0.02)
+        self.assertEqual(self.channel.poll_windows, 1)
+        self.assertGreater(self.channel.polled_s, 0)
 
-    def test_sleeps_once_the_window_has_passed_and_after_a_long_gap(self):
-        self.read_after(0)
-        used = self.read_after(0.3)  # polls for the 0.1 s window, then sleeps
-        self.assertGreater(used, 0.04)
-        self.assertLess(used, 0.25)
-        self.assertLess(self.read_after(0.05), 0.02)  # the gap was long: no longer back to back
+    def test_polls_no_longer_than_its_window_and_sleeps_after_a_long_gap(self):
+        self.read_waiting()
+        self.read_after(0.5)  # polls for the 0.1 s window, then sleeps until the message
+        self.assertEqual(self.channel.poll_windows, 1)
+        self.assertGreaterEqual(self.channel.polled_s, WINDOW_US / 1e6)
+        # The poll ends at its deadline, not with the message 0.5 s later (the margin is for a
+        # busy machine descheduling the poll near its end).
+        self.assertLess(self.channel.polled_s, 0.45)
+        self.read_after(0)  # the gap was long: no longer back to back, so no poll
+        self.assertEqual(self.channel.poll_windows, 1)
 
     def test_off_by_default(self):
         self.channel = self.make_channel()
-        self.read_after(0)
-        self.assertLess(self.read_after(0.05), 0.02)
+        self.read_waiting()
+        self.read_after(0.02)
+        self.assertFalse(hasattr(self.channel, "_poll"))
+        self.assertEqual(self.channel.poll_windows, 0)
 
     def test_end_of_input_ends_the_poll(self):
-        self.read_after(0)
+        self.read_waiting()
         write_fd, self.write_fd = self.write_fd, None
         closer = threading.Timer(0.02, os.close, (write_fd,))
         closer.start()

@@ -78,8 +78,8 @@ class GenerationsTest(unittest.TestCase):
         self.assertEqual(self.value("1 + 1"), "2")
 
     def test_sigint_to_the_started_process_interrupts_the_call_in_the_generation(self):
-        call_id = self.harness.start("import time\nwhile True: time.sleep(0.01)")
-        time.sleep(0.3)
+        call_id = self.harness.start("import time\nprint('running')\nwhile True: time.sleep(0.01)")
+        self.harness.wait_for_output(call_id)
         os.kill(self.harness.process.pid, signal.SIGINT)
         result, _ = self.harness.collect(call_id)
         self.assertEqual(result["error"]["type"], "KeyboardInterrupt")

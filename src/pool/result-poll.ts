@@ -15,6 +15,11 @@ export class ResultPoll {
     private readonly awaiting: () => boolean,
   ) {}
 
+  /** Whether the event loop is being kept turning now. */
+  get active(): boolean {
+    return this.turning;
+  }
+
   /** A run message was just sent: poll for its result until it is in or the window has passed. */
   sent(): void {
     if (this.windowMs === 0) return;

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IsolatedExecutor, OptimizedExecutor, PyExecError } from '../../src/index.js';
-import { closeAllExecutors, makeExecutor, testPython } from '../helpers/executors.js';
+import { closeAllExecutors, eventually, makeExecutor, testPython } from '../helpers/executors.js';
+import { liveHarnessChildren } from '../helpers/harness-children.js';
 
 afterEach(closeAllExecutors);
 
@@ -22,11 +23,17 @@ describe.each(['optimized', 'isolated'] as const)('reset hooks with the %s strat
   });
 
   it('runs module:function hooks', async () => {
-    const executor = makeExecutor(strategy, { resetHooks: ['gc:collect'] });
+    const log = hookLog();
+    // A module of the test's, found through PYTHONPATH, whose function leaves a trace.
+    const modules = mkdtempSync(join(tmpdir(), 'pyexec-hook-module-'));
+    writeFileSync(join(modules, 'pyexec_hook_probe.py'), `def record():\n    open(${JSON.stringify(log.path)}, 'a').write('ran\\n')\n`);
+    const executor = makeExecutor(strategy, { env: { PYTHONPATH: modules }, resetHooks: ['pyexec_hook_probe:record'] });
     const recycles: string[] = [];
     executor.on('worker:recycle', ({ reason }) => recycles.push(reason));
     const pid = (await executor.run('1')).workerPid;
     expect((await executor.run('2')).workerPid).toBe(pid);
+    await executor.run('3'); // the second call's hook has run by the time the third is answered
+    expect(log.lines().length).toBeGreaterThanOrEqual(2);
     expect(recycles).toEqual([]);
   });
 
@@ -56,7 +63,7 @@ describe.each(['optimized', 'isolated'] as const)('reset hooks with the %s strat
     // maxExecutions 2: the isolated strategy forks a new generation, and both keep a spare.
     const executor = makeExecutor(strategy, { maxExecutions: 2 }) as OptimizedExecutor | IsolatedExecutor;
     await executor.run('1');
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // the spare has started by now
+    await eventually(() => liveHarnessChildren().length >= 2, 20_000); // the worker and its spare
     executor.addResetHook(`import os\nopen(${JSON.stringify(log.path)}, 'a').write(f'{os.getpid()}\\n')`);
     const pids = [];
     for (let i = 0; i < 6; i++) pids.push((await executor.run('1')).workerPid);
