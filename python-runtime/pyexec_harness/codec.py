@@ -6,10 +6,7 @@ does not pay for importing ``json`` (and ``re``) at start. Pure-Python json is t
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
-try:
-    import _json
-except ImportError:  # an interpreter without the accelerator: still private, just slower
-    _json = None
+from . import compat
 
 _CONSTANTS = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}
 
@@ -34,11 +31,11 @@ class _ScannerContext:
 
 
 def _build_encoder():
-    if _json is None:
+    iterencode = compat.json_encoder(_refuse)
+    if iterencode is None:  # an interpreter without the accelerator: still private, just slower
         import json.encoder
 
         return json.encoder.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-    iterencode = _json.make_encoder(None, _refuse, _json.encode_basestring_ascii, None, ":", ",", False, False, True)
     join = "".join
 
     def encode(message):
@@ -48,11 +45,11 @@ def _build_encoder():
 
 
 def _build_decoder():
-    if _json is None:
+    scan_once = compat.json_scanner(_ScannerContext())
+    if scan_once is None:
         import json.decoder
 
         return json.decoder.JSONDecoder().decode
-    scan_once = _json.make_scanner(_ScannerContext())
 
     def decode(text):
         try:
@@ -69,9 +66,9 @@ def _build_decoder():
 def _build_result_encoder(generic):
     """The message every call ends with, formatted directly when it is plain (ok, no figures):
     about 3x faster than the generic encoder, which walks the dict key by key. Same bytes."""
-    if _json is None:
+    escape = compat.json_string_escaper()
+    if escape is None:
         return generic
-    escape = _json.encode_basestring_ascii
     plain = '{"type":"result","id":%s,"status":"ok",%s"stdout":%s,"stderr":%s,"figures":[]}'
 
     def encode(message):

@@ -42,3 +42,14 @@ def _drop_harness_frames(summary, seen=None):
         if summary.__context__ is not None:
             _drop_harness_frames(summary.__context__, seen)
         summary = summary.__cause__
+
+
+def warm_up():
+    """Formats one exception raised in a harness file, so the lazy imports of traceback formatting
+    (linecache's tokenize; on 3.12+ the _tokenize C extension) happen now, before the isolated
+    strategy's snapshot, rather than in the first call interrupted there (a harness frame is then
+    on the stack), which would recycle the worker for a C extension it did not load itself."""
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as exc:
+        traceback.TracebackException(type(exc), exc, exc.__traceback__).format()

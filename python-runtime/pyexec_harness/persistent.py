@@ -54,8 +54,10 @@ class Harness:
         if config.get("maxRssMb"):
             guards.append(RssCeiling(config["maxRssMb"]))
         if isolate:
+            from .errors import warm_up as warm_up_error_formatting
             from .isolation.guard import IsolationGuard  # imported only by the strategy that uses it
 
+            warm_up_error_formatting()
             self.capture.install_streams()  # part of the snapshot, so not a change each call
             self.isolation = IsolationGuard(call_root(config))
             guards.append(self.isolation)

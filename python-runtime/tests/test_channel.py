@@ -55,7 +55,7 @@ class BusyPollTest(unittest.TestCase):
         self.read_waiting()
         self.read_after(0.5)  # polls for the 0.1 s window, then sleeps until the message
         self.assertEqual(self.channel.poll_windows, 1)
-        self.assertGreaterEqual(self.channel.polled_s, WINDOW_US / 1e6)
+        self.assertGreater(self.channel.polled_s, 0.9 * WINDOW_US / 1e6)  # its clock starts a moment late
         # The poll ends at its deadline, not with the message 0.5 s later (the margin is for a
         # busy machine descheduling the poll near its end).
         self.assertLess(self.channel.polled_s, 0.45)

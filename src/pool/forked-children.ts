@@ -4,12 +4,23 @@ import type { WorkerHandle } from '../worker/worker-handle.js';
 import type { Slot } from './slot.js';
 import type { PoolControl, SlotRuntime } from './slot-runtime.js';
 
+/** How the host signals a template's child (process signals; the pool's unit tests script them). */
+export interface ChildSignals {
+  interrupt(pid: number): void;
+  killTree(pid: number): void;
+}
+
+const PROCESS_SIGNALS: ChildSignals = {
+  interrupt: (pid) => signalQuietly(pid, 'SIGINT'),
+  killTree: (pid) => void killProcessTree(pid),
+};
+
 /**
  * Forked templates: each call runs in a child the template reports (`started`), and dies with
  * it (`exited`) while the template serves on. Interrupts and kills go to the child, never to the
  * template; a template is only killed when it dies itself or at close.
  */
-export function forkedRuntime(control: PoolControl): SlotRuntime {
+export function forkedRuntime(control: PoolControl, signals: ChildSignals = PROCESS_SIGNALS): SlotRuntime {
   return {
     onMessage(slot, worker, message) {
       const call = slot.call;
@@ -22,11 +33,11 @@ export function forkedRuntime(control: PoolControl): SlotRuntime {
     },
     interrupt(slot) {
       if (slot.childPid === undefined) slot.worker?.interrupt();
-      else signalQuietly(slot.childPid, 'SIGINT');
+      else signals.interrupt(slot.childPid);
     },
     kill(slot, reason) {
       if (slot.childPid === undefined) control.killWorker(slot, reason);
-      else void killProcessTree(slot.childPid);
+      else signals.killTree(slot.childPid);
     },
     renewInPlace: () => false,
   };

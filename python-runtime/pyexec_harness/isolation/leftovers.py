@@ -3,7 +3,8 @@
 from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import os
-import threading
+
+from .. import compat
 
 _waitpid = os.waitpid
 _WNOHANG = os.WNOHANG
@@ -17,16 +18,15 @@ class Leftovers:
 
     def adopt_current_threads(self):
         """Takes the threads alive now as the harness's own (at start, and in a new generation)."""
-        self._threads = set(threading._active)
+        self._threads = set(compat.thread_idents())
         if self._children is not None:
             os.close(self._children)  # the list of the process this generation was forked from
         self._children = _open_children_list()
 
     def reason(self):
         """Why this worker cannot serve another call in isolation, or None."""
-        if len(threading._active) + len(threading._limbo) > len(self._threads):
-            names = sorted(t.name for ident, t in list(threading._active.items()) if ident not in self._threads)
-            names += sorted(t.name for t in list(threading._limbo.values()))
+        if compat.thread_count() > len(self._threads):
+            names = sorted(name for ident, name in compat.thread_idents().items() if ident not in self._threads)
             if names:
                 return "threads still running: " + ", ".join(names)
         if self._children is not None:

@@ -9,17 +9,20 @@ import sys
 import threading
 import warnings
 
+from .. import compat
+
 _CATCHABLE = tuple(s for s in _signal.valid_signals() if s not in (_signal.SIGKILL, _signal.SIGSTOP))
 _getsignal = _signal.getsignal
 _setsignal = _signal.signal
 _environ = os.environ
+_environ_data = compat.environ_data()
 _umask = os.umask
 
 
 class ProcessState:
     def __init__(self):
         self._environ = dict(_environ)
-        self._environ_data = dict(_environ._data)
+        self._environ_data = dict(_environ_data)
         self._handlers = list(map(_getsignal, _CATCHABLE))
         self._umask = _umask(0o022)
         _umask(self._umask)
@@ -33,7 +36,7 @@ class ProcessState:
         self._gc_thresholds = gc.get_threshold()
 
     def restore(self):
-        if _environ._data != self._environ_data:
+        if _environ_data != self._environ_data:
             self._restore_environ()
         handlers = list(map(_getsignal, _CATCHABLE))
         if handlers != self._handlers:
@@ -49,7 +52,7 @@ class ProcessState:
             sys.path_importer_cache.update(self._importer_cache)
         if warnings.filters != self._warning_filters:
             warnings.filters[:] = self._warning_filters
-            warnings._filters_mutated()
+            compat.warning_filters_changed()
         self._restore_interpreter_settings()
 
     def _restore_environ(self):
