@@ -53,9 +53,10 @@ describe('the forked strategy', () => {
   });
 
   it('applies limits to each child and imports preloads once in the template', async () => {
-    const executor = makeExecutor('forked', { limits: { memoryMb: 400 }, preload: ['numpy'] });
+    // decimal loads a C extension (_decimal) on every supported interpreter, as numpy would.
+    const executor = makeExecutor('forked', { limits: { memoryMb: 400 }, preload: ['decimal'] });
     const big = await executor.run('b = bytearray(800 * 1024 * 1024)');
-    const preloaded = await executor.run('import sys\n"numpy" in sys.modules');
+    const preloaded = await executor.run('import sys\n"decimal" in sys.modules');
     expect(big.error?.type).toBe('MemoryError');
     expect(preloaded.value).toBe('True');
   });

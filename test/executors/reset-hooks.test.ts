@@ -84,8 +84,8 @@ describe.each(['optimized', 'isolated'] as const)('reset hooks with the %s strat
 
 describe('preload', () => {
   it.each(['baseline', 'optimized', 'isolated'] as const)('imports modules at worker start (%s)', async (strategy) => {
-    const executor = makeExecutor(strategy, { preload: ['json', 'numpy'] });
-    expect((await executor.run('import sys\n"numpy" in sys.modules')).value).toBe('True');
+    const executor = makeExecutor(strategy, { preload: ['json', 'decimal'] });
+    expect((await executor.run('import sys\n"decimal" in sys.modules')).value).toBe('True');
   });
 
   it('fails worker start with the import error of a missing module', async () => {
