@@ -1,4 +1,4 @@
-export { createExecutor } from './executors/create-executor.js';
+export { createExecutor, type ExecutorFor } from './executors/create-executor.js';
 export { BaselineExecutor } from './executors/baseline.js';
 export { ForkedExecutor } from './executors/forked.js';
 export { IsolatedExecutor } from './executors/isolated.js';

@@ -6,6 +6,7 @@ import {
   isStrategyName,
   OptimizedExecutor,
   type ExecutionResult,
+  type ExecutorOptions,
   type PythonError,
   type PythonExecutor,
   type StrategyName,
@@ -23,6 +24,8 @@ describe('the public types', () => {
     expectTypeOf(createExecutor({ strategy: 'forked' })).toEqualTypeOf<ForkedExecutor>();
     const configured = (name: StrategyName) => createExecutor({ strategy: name });
     expectTypeOf(configured).returns.toMatchTypeOf<PythonExecutor>();
+    const fromConfigFile = (options: ExecutorOptions) => createExecutor(options);
+    expectTypeOf(fromConfigFile).returns.toMatchTypeOf<PythonExecutor>();
     expect(isolated.strategy).toBe('isolated');
   });
 
