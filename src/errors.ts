@@ -9,6 +9,7 @@ export type PyExecErrorCode =
   | 'WORKER_START_FAILED'
   | 'PROTOCOL_ERROR'
   | 'LISTENER_FAILED'
+  | 'INTERNAL_ERROR'
   | 'ABORTED';
 
 /** The one error class pyexec throws. `code` says what went wrong; `cause` keeps the original error. */

@@ -12,6 +12,7 @@ import { SlotDeadline } from './slot-deadline.js';
  *     ▲                 │ fail               ▲              │ next generation (isolated)
  *     └─────────────────┘                    └── ready ── starting (same worker)
  *   any state with a worker ──kill──▶ stopping ──exit (detach)──▶ empty
+ *   (a call that ends while its worker is stopping leaves the slot stopping: releaseCall)
  */
 export type SlotState =
   | { readonly name: 'empty' }
@@ -85,6 +86,13 @@ export class Slot {
   finish(): void {
     const worker = this.expectWorker(['busy']);
     this.current = { name: 'idle', worker };
+    this.call = undefined;
+    this.childPid = undefined;
+  }
+
+  /** The call ended while its worker is being killed: the slot stays stopping, without it. */
+  releaseCall(): void {
+    this.expectWorker(['stopping']);
     this.call = undefined;
     this.childPid = undefined;
   }

@@ -220,6 +220,13 @@ export class WorkerPool {
   // worker, or retire it (single use, or recycled).
   private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult | undefined): void {
     const worker = slot.worker as WorkerHandle;
+    if (slot.state === 'stopping') {
+      // The answer beat the kill (a timeout's grace ran out, close()): the call is settled by it
+      // (with its interruption, if any); the worker takes nothing more, its exit empties the slot.
+      slot.releaseCall();
+      if (result !== undefined) this.settle(call, result);
+      return;
+    }
     slot.finish();
     slot.executions++;
     if (result !== undefined) this.settle(call, result);

@@ -1,4 +1,4 @@
-import type { PyExecError } from '../errors.js';
+import { PyExecError } from '../errors.js';
 import type { HarnessMessage } from '../protocol/messages.js';
 import type { WorkerExit, WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 import type { Slot } from './slot.js';
@@ -52,8 +52,8 @@ export class WorkerSupply {
     }
     slot.attach(worker);
     this.syncHooks(worker);
-    worker.on('message', (message) => this.handlers.message(slot, worker, message));
-    worker.on('exit', (exit) => this.handlers.exited(slot, worker, exit));
+    worker.on('message', (message) => this.guard(slot, () => this.handlers.message(slot, worker, message)));
+    worker.on('exit', (exit) => this.guard(slot, () => this.handlers.exited(slot, worker, exit)));
     worker.on('protocolError', (error) => {
       this.announcer.emit('error', error);
       void this.kill(slot, 'protocol-error');
@@ -61,6 +61,17 @@ export class WorkerSupply {
     this.announcer.emit('worker:spawn', { pid: worker.pid, reason });
     this.handlers.ready(slot);
     if (this.keepSpare && !this.closing) this.spare.replenish();
+  }
+
+  // A fault of the pool itself (a transition Slot refuses) must not become an uncaught exception
+  // in the application: it is reported, and the worker it concerns is replaced.
+  private guard(slot: Slot, handle: () => void): void {
+    try {
+      handle();
+    } catch (cause) {
+      this.announcer.emit('error', new PyExecError('INTERNAL_ERROR', `pyexec's pool failed to handle its worker: ${String(cause)}`, { cause }));
+      if (slot.worker?.alive) void this.kill(slot, 'internal-error');
+    }
   }
 
   /**

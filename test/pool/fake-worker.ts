@@ -11,7 +11,7 @@ let nextPid = 5_000_000;
  * Python. A call's code says what the "worker" does:
  * `ok` (or any other text: its value), `error`, `hang` (until SIGINT), `stubborn` (ignores
  * SIGINT), `crash` (the process dies), `spoil` (answers, then cannot serve again), `print` (one
- * stream message, then the result). With `mode: 'generations'` it behaves as an isolated worker
+ * stream message, then the result), `last-words` (ignores SIGINT, answers as it is killed). With `mode: 'generations'` it behaves as an isolated worker
  * that forks generations; with `mode: 'forked'` as a template that runs each call in a child.
  */
 export class FakeWorker extends EventEmitter<WorkerEvents> implements WorkerHandle {
@@ -49,6 +49,12 @@ export class FakeWorker extends EventEmitter<WorkerEvents> implements WorkerHand
 
   kill(reason: string): Promise<WorkerExit> {
     this.killReason ??= reason;
+    // `last-words`: the call's answer (or, forked, its child's death) comes before the exit.
+    const call = this.running;
+    if (call?.code === 'last-words') {
+      if (this.mode === 'forked') this.emitMessage({ type: 'exited', pid: this.childPid as number, signal: 'SIGKILL' });
+      else this.answer(call, { status: 'ok', value: 'too late' });
+    }
     return this.die({ exitCode: null, signal: 'SIGKILL', diagnostics: '' });
   }
 
@@ -79,6 +85,7 @@ export class FakeWorker extends EventEmitter<WorkerEvents> implements WorkerHand
     switch (message.code) {
       case 'hang':
       case 'stubborn':
+      case 'last-words':
         return;
       case 'crash':
         if (this.mode === 'generations') this.nextGeneration(3);

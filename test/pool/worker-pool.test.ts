@@ -21,6 +21,8 @@ function fakePool(strategy: StrategyName, options: ExecutorOptions = {}) {
   events.on('worker:spawn', ({ reason }) => seen.push(`spawn:${reason}`));
   events.on('worker:exit', ({ reason }) => seen.push(`exit:${reason}`));
   events.on('worker:recycle', ({ reason }) => seen.push(`recycle:${reason}`));
+  const errors: Error[] = [];
+  events.on('error', (error) => errors.push(error));
   // Forked: signals for a template's children go to the fake template that "forked" them.
   const template = () => source.started[source.started.length - 1];
   const definition: Strategy =
@@ -37,7 +39,7 @@ function fakePool(strategy: StrategyName, options: ExecutorOptions = {}) {
     pool.submit(call);
     return call.promise;
   };
-  return { pool, source, events, seen, run, state: () => pool.status().workers.map((worker) => worker.state) };
+  return { pool, source, events, seen, errors, run, state: () => pool.status().workers.map((worker) => worker.state) };
 }
 
 describe.each(['baseline', 'optimized', 'isolated', 'forked'] as const)('the pool with fake %s workers', (strategy) => {
@@ -96,6 +98,18 @@ describe.each(['baseline', 'optimized', 'isolated', 'forked'] as const)('the poo
     // Forked kills the call's child only; the template serves on.
     if (strategy === 'forked') expect(source.started).toHaveLength(1);
     else expect(source.started.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('settles a call whose answer comes while its worker is being killed, and gives that worker no more calls', async () => {
+    const { run, pool, source, errors } = fakePool(strategy, { interruptGraceMs: 10 });
+    expect(await run('last-words', { timeoutMs: 20 })).toMatchObject({ status: 'timeout' });
+    expect((await run('next')).status).toBe('ok');
+    const pending = run('last-words');
+    await eventually(() => pool.status().workers[0]?.state === 'busy');
+    await pool.close();
+    expect((await pending).status).toBe('stopped');
+    await eventually(() => source.alive.length === 0);
+    expect(errors).toEqual([]);
   });
 
   it('stops a queued call at once and a running one through its worker', async () => {
