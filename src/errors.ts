@@ -10,6 +10,10 @@ export type PyExecErrorCode =
   | 'PROTOCOL_ERROR'
   | 'LISTENER_FAILED'
   | 'INTERNAL_ERROR'
+  | 'INVALID_REQUIREMENT'
+  | 'INSTALL_FAILED'
+  | 'INSTALL_TIMEOUT'
+  | 'SYNTAX_ERROR'
   | 'ABORTED';
 
 /** The one error class pyexec throws. `code` says what went wrong; `cause` keeps the original error. */

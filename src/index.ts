@@ -30,3 +30,8 @@ export type { ResourceLimits, NormalizedLimits } from './options/limits.js';
 export type { WorkerLifeOptions, NormalizedWorkerLife } from './options/worker-options.js';
 export type { RunOptions } from './options/run-options.js';
 export { PROTOCOL_VERSION } from './protocol/messages.js';
+export { installPackages, type InstallResult, type InstalledDistribution } from './packages/install.js';
+export type { InstallOptions, PackageSource } from './packages/install-options.js';
+export { createEnvironment, type Environment, type EnvironmentOptions } from './packages/environment.js';
+export { detectImports, findMissingModules, type ImportOptions, type MissingModule } from './packages/imports.js';
+export type { AutoInstallOptions } from './packages/auto-install.js';

@@ -29,6 +29,8 @@ class CallRunner:
         # retire the worker.
         self._before_call = [guard.before_call for guard in guards if hasattr(guard, "before_call")]
         self._after_call = [guard.after_call for guard in guards]
+        self._imports_changed = [guard.imports_changed for guard in guards if hasattr(guard, "imports_changed")]
+        self._imports_epoch = 0  # the host's install count this worker has caught up with
         self._next_main = None  # made by prepare_next, taken by the call it was made for
 
     def prepare_next(self):
@@ -49,6 +51,9 @@ class CallRunner:
         if self._next_main is None:
             self.prepare_next()
         main_module, self._next_main = self._next_main, None
+        epoch = message.get("importsEpoch")
+        if epoch is not None and epoch != self._imports_epoch:
+            self._refresh_imports(epoch)
         limit = message["maxOutputBytes"]
         capture.begin(call_id, limit)
         for before_call in self._before_call:
@@ -82,6 +87,21 @@ class CallRunner:
         if truncated:
             result["truncated"] = True
         return result
+
+    def _refresh_imports(self, epoch):
+        # Packages were installed since: directories that did not exist or were listed before are
+        # looked at afresh (finders cache both), and the isolated snapshot must not put the old
+        # view back after the call.
+        # (importlib.invalidate_caches() would do this and more, but on 3.13 it also imports
+        # importlib.metadata and its C extensions, which would spoil an isolated worker.)
+        for path, finder in list(sys.path_importer_cache.items()):
+            if finder is None:
+                del sys.path_importer_cache[path]
+            elif hasattr(finder, "invalidate_caches"):
+                finder.invalidate_caches()
+        for imports_changed in self._imports_changed:
+            imports_changed()
+        self._imports_epoch = epoch
 
     def after_call(self):
         """Runs once the result is sent: None, or the Unrestorable that retires this worker."""

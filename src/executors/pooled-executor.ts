@@ -1,7 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
-import { abortError } from '../errors.js';
+import { abortError, PyExecError } from '../errors.js';
 import { normalizeExecutorOptions, type NormalizedExecutorOptions, type StrategyName } from '../options/executor-options.js';
 import { expectCode, normalizeRunOptions, type RunOptions } from '../options/run-options.js';
+import { AutoInstaller } from '../packages/auto-install.js';
 import { Call } from '../pool/call.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 import { strategyNamed } from '../strategies/registry.js';
@@ -10,6 +11,7 @@ import type { ExecutionResult, ExecutorEvents, ExecutorStatus, PythonExecutor } 
 
 // The pool behind each executor, out of the public type (and its .d.ts) altogether.
 const pools = new WeakMap<PooledExecutor, WorkerPool>();
+const installers = new WeakMap<PooledExecutor, AutoInstaller>();
 
 /** The pool behind `executor`, for the strategy classes built on this one. */
 export function poolOf(executor: PooledExecutor): WorkerPool {
@@ -28,15 +30,17 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
     const definition = strategyNamed(strategy);
     const launcher = new WorkerLauncher(this.options, definition.harnessConfig(this.options));
     pools.set(this, new WorkerPool(this.options, definition, launcher, this));
+    const { autoInstall, python, basePython, command } = this.options;
+    if (autoInstall !== undefined) installers.set(this, new AutoInstaller(autoInstall, python, basePython, command));
   }
 
   /** Starts the workers now rather than at the first call; resolves once they are ready. */
-  warmUp(): Promise<void> {
+  async warmUp(): Promise<void> {
+    await installers.get(this)?.ensureEnvironment();
     return poolOf(this).warmUp();
   }
 
   run(code: string, options?: RunOptions): Promise<ExecutionResult> {
-    const pool = poolOf(this);
     let call: Call;
     try {
       const runOptions = normalizeRunOptions(options, this.options);
@@ -46,6 +50,34 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
     }
     const { signal } = call.options;
     if (signal?.aborted) return Promise.reject(abortError(call.id, signal.reason));
+    const installer = installers.get(this);
+    if (installer !== undefined) return this.installThenRun(installer, call);
+    return this.submit(call);
+  }
+
+  // autoInstall: what the call imports and lacks is installed first, off the call's clock.
+  private async installThenRun(installer: AutoInstaller, call: Call): Promise<ExecutionResult> {
+    const executionId = call.id;
+    call.installed = await installer.prepare(call.code, call.options.signal, {
+      started: (requirements) => this.announce('install:start', { executionId, requirements }),
+      ended: (installed, error) => this.announce('install:end', error === undefined ? { executionId, installed } : { executionId, installed, error }),
+    });
+    call.importsEpoch = installer.epoch;
+    return this.submit(call);
+  }
+
+  // As the pool's Announcer does: a listener that throws is reported, never thrown into a call.
+  private announce<K extends 'install:start' | 'install:end'>(event: K, ...args: ExecutorEvents[K]): void {
+    try {
+      (this.emit as (name: K, ...rest: ExecutorEvents[K]) => boolean)(event, ...args);
+    } catch (cause) {
+      this.emit('error', new PyExecError('LISTENER_FAILED', `a \`${event}\` listener threw: ${String(cause)}`, { cause }));
+    }
+  }
+
+  private submit(call: Call): Promise<ExecutionResult> {
+    const pool = poolOf(this);
+    const { signal } = call.options;
     try {
       pool.submit(call);
     } catch (error) {

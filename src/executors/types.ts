@@ -2,6 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import type { PyExecError } from '../errors.js';
 import type { RunOptions } from '../options/run-options.js';
 import type { StrategyName } from '../options/executor-options.js';
+import type { InstalledDistribution } from '../packages/install.js';
 import type { Figure, PythonError } from '../protocol/messages.js';
 
 export type { Figure, PythonError };
@@ -25,6 +26,8 @@ interface ResultFields {
   workerPid?: number;
   /** Output (or the value) was cut at `limits.maxOutputBytes`. */
   truncated?: boolean;
+  /** What `autoInstall` installed for this call before it ran. */
+  installed?: InstalledDistribution[];
 }
 
 /** The code ran to its end. */
@@ -117,6 +120,10 @@ export interface ExecutorEvents {
   'worker:spawn': [WorkerEvent];
   'worker:exit': [WorkerEvent & { exitCode: number | null; signal: string | null }];
   'worker:recycle': [WorkerEvent];
+  /** `autoInstall` starts installing what call `executionId` imports. */
+  'install:start': [{ executionId: string; requirements: string[] }];
+  /** That install ended: what it installed, or the error `run` rejects with. */
+  'install:end': [{ executionId: string; installed: InstalledDistribution[]; error?: PyExecError }];
   /** Infrastructure faults that no call owns (a worker that cannot be replaced, a harness fault). */
   error: [PyExecError];
 }

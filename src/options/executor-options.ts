@@ -1,4 +1,5 @@
 import { PyExecError } from '../errors.js';
+import { autoInstallPython, normalizeAutoInstall, type AutoInstallOptions, type NormalizedAutoInstall } from '../packages/auto-install.js';
 import { strategyNamed } from '../strategies/registry.js';
 import { normalizeLimits, type NormalizedLimits, type ResourceLimits } from './limits.js';
 import { normalizeWorkerLife, WORKER_LIFE_KEYS, type NormalizedWorkerLife, type WorkerLifeOptions } from './worker-options.js';
@@ -58,6 +59,14 @@ export interface ExecutorOptions extends WorkerLifeOptions {
   env?: Readonly<Record<string, string>>;
   /** Resource limits of every worker; see {@link ResourceLimits}. */
   limits?: ResourceLimits;
+  /**
+   * Before a call runs, install the distributions of the modules it imports that its interpreter
+   * cannot find (`true`: into the executor's interpreter; an object: into `venv` or `target`,
+   * from `indexUrl`/`findLinks`, only those in `allow`). Without `allow`, whatever a call imports
+   * gets installed: with untrusted code that is any package its author names. The install has
+   * its own time limit, apart from the call's. @default false
+   */
+  autoInstall?: boolean | AutoInstallOptions;
 }
 
 export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
@@ -71,6 +80,9 @@ export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
   readonly startTimeoutMs: number;
   readonly env: Readonly<Record<string, string>>;
   readonly limits: NormalizedLimits;
+  readonly autoInstall: NormalizedAutoInstall | undefined;
+  /** The interpreter a `autoInstall.venv` is made from (`python` is then the venv's). */
+  readonly basePython: string;
 }
 
 const OPTION_KEYS = [
@@ -84,6 +96,7 @@ const OPTION_KEYS = [
   'startTimeoutMs',
   'env',
   'limits',
+  'autoInstall',
   ...WORKER_LIFE_KEYS,
 ] as const;
 
@@ -103,9 +116,13 @@ export function normalizeExecutorOptions(input: unknown, strategy: StrategyName)
   const pick = <T>(key: (typeof OPTION_KEYS)[number], fallback: T, check: (name: string, v: unknown) => T): T =>
     options[key] === undefined ? fallback : check(key, options[key]);
   const poolSize = pick('poolSize', 1, (n, v) => expectInteger(n, v, 1));
+  const autoInstall = normalizeAutoInstall(options.autoInstall);
+  const basePython = pick('python', process.env.PYEXEC_PYTHON || 'python3', expectNonEmptyString);
   return Object.freeze({
     strategy,
-    python: pick('python', process.env.PYEXEC_PYTHON || 'python3', expectNonEmptyString),
+    python: autoInstallPython(autoInstall) ?? basePython,
+    basePython,
+    autoInstall,
     command: pick('command', Object.freeze([]) as readonly string[], expectStringArray),
     poolSize,
     maxQueue: pick('maxQueue', Number.POSITIVE_INFINITY, (n, v) => expectIntegerOrInfinity(n, v, 0)),

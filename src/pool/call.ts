@@ -18,6 +18,10 @@ export class Call {
   /** Set when the host decided to end the call; it then ends with this status whatever Python says. */
   interruption: Interruption | undefined;
   aborted = false;
+  /** What `autoInstall` installed before the call was queued. */
+  installed: { name: string; version: string }[] | undefined;
+  /** The executor's install count when the call was queued: workers that saw fewer refresh their import caches. */
+  importsEpoch = 0;
   timeoutTimer: NodeJS.Timeout | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   readonly promise: Promise<ExecutionResult>;
@@ -71,6 +75,7 @@ export class Call {
   runMessage(): RunMessage {
     const message: RunMessage = { type: 'run', id: this.id, code: this.code, maxOutputBytes: this.maxOutputBytes };
     if (this.options.env) message.env = this.options.env;
+    if (this.importsEpoch > 0) message.importsEpoch = this.importsEpoch;
     return message;
   }
 
@@ -158,6 +163,7 @@ export class Call {
       durationMs: this.startTime === 0 ? 0 : performance.now() - this.startTime,
     };
     if (this.workerPid !== undefined) result.workerPid = this.workerPid;
+    if (this.installed !== undefined && this.installed.length > 0) result.installed = this.installed;
     return result;
   }
 }

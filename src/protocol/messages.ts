@@ -10,6 +10,8 @@ export interface RunMessage {
   code: string;
   maxOutputBytes: number;
   env?: Readonly<Record<string, string | null>>;
+  /** Packages were installed since the worker last heard: refresh import caches first (autoInstall). */
+  importsEpoch?: number;
 }
 
 /** Replace the reset hooks run after every call (from the next call on). */

@@ -114,7 +114,11 @@ export class WorkerLauncher implements WorkerSource {
     // Matplotlib must never write to the home directory nor try to open a window.
     env.MPLBACKEND ??= 'Agg';
     env.MPLCONFIGDIR = scratchDir;
-    return Object.assign(env, this.options.env);
+    Object.assign(env, this.options.env);
+    // autoInstall.target: what calls get installed there is importable by every worker.
+    const target = this.options.autoInstall?.target;
+    if (target !== undefined) env.PYTHONPATH = env.PYTHONPATH ? `${target}:${env.PYTHONPATH}` : target;
+    return env;
   }
 }
 

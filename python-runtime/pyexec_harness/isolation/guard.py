@@ -29,6 +29,10 @@ class IsolationGuard:
     def remove_directory(self):
         self._directory.remove()
 
+    def imports_changed(self):
+        """Packages were installed: the snapshot takes the refreshed import caches as its own."""
+        self._process.imports_changed()
+
     def before_call(self):
         self._directory.enter()
 

@@ -35,6 +35,9 @@ class ProcessState:
         self._gc_enabled = gc.isenabled()
         self._gc_thresholds = gc.get_threshold()
 
+    def imports_changed(self):
+        self._importer_cache = dict(sys.path_importer_cache)
+
     def restore(self):
         if _environ_data != self._environ_data:
             self._restore_environ()

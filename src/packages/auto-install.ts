@@ -1,0 +1,131 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PyExecError } from '../errors.js';
+import { expectPlainObject, expectStringArray, expectIntegerOrInfinity, rejectUnknownKeys } from '../options/validators.js';
+import { createEnvironment, environmentPython } from './environment.js';
+import { findMissingModules } from './imports.js';
+import { normalizePackageSource, SOURCE_KEYS, type PackageSource } from './install-options.js';
+import { installPackages, type InstalledDistribution } from './install.js';
+import { normalizeDistributionName } from './requirements.js';
+
+/** The executor's `autoInstall` option in object form. */
+export interface AutoInstallOptions extends PackageSource {
+  /**
+   * Distributions that may be installed (PEP 503 names compare equal: `PyYAML` = `pyyaml`).
+   * Without it, any import a call makes is installed: with model-written code, that is any
+   * package the model names, typos and look-alikes of popular packages included.
+   */
+  allow?: readonly string[];
+  /** Time limit of one install (ms), apart from the call's `timeoutMs`. @default 300000 */
+  timeoutMs?: number;
+}
+
+export interface NormalizedAutoInstall extends PackageSource {
+  readonly allow: ReadonlySet<string> | undefined;
+  readonly timeoutMs: number;
+}
+
+const AUTO_INSTALL_KEYS = [...SOURCE_KEYS, 'allow', 'timeoutMs'] as const;
+
+export function normalizeAutoInstall(value: unknown): NormalizedAutoInstall | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return Object.freeze({ allow: undefined, timeoutMs: 300_000 });
+  const options = expectPlainObject('autoInstall', value);
+  rejectUnknownKeys('autoInstall', options, AUTO_INSTALL_KEYS);
+  const source = normalizePackageSource('autoInstall', options);
+  const allow = options.allow === undefined ? undefined : new Set(expectStringArray('autoInstall.allow', options.allow).map(normalizeDistributionName));
+  const timeoutMs = options.timeoutMs === undefined ? 300_000 : expectIntegerOrInfinity('autoInstall.timeoutMs', options.timeoutMs, 1);
+  return Object.freeze({
+    ...source,
+    venv: source.venv === undefined ? undefined : resolve(source.venv),
+    target: source.target === undefined ? undefined : resolve(source.target),
+    allow,
+    timeoutMs,
+  });
+}
+
+/** The interpreter workers run when `autoInstall.venv` is given: the environment's own. */
+export function autoInstallPython(autoInstall: NormalizedAutoInstall | undefined): string | undefined {
+  return autoInstall?.venv === undefined ? undefined : environmentPython(autoInstall.venv);
+}
+
+export interface AutoInstallEvents {
+  started(requirements: string[]): void;
+  ended(installed: InstalledDistribution[], error: PyExecError | undefined): void;
+}
+
+// A cheap look at the source: the top-level names after `import` / `from`, to skip the Python
+// analysis when every one of them is known to be there already.
+const IMPORT_STATEMENT = /^[ \t]*(?:import[ \t]+([\w. \t,]+)|from[ \t]+(\w[\w.]*)[ \t]+import\b)/gm;
+
+function candidateModules(code: string): string[] {
+  const names: string[] = [];
+  for (const match of code.matchAll(IMPORT_STATEMENT)) {
+    const listed = match[1] ?? match[2] ?? '';
+    for (const part of listed.split(',')) names.push((part.trim().split(/[ \t.]/)[0] ?? '').trim());
+  }
+  return names.filter(Boolean);
+}
+
+/**
+ * Installs what a call imports and its interpreter lacks, before the call runs (`autoInstall`).
+ * Each install bumps `epoch`; workers refresh their import caches when a call brings a new one.
+ */
+export class AutoInstaller {
+  epoch = 0;
+  private readonly present = new Set<string>();
+  private environment: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly options: NormalizedAutoInstall,
+    /** The interpreter workers run (the venv's, with `venv`). */
+    private readonly python: string,
+    /** The interpreter a `venv` is made from. */
+    private readonly basePython: string,
+    private readonly command: readonly string[],
+  ) {}
+
+  /** Makes the venv or target directory the workers need before the first one starts. */
+  ensureEnvironment(): Promise<unknown> {
+    this.environment ??= this.options.venv !== undefined
+      ? createEnvironment(this.options.venv, { python: this.basePython, command: this.command })
+      : Promise.resolve(this.options.target === undefined ? undefined : mkdirSync(this.options.target, { recursive: true }));
+    return this.environment;
+  }
+
+  /** Installs what `code` needs; returns what was installed (empty when nothing was missing). */
+  async prepare(code: string, signal: AbortSignal | undefined, events: AutoInstallEvents): Promise<InstalledDistribution[]> {
+    await this.ensureEnvironment();
+    const candidates = candidateModules(code);
+    if (candidates.every((name) => this.present.has(name))) return [];
+    const missing = await findMissingModules(code, { python: this.python, command: this.command });
+    const missingTops = new Set(missing.map(({ module }) => module.split('.')[0]));
+    for (const name of candidates) if (!missingTops.has(name)) this.present.add(name);
+    const { allow } = this.options;
+    const wanted = [...new Set(missing.map(({ distribution }) => distribution))].filter(
+      (distribution) => allow === undefined || allow.has(normalizeDistributionName(distribution)),
+    );
+    if (wanted.length === 0) return [];
+    events.started(wanted);
+    try {
+      const result = await installPackages(wanted, {
+        python: this.options.venv === undefined ? this.python : this.basePython,
+        command: [...this.command],
+        venv: this.options.venv,
+        target: this.options.target,
+        indexUrl: this.options.indexUrl,
+        extraIndexUrls: this.options.extraIndexUrls,
+        findLinks: this.options.findLinks,
+        noIndex: this.options.noIndex,
+        timeoutMs: this.options.timeoutMs,
+        signal,
+      });
+      this.epoch++;
+      events.ended(result.installed, undefined);
+      return result.installed;
+    } catch (error) {
+      events.ended([], error as PyExecError);
+      throw error;
+    }
+  }
+}

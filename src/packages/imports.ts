@@ -1,0 +1,66 @@
+import { PyExecError } from '../errors.js';
+import { defaultPython } from './environment.js';
+import { DISTRIBUTION_OF_IMPORT, distributionForModule } from './distribution-names.js';
+import { runPythonTool } from './python-tool.js';
+
+export interface ImportOptions {
+  /** The interpreter that parses the code and looks the modules up. @default PYEXEC_PYTHON ?? 'python3' */
+  python?: string;
+  /** A launcher prefix, as the executor's `command` option. */
+  command?: readonly string[];
+}
+
+export interface MissingModule {
+  /** What the code imports and this interpreter cannot find (`yaml`, `google.protobuf`). */
+  module: string;
+  /** The distribution to install for it (`PyYAML`, `protobuf`). */
+  distribution: string;
+}
+
+interface Analysis {
+  imports?: string[];
+  missing?: { module: string; top: string }[];
+  syntaxError?: { message: string; line: number | null };
+}
+
+const DOTTED_KEYS = Object.keys(DISTRIBUTION_OF_IMPORT).filter((key) => key.includes('.'));
+
+async function analyse(code: string, options: ImportOptions): Promise<Analysis> {
+  if (typeof code !== 'string') throw new PyExecError('INVALID_OPTION', `Expected the \`code\` option to be a string of Python source, got \`${typeof code}\``);
+  const result = await runPythonTool('imports', {
+    python: options.python ?? defaultPython(),
+    command: options.command,
+    input: JSON.stringify({ code, dotted: DOTTED_KEYS }),
+    timeoutMs: 30_000,
+    timeoutCode: 'WORKER_START_FAILED',
+  });
+  let analysis: Analysis;
+  try {
+    analysis = JSON.parse(result.stdout) as Analysis;
+  } catch {
+    throw new PyExecError('WORKER_START_FAILED', `The import analysis failed:\n${result.log.slice(-2000)}`);
+  }
+  if (analysis.syntaxError) {
+    const { message, line } = analysis.syntaxError;
+    throw new PyExecError('SYNTAX_ERROR', `The code does not parse: ${message}${line ? ` (line ${line})` : ''}`);
+  }
+  return analysis;
+}
+
+/**
+ * The top-level modules `code` imports, in order of appearance, parsed by Python's `ast`:
+ * `import a.b as c` gives `a`; imports inside functions and `try/except ImportError` alternatives
+ * count; relative imports do not. Code that does not parse rejects with SYNTAX_ERROR.
+ */
+export async function detectImports(code: string, options: ImportOptions = {}): Promise<string[]> {
+  return (await analyse(code, options)).imports ?? [];
+}
+
+/**
+ * The modules `code` imports that the interpreter cannot find (importlib.util.find_spec), each with
+ * the distribution to install; standard-library modules are never listed.
+ */
+export async function findMissingModules(code: string, options: ImportOptions = {}): Promise<MissingModule[]> {
+  const missing = (await analyse(code, options)).missing ?? [];
+  return missing.map(({ module }) => ({ module, distribution: distributionForModule(module) }));
+}
