@@ -55,7 +55,9 @@ class OutputCapture:
             self._drain_poll.register(fd, select.POLLIN)
         self._call_id = None
         self._call_lock = threading.Lock()  # orders stream messages before the call's result
-        self._drain_lock = threading.Lock()  # one reader of the pipes at a time
+        # One reader of the pipes at a time; reentrant, for a signal handler that prints while the
+        # main thread is inside write_in_order.
+        self._drain_lock = threading.RLock()
         self._last_flush = 0.0
         self._parent_pid = _os_getppid()
         self.restore_descriptors()
@@ -88,15 +90,26 @@ class OutputCapture:
     def install_streams(self):
         """Installs capture streams as sys.stdin/stdout/stderr, replacing closed or foreign ones."""
         if self._stdout_stream is None or self._stdout_stream.closed:
-            self._stdout_stream = CapturedText(self.stdout, 1, "<stdout>", self.stream_pending)
+            self._stdout_stream = CapturedText(self.stdout, 1, "<stdout>", self.stream_pending, self.write_in_order)
         if self._stderr_stream is None or self._stderr_stream.closed:
-            self._stderr_stream = CapturedText(self.stderr, 2, "<stderr>", self.stream_pending)
+            self._stderr_stream = CapturedText(self.stderr, 2, "<stderr>", self.stream_pending, self.write_in_order)
         if self._stdin.closed:
             self._stdin = devnull_stdin(0)
         # Plain module setattr: the isolated strategy must not count this as a change by user code.
         _set_module_attribute(sys, "stdin", self._stdin)
         _set_module_attribute(sys, "stdout", self._stdout_stream)
         _set_module_attribute(sys, "stderr", self._stderr_stream)
+
+    def write_in_order(self, add, data):
+        """Adds a Python-level write (`add(data)` into its sink) after whatever fd-level output
+        (os.write, C code, child processes) is already waiting in the pipes: that was written
+        first. Under the drain lock, so a read the output thread has in hand lands first too.
+        One poll(0) a write, as python3 -u pays one write() a print."""
+        with self._drain_lock:
+            ready = self._drain_poll.poll(0)
+            for fd, _event in ready:
+                self._read_ready(fd, _MAX_DRAIN_READS)
+            add(data)
 
     def owns_stream(self, stream):
         return stream is self._stdout_stream or stream is self._stderr_stream

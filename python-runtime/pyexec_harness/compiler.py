@@ -1,12 +1,15 @@
-"""Compiles a cell into a body and an optional last expression, as the Python REPL splits it."""
+"""Compiles a cell into a body and an optional last expression, as the Python REPL splits it.
+
+The cell is compiled under the path of its script file (see runner.py), as `python3 script.py`
+would, so tracebacks, inspect and multiprocessing find its source."""
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import ast
 import linecache
 
-CELL_FILENAME = "<cell>"
 _CACHE_SIZE = 256
+_BOM = "\ufeff"
 
 
 class CompiledCell:
@@ -21,24 +24,26 @@ class CompiledCell:
 _cache = {}
 
 
-def compile_cell(source):
-    """Code objects are immutable, so identical sources share one compilation."""
-    cell = _cache.get(source)
+def compile_cell(source, filename):
+    """Code objects are immutable, so identical sources (under one path) share one compilation."""
+    key = (source, filename)
+    cell = _cache.get(key)
     if cell is None:
-        cell = _compile(source)
+        cell = _compile(source[1:] if source.startswith(_BOM) else source, filename)
         if len(_cache) >= _CACHE_SIZE:
             _cache.pop(next(iter(_cache)))
-        _cache[source] = cell
-    # Tracebacks read source lines from linecache; the entry has no mtime so it is never evicted.
-    linecache.cache[CELL_FILENAME] = (len(source), None, cell.lines, CELL_FILENAME)
+        _cache[key] = cell
+    # Tracebacks read source lines from linecache; the entry has no mtime so it is never evicted
+    # (and stays right if user code rewrites the file).
+    linecache.cache[filename] = (len(source), None, cell.lines, filename)
     return cell
 
 
-def _compile(source):
-    tree = ast.parse(source, CELL_FILENAME, "exec")
+def _compile(source, filename):
+    tree = ast.parse(source, filename, "exec")
     last_expression = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         last = tree.body.pop()
-        last_expression = compile(ast.Expression(last.value), CELL_FILENAME, "eval")
-    body = compile(tree, CELL_FILENAME, "exec") if tree.body else None
+        last_expression = compile(ast.Expression(last.value), filename, "eval")
+    body = compile(tree, filename, "exec") if tree.body else None
     return CompiledCell(body, last_expression, source.splitlines(True))

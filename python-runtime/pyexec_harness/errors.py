@@ -5,20 +5,18 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import os
 import traceback
 
-from .compiler import CELL_FILENAME
-
 _HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
-def _user_frames(tb):
+def _user_frames(tb, cell_filename):
     """The traceback from the first frame of the cell on; None when the cell never ran (SyntaxError)."""
-    while tb is not None and tb.tb_frame.f_code.co_filename != CELL_FILENAME:
+    while tb is not None and tb.tb_frame.f_code.co_filename != cell_filename:
         tb = tb.tb_next
     return tb
 
 
-def describe_exception(exc):
-    tb = _user_frames(exc.__traceback__)
+def describe_exception(exc, cell_filename):
+    tb = _user_frames(exc.__traceback__, cell_filename)
     exc_type = type(exc)
     try:
         message = str(exc)

@@ -20,6 +20,7 @@ class Harness:
     def __init__(self, config, channel, isolate=False, forks_generations=False):
         self.channel = channel
         self._work_dir = None  # known once prepare_process has settled it
+        self._script_dir = None
         # A process that forks generations must stay single-threaded: each generation starts
         # its own output thread (start_generation).
         self.capture = OutputCapture(
@@ -30,7 +31,13 @@ class Harness:
         self._work_dir = config["workDir"]
         self.interrupts = interrupts
         self.reset_hooks = ResetHooks(config.get("resetHooks") or [])
-        self.runner = CallRunner(self.capture, interrupts, limiter, self._guards(config, isolate))
+        # Beside the call directories, named after the process the host started (generations share
+        # it); never in the working directory, which calls see. Through a launcher without the
+        # host's call root, beside the worker's own directory.
+        root = config.get("callRoot")
+        root = root if root and os.path.isdir(root) else os.path.dirname(config["workDir"])
+        self._script_dir = os.path.join(root, "script-%d" % os.getpid())
+        self.runner = CallRunner(self.capture, interrupts, limiter, self._guards(config, isolate), self._script_dir)
         # Everything alive now (harness, preloads, the isolation snapshot) lives as long as the
         # worker: frozen out of the collector's sight, a periodic gc.collect() costs microseconds.
         gc.freeze()
@@ -96,6 +103,8 @@ class Harness:
             self.isolation.remove_directory()
         if self._work_dir is not None:
             shutil.rmtree(self._work_dir, ignore_errors=True)
+        if self._script_dir is not None:
+            shutil.rmtree(self._script_dir, ignore_errors=True)
 
     def _dispatch(self, message):
         try:

@@ -9,7 +9,7 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 _STR, _INT, _BOOL, _OBJ, _LIST = "string", "integer", "boolean", "object", "array"
 
 HOST_MESSAGES = {
-    "run": {"id": (_STR, True), "code": (_STR, True), "maxOutputBytes": (_INT, True), "env": (_OBJ, False), "importsEpoch": (_INT, False)},
+    "run": {"id": (_STR, True), "code": (_STR, True), "maxOutputBytes": (_INT, True), "env": (_OBJ, False), "importsEpoch": (_INT, False), "filename": (_STR, False), "argv": (_LIST, False)},
     "configure": {"resetHooks": (_LIST, True)},
     "recycle": {},
     "shutdown": {},

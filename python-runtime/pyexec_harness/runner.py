@@ -3,6 +3,7 @@
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import builtins
+import os
 import sys
 import types
 
@@ -17,11 +18,19 @@ _ModuleType = types.ModuleType
 _real_builtins = builtins  # user code gets the real builtins; only harness code uses the copy
 _repr = repr
 _PYPLOT = "matplotlib.pyplot"  # figures are collected only once a call has imported it
+DEFAULT_FILENAME = "main.py"
+_open = open
+_mkdir = os.makedirs
+_join = os.path.join
 
 
 class CallRunner:
-    def __init__(self, capture, interrupts, limiter, guards):
+    def __init__(self, capture, interrupts, limiter, guards, script_dir):
+        """script_dir: where each call's source is written, as the script file `python3 script.py`
+        would run (kept out of the call's working directory, which stays empty)."""
         self._capture = capture
+        self._script_dir = script_dir
+        self._written = None  # (path, source) of the script file as last written
         self._interrupts = interrupts
         self._limiter = limiter
         # Per-call upkeep (reset hooks, RSS ceiling, isolation, gc): before_call() for the guards
@@ -41,7 +50,10 @@ class CallRunner:
         self._capture.install_streams()
         self._capture.clear()
         main_module = _ModuleType("__main__")
-        main_module.__dict__["__builtins__"] = _real_builtins
+        namespace = main_module.__dict__
+        namespace["__builtins__"] = _real_builtins
+        namespace["__annotations__"] = {}  # a script's module always has it (before 3.14)
+        namespace["__cached__"] = None
         self._next_main = main_module
 
     def run(self, message):
@@ -61,8 +73,13 @@ class CallRunner:
         overrides = message.get("env")
         saved_environment = apply_environment(overrides) if overrides else None
         result = {"type": "result", "id": call_id, "status": "ok"}
+        source = message["code"]
+        script = self._write_script(message.get("filename") or DEFAULT_FILENAME, source)
+        sys.argv[:] = [script] + (message.get("argv") or [])  # in place: isolated restores the list
+        namespace = main_module.__dict__
+        namespace["__file__"] = script
         try:
-            value = self._execute(message["code"], main_module)
+            value = self._execute(source, script, main_module)
             if value is not None:
                 if len(value) > limit:
                     value = value[:limit]
@@ -71,10 +88,10 @@ class CallRunner:
         except SystemExit as exit_request:
             if exit_request.code not in (None, 0):
                 result["status"] = "error"
-                result["error"] = describe_exception(exit_request)
+                result["error"] = describe_exception(exit_request, script)
         except BaseException as exc:
             result["status"] = "error"
-            result["error"] = describe_exception(exc)
+            result["error"] = describe_exception(exc, script)
         if not capture.streams_in_place():
             self._flush_user_streams()
         figures = self._collect_figures() if _PYPLOT in _sys_modules else []
@@ -114,12 +131,28 @@ class CallRunner:
                 return Unrestorable("state could not be restored: %s: %s" % (type(exc).__name__, exc))
         return None
 
-    def _execute(self, source, main_module):
+    def _write_script(self, filename, source):
+        """The call's source as a real file (for __file__, sys.argv[0], tracebacks, inspect and
+        multiprocessing's spawn and forkserver, which run it again by path). Written only when it
+        differs from the last call's, so a loop of one snippet costs no file write."""
+        path = _join(self._script_dir, filename)
+        if self._written != (path, source):
+            try:
+                with _open(path, "w", encoding="utf-8") as script:
+                    script.write(source)
+            except FileNotFoundError:
+                _mkdir(self._script_dir, 0o700, exist_ok=True)
+                with _open(path, "w", encoding="utf-8") as script:
+                    script.write(source)
+            self._written = (path, source)
+        return path
+
+    def _execute(self, source, script, main_module):
         interrupts = self._interrupts
         self._limiter.arm_call()
         interrupts.arm()
         try:
-            cell = compile_cell(source)
+            cell = compile_cell(source, script)
             _sys_modules["__main__"] = main_module  # so pickle and friends find the call's names
             namespace = main_module.__dict__
             if cell.body is not None:

@@ -31,6 +31,10 @@ class HarnessClient:
         self._own_work_dir = None
         if "workDir" not in config:
             self._own_work_dir = config["workDir"] = tempfile.mkdtemp(prefix="pyexec-test-")
+        # Where call directories and script files go; the host always gives one.
+        self._own_call_root = None
+        if "callRoot" not in config:
+            self._own_call_root = config["callRoot"] = tempfile.mkdtemp(prefix="pyexec-test-calls-")
         self.process = subprocess.Popen(
             [sys.executable, "-c", BOOTSTRAP, RUNTIME_DIR, json.dumps(config)],
             stdin=subprocess.PIPE,
@@ -92,3 +96,5 @@ class HarnessClient:
             stream.close()
         if self._own_work_dir:
             shutil.rmtree(self._own_work_dir, ignore_errors=True)
+        if self._own_call_root:
+            shutil.rmtree(self._own_call_root, ignore_errors=True)

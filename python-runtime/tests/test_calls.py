@@ -44,7 +44,7 @@ class CallTest(unittest.TestCase):
         error = result["error"]
         self.assertEqual(result["status"], "error")
         self.assertEqual((error["type"], error["message"]), ("ValueError", "bad input"))
-        self.assertIn('File "<cell>", line 2, in inner', error["traceback"])
+        self.assertRegex(error["traceback"], r'File ".*/main\.py", line 2, in inner')
         self.assertNotIn("pyexec_harness", error["traceback"])
 
     def test_a_syntax_error_is_an_error_result(self):

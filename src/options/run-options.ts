@@ -23,6 +23,13 @@ export interface RunOptions {
   onStdout?: (text: string) => void;
   /** Receives stderr text while the code runs. */
   onStderr?: (text: string) => void;
+  /**
+   * The name of the script file the code runs as (`__file__`, `sys.argv[0]`, tracebacks): a plain
+   * file name ending in `.py`. @default 'main.py'
+   */
+  filename?: string;
+  /** Arguments the code sees as `sys.argv[1:]`, as `python3 main.py ARGS…` would. @default [] */
+  argv?: readonly string[];
 }
 
 export interface NormalizedRunOptions {
@@ -32,9 +39,13 @@ export interface NormalizedRunOptions {
   readonly env: Readonly<Record<string, string | null>> | undefined;
   readonly onStdout: ((text: string) => void) | undefined;
   readonly onStderr: ((text: string) => void) | undefined;
+  readonly filename: string | undefined;
+  readonly argv: readonly string[] | undefined;
 }
 
-const RUN_OPTION_KEYS = ['executionId', 'timeoutMs', 'signal', 'env', 'onStdout', 'onStderr'] as const;
+const RUN_OPTION_KEYS = ['executionId', 'timeoutMs', 'signal', 'env', 'onStdout', 'onStderr', 'filename', 'argv'] as const;
+// A file name, never a path: the harness puts it in a directory of its own.
+const SCRIPT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.py$/;
 
 function expectCallback(name: string, value: unknown): ((text: string) => void) | undefined {
   if (value === undefined) return undefined;
@@ -54,7 +65,20 @@ export function normalizeRunOptions(input: unknown, executor: NormalizedExecutor
     env: options.env === undefined ? undefined : expectEnvironment('env', options.env, true),
     onStdout: expectCallback('onStdout', options.onStdout),
     onStderr: expectCallback('onStderr', options.onStderr),
+    filename: options.filename === undefined ? undefined : expectScriptName(options.filename),
+    argv: options.argv === undefined ? undefined : expectStringList('argv', options.argv),
   };
+}
+
+function expectScriptName(value: unknown): string {
+  if (typeof value !== 'string' || !SCRIPT_NAME.test(value)) throw invalidOption('filename', 'a file name ending in `.py` (no directories)', value);
+  return value;
+}
+
+// Any strings, the empty one included (an argument may be empty).
+function expectStringList(name: string, value: unknown): readonly string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw invalidOption(name, 'an array of strings', value);
+  return Object.freeze([...value] as string[]);
 }
 
 export function expectCode(code: unknown): string {

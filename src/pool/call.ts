@@ -76,6 +76,8 @@ export class Call {
     const message: RunMessage = { type: 'run', id: this.id, code: this.code, maxOutputBytes: this.maxOutputBytes };
     if (this.options.env) message.env = this.options.env;
     if (this.importsEpoch > 0) message.importsEpoch = this.importsEpoch;
+    if (this.options.filename !== undefined) message.filename = this.options.filename;
+    if (this.options.argv !== undefined) message.argv = this.options.argv;
     return message;
   }
 

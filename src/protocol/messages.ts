@@ -12,6 +12,10 @@ export interface RunMessage {
   env?: Readonly<Record<string, string | null>>;
   /** Packages were installed since the worker last heard: refresh import caches first (autoInstall). */
   importsEpoch?: number;
+  /** The script file's name (default main.py): `__file__`, `sys.argv[0]`, tracebacks. */
+  filename?: string;
+  /** `sys.argv[1:]` for this call. */
+  argv?: readonly string[];
 }
 
 /** Replace the reset hooks run after every call (from the next call on). */

@@ -87,7 +87,10 @@ export class WorkerLauncher implements WorkerSource {
       void rm(workDir, { recursive: true, force: true });
       // An isolated worker killed mid-call (a timeout, a stop) cannot remove its call directory
       // (see call_directory.py, named after its pid); behind a launcher its pids are not ours.
-      if (this.options.command.length === 0) void rm(join(callScratch.path, `call-${worker.pid}`), { recursive: true, force: true });
+      if (this.options.command.length === 0) {
+        void rm(join(callScratch.path, `call-${worker.pid}`), { recursive: true, force: true });
+        void rm(join(callScratch.path, `script-${worker.pid}`), { recursive: true, force: true });
+      }
     });
     if (worker.hello.protocol !== PROTOCOL_VERSION) {
       await worker.kill('protocol-mismatch');

@@ -22,7 +22,7 @@ def serve_one_call(channel, sock, work_dir, interrupts, limiter):
         os.mkdir(call_dir, 0o700)
         os.chdir(call_dir)
         capture = OutputCapture(channel, pump="lazy")  # fresh pipes; threads do not survive fork
-        runner = CallRunner(capture, interrupts, limiter, [])
+        runner = CallRunner(capture, interrupts, limiter, [], os.path.join(work_dir, "script-%d" % os.getpid()))
         _warm_up(runner)
         line = _read_line(sock)
         if line is None:

@@ -137,6 +137,7 @@ class TemplateServer:
 
     def _remove_call_dir(self, pid):
         shutil.rmtree(os.path.join(self._work_dir, "call-%d" % pid), ignore_errors=True)
+        shutil.rmtree(os.path.join(self._work_dir, "script-%d" % pid), ignore_errors=True)
 
     def _reap_finished(self):
         # Only children past their call: the active one's status is read where its death is seen.
