@@ -11,6 +11,7 @@ from .compiler import compile_cell
 from .environment import apply_environment, restore_environment
 from .errors import describe_exception
 from .figures import collect_figures
+from .script_end import ScriptEnd
 from .unrestorable import Unrestorable
 
 _sys_modules = sys.modules
@@ -31,6 +32,8 @@ class CallRunner:
         self._capture = capture
         self._script_dir = script_dir
         self._written = None  # (path, source) of the script file as last written
+        self._script_end = ScriptEnd()
+        self._figures = []  # the running call's, taken before its script end closes them
         self._interrupts = interrupts
         self._limiter = limiter
         # Per-call upkeep (reset hooks, RSS ceiling, isolation, gc): before_call() for the guards
@@ -94,7 +97,7 @@ class CallRunner:
             result["error"] = describe_exception(exc, script)
         if not capture.streams_in_place():
             self._flush_user_streams()
-        figures = self._collect_figures() if _PYPLOT in _sys_modules else []
+        figures, self._figures = self._figures, []
         if saved_environment is not None:
             restore_environment(saved_environment)
         stdout, stderr, truncated = capture.finish()
@@ -151,17 +154,26 @@ class CallRunner:
         interrupts = self._interrupts
         self._limiter.arm_call()
         interrupts.arm()
+        script_end = self._script_end
         try:
             cell = compile_cell(source, script)
             _sys_modules["__main__"] = main_module  # so pickle and friends find the call's names
             namespace = main_module.__dict__
-            if cell.body is not None:
-                exec(cell.body, namespace)
-            if cell.last_expression is None:
-                return None
-            value = eval(cell.last_expression, namespace)
-            return None if value is None else _repr(value)
+            script_end.begin()
+            try:
+                if cell.body is not None:
+                    exec(cell.body, namespace)
+                value = None if cell.last_expression is None else eval(cell.last_expression, namespace)
+                shown = None if value is None else _repr(value)
+                value = None  # not kept alive past the script's end
+            finally:
+                # Before the script's end: pyplot's own atexit handler closes every figure.
+                if _PYPLOT in _sys_modules:
+                    self._figures = self._collect_figures()
+                script_end.finish(namespace)
+            return shown
         finally:
+            script_end.release()
             interrupts.disarm()
 
     def _collect_figures(self):

@@ -99,7 +99,7 @@ class GenerationsTest(unittest.TestCase):
     def test_a_worker_spoiled_by_a_leftover_thread_ends_once_the_host_is_gone(self):
         # The host would kill it on `spoiled`; a host that died first never will.
         generation = self.harness.hello["pid"]
-        result, _ = self.harness.run("import threading, time\nthreading.Thread(target=time.sleep, args=(300,)).start()")
+        result, _ = self.harness.run("import threading, time\nthreading.Thread(target=time.sleep, args=(300,), daemon=True).start()")
         self.assertEqual(result["status"], "ok", result)
         self.assertEqual(self.harness.read()["type"], "spoiled")
         self.harness.process.stdin.close()

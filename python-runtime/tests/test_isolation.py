@@ -75,7 +75,7 @@ class IsolationTest(unittest.TestCase):
         return spoiled
 
     def test_threads_left_running_spoil_the_worker_after_its_result(self):
-        spoiled = self.spoiled_after("import threading, time\nthreading.Thread(target=time.sleep, args=(5,), name='t1').start()")
+        spoiled = self.spoiled_after("import threading, time\nthreading.Thread(target=time.sleep, args=(5,), name='t1', daemon=True).start()")
         self.assertEqual(spoiled, {"type": "spoiled", "reason": "threads still running: t1"})
 
     def test_child_processes_left_running_spoil_the_worker(self):
@@ -111,7 +111,7 @@ class IsolationTest(unittest.TestCase):
     def test_a_spoiled_worker_reads_no_further_call_and_waits_to_be_killed(self):
         import select
 
-        self.spoiled_after("import threading, time\nthreading.Thread(target=time.sleep, args=(5,)).start()")
+        self.spoiled_after("import threading, time\nthreading.Thread(target=time.sleep, args=(5,), daemon=True).start()")
         self.harness.start("'never run'")
         readable, _, _ = select.select([self.harness.process.stdout], [], [], 0.5)
         self.assertEqual(readable, [])

@@ -36,7 +36,7 @@ describe('the isolated strategy', () => {
   it('recycles a worker whose call left a thread running, and says why', async () => {
     const executor = makeExecutor('isolated');
     const recycles = recordRecycles(executor);
-    const first = await executor.run("import threading, time\nthreading.Thread(target=time.sleep, args=(30,), name='sleeper').start()");
+    const first = await executor.run("import threading, time\nthreading.Thread(target=time.sleep, args=(30,), name='sleeper', daemon=True).start()");
     const second = await executor.run('1');
     expect(recycles).toEqual([{ pid: first.workerPid, reason: 'threads still running: sleeper' }]);
     expect(second.workerPid).not.toBe(first.workerPid);
