@@ -95,6 +95,8 @@ class OutputCapture:
             self._stderr_stream = CapturedText(self.stderr, 2, "<stderr>", self.stream_pending, self.write_in_order)
         if self._stdin.closed:
             self._stdin = devnull_stdin(0)
+        self._stdout_stream.reset()
+        self._stderr_stream.reset()
         # Plain module setattr: the isolated strategy must not count this as a change by user code.
         _set_module_attribute(sys, "stdin", self._stdin)
         _set_module_attribute(sys, "stdout", self._stdout_stream)
