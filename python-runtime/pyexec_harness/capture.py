@@ -7,6 +7,7 @@ The reader thread also streams pending output of long calls and notices a dead h
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import _signal
+import _thread
 import os
 import select
 import sys
@@ -30,6 +31,7 @@ _monotonic = time.monotonic
 _set_module_attribute = types.ModuleType.__setattr__
 _setitimer = _signal.setitimer
 _ITIMER_REAL = _signal.ITIMER_REAL
+_start_thread = _thread.start_new_thread
 
 
 class OutputCapture:
@@ -159,7 +161,9 @@ class OutputCapture:
 
     def _start_pump(self):
         self._pump_started = True
-        threading.Thread(target=self._pump, name="pyexec-output", daemon=True).start()
+        # A bare OS thread, unknown to the threading module: user code that counts or lists its
+        # threads (threading.active_count(), enumerate()) sees only its own, as under python3.
+        _start_thread(self._pump, ())
 
     def _start_pump_from_alarm(self, signum, frame):
         if not self._pump_started:

@@ -51,6 +51,13 @@ def warning_filters_changed():
         _FILTERS_MUTATED()
 
 
+def set_exception_text(summary, text):
+    """Replaces the message a traceback.TracebackException shows on its last line (its `_str`);
+    where that attribute is gone, the full message stays there (the traceback text is cut anyway)."""
+    if hasattr(summary, "_str"):
+        summary._str = text
+
+
 def json_encoder(default):
     """The C encoder of compact ASCII JSON, or None where there is no accelerator."""
     if _json_accelerator is None:

@@ -8,6 +8,8 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import ast
 import linecache
 
+from .top_level_await import COMPILE_FLAGS
+
 _CACHE_SIZE = 256
 _BOM = "\ufeff"
 
@@ -44,6 +46,6 @@ def _compile(source, filename):
     last_expression = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         last = tree.body.pop()
-        last_expression = compile(ast.Expression(last.value), filename, "eval")
-    body = compile(tree, filename, "exec") if tree.body else None
+        last_expression = compile(ast.Expression(last.value), filename, "eval", COMPILE_FLAGS)
+    body = compile(tree, filename, "exec", COMPILE_FLAGS) if tree.body else None
     return CompiledCell(body, last_expression, source.splitlines(True))

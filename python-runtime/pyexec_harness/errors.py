@@ -5,7 +5,13 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import os
 import traceback
 
+from . import compat
+
 _HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
+# A runaway recursion leaves a million frames: formatting them all takes tens of seconds. Past
+# this many, only the innermost are formatted (where the repetition is), as a note says.
+_MAX_FRAMES = 200
+_KEPT_FRAMES = 100
 
 
 def _user_frames(tb, cell_filename):
@@ -15,20 +21,47 @@ def _user_frames(tb, cell_filename):
     return tb
 
 
-def describe_exception(exc, cell_filename):
+def describe_exception(exc, cell_filename, limit):
+    """{type, message, traceback}, the message and traceback each cut at `limit` (the call's
+    maxOutputBytes, in characters) with a note saying so; and whether anything was cut."""
     tb = _user_frames(exc.__traceback__, cell_filename)
     exc_type = type(exc)
     try:
         message = str(exc)
     except BaseException:
         message = "<exception str() failed>"
+    message, cut_message = _bounded(message, limit)
     try:
-        summary = traceback.TracebackException(exc_type, exc, tb)
+        depth = _depth(tb)
+        frames = -_KEPT_FRAMES if depth > _MAX_FRAMES else None
+        summary = traceback.TracebackException(exc_type, exc, tb, limit=frames)
         _drop_harness_frames(summary)
+        if cut_message:
+            compat.set_exception_text(summary, message)  # the last line repeats it: cut there too
         text = "".join(summary.format())
+        if frames is not None:
+            text = "[pyexec: %d frames; the outermost %d are not shown]\n%s" % (depth, depth - _KEPT_FRAMES, text)
     except BaseException:  # user code may have broken the traceback module; stay useful
         text = "%s: %s\n" % (exc_type.__name__, message)
-    return {"type": exc_type.__name__, "message": message, "traceback": text}
+    text, cut_text = _bounded(text, limit)
+    error = {"type": exc_type.__name__, "message": message, "traceback": text}
+    return error, cut_message or cut_text
+
+
+
+def _depth(tb):
+    depth = 0
+    while tb is not None:
+        depth += 1
+        tb = tb.tb_next
+    return depth
+
+
+def _bounded(text, limit):
+    if len(text) <= limit:
+        return text, False
+    note = " [pyexec: cut at %d of %d characters]" % (limit, len(text))
+    return text[: max(0, limit - len(note))] + note, True
 
 
 def _drop_harness_frames(summary, seen=None):

@@ -12,6 +12,7 @@ from .environment import apply_environment, restore_environment
 from .errors import describe_exception
 from .figures import collect_figures
 from .script_end import ScriptEnd
+from .top_level_await import CallLoop, awaits
 from .unrestorable import Unrestorable
 
 _sys_modules = sys.modules
@@ -33,6 +34,7 @@ class CallRunner:
         self._script_dir = script_dir
         self._written = None  # (path, source) of the script file as last written
         self._script_end = ScriptEnd()
+        self._loop = CallLoop()
         self._figures = []  # the running call's, taken before its script end closes them
         self._interrupts = interrupts
         self._limiter = limiter
@@ -91,10 +93,14 @@ class CallRunner:
         except SystemExit as exit_request:
             if exit_request.code not in (None, 0):
                 result["status"] = "error"
-                result["error"] = describe_exception(exit_request, script)
+                result["error"], cut = describe_exception(exit_request, script, limit)
+                if cut:
+                    result["truncated"] = True
         except BaseException as exc:
             result["status"] = "error"
-            result["error"] = describe_exception(exc, script)
+            result["error"], cut = describe_exception(exc, script, limit)
+            if cut:
+                result["truncated"] = True
         if not capture.streams_in_place():
             self._flush_user_streams()
         figures, self._figures = self._figures, []
@@ -161,15 +167,24 @@ class CallRunner:
             namespace = main_module.__dict__
             script_end.begin()
             try:
-                if cell.body is not None:
-                    exec(cell.body, namespace)
-                value = None if cell.last_expression is None else eval(cell.last_expression, namespace)
+                body, last = cell.body, cell.last_expression
+                if (body is not None and awaits(body)) or (last is not None and awaits(last)):
+                    self._loop.start()
+                if body is not None:
+                    if awaits(body):
+                        self._loop.run(eval(body, namespace))
+                    else:
+                        exec(body, namespace)
+                value = None if last is None else eval(last, namespace)
+                if last is not None and awaits(last):
+                    value = self._loop.run(value)
                 shown = None if value is None else _repr(value)
                 value = None  # not kept alive past the script's end
             finally:
                 # Before the script's end: pyplot's own atexit handler closes every figure.
                 if _PYPLOT in _sys_modules:
                     self._figures = self._collect_figures()
+                self._loop.close()
                 script_end.finish(namespace)
             return shown
         finally:

@@ -55,7 +55,10 @@ class ScriptEnd:
             self._run_handlers()
         finally:
             self.release()
-        namespace.clear()
+        # As interpreter finalization: the script's names go, its builtins last (a __del__ that
+        # runs now still finds print; before 3.10 functions look builtins up in their globals).
+        for name in [name for name in namespace if name != "__builtins__"]:
+            namespace.pop(name, None)
         _collect()
 
     def release(self):

@@ -89,7 +89,7 @@ class GenerationsTest(unittest.TestCase):
         # Its own output thread starts after the snapshot; it must not count as one left running.
         self.value("1")
         self.value("1")
-        self.assertEqual(self.value("import threading; threading.active_count()"), "2")
+        self.assertEqual(self.value("import threading; threading.active_count()"), "1")
 
     def test_end_of_input_ends_the_generation_and_the_started_process(self):
         self.value("1")
