@@ -8,19 +8,21 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import ast
 import linecache
 
-from .top_level_await import COMPILE_FLAGS
+from .top_level_await import COMPILE_FLAGS, awaits
 
 _CACHE_SIZE = 256
 _BOM = "\ufeff"
 
 
 class CompiledCell:
-    __slots__ = ("body", "last_expression", "lines")
+    __slots__ = ("body", "last_expression", "lines", "awaits")
 
     def __init__(self, body, last_expression, lines):
         self.body = body
         self.last_expression = last_expression
         self.lines = lines
+        # Top-level await anywhere in the cell: it runs on an event loop (top_level_await.py).
+        self.awaits = any(code is not None and awaits(code) for code in (body, last_expression))
 
 
 _cache = {}

@@ -4,6 +4,7 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 
 import gc
 import os
+import sys
 
 from .capture import OutputCapture
 from .generations import RECYCLED_EXIT_CODE
@@ -11,7 +12,8 @@ from .maintenance import PeriodicCollection, RssCeiling
 from .process_setup import call_root, prepare_process
 from .protocol import check_host_message
 from .reset_hooks import ResetHooks
-from .runner import CallRunner
+from .runner import DEFAULT_FILENAME, CallRunner
+from .script_end import script_end
 
 _exit = os._exit
 
@@ -31,12 +33,16 @@ class Harness:
         self._work_dir = config["workDir"]
         self.interrupts = interrupts
         self.reset_hooks = ResetHooks(config.get("resetHooks") or [])
+        script_end()  # atexit's per-call recorder, in place before the isolated snapshot
         # Beside the call directories, named after the process the host started (generations share
         # it); never in the working directory, which calls see. Through a launcher without the
         # host's call root, beside the worker's own directory.
         root = config.get("callRoot")
         root = root if root and os.path.isdir(root) else os.path.dirname(config["workDir"])
         self._script_dir = os.path.join(root, "script-%d" % os.getpid())
+        # What a call's sys.argv usually is, so the isolated snapshot holds it and a call with the
+        # default script and no arguments changes nothing there.
+        sys.argv[:] = [os.path.join(self._script_dir, DEFAULT_FILENAME)]
         self.runner = CallRunner(self.capture, interrupts, limiter, self._guards(config, isolate), self._script_dir)
         # Everything alive now (harness, preloads, the isolation snapshot) lives as long as the
         # worker: frozen out of the collector's sight, a periodic gc.collect() costs microseconds.

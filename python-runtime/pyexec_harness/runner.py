@@ -11,7 +11,7 @@ from .compiler import compile_cell
 from .environment import apply_environment, restore_environment
 from .errors import describe_exception
 from .figures import collect_figures
-from .script_end import ScriptEnd
+from .script_end import script_end
 from .top_level_await import CallLoop, awaits
 from .unrestorable import Unrestorable
 
@@ -33,7 +33,8 @@ class CallRunner:
         self._capture = capture
         self._script_dir = script_dir
         self._written = None  # (path, source) of the script file as last written
-        self._script_end = ScriptEnd()
+        self._paths = {}  # filename: its path in script_dir
+        self._script_end = script_end()
         self._loop = CallLoop()
         self._figures = []  # the running call's, taken before its script end closes them
         self._interrupts = interrupts
@@ -80,7 +81,9 @@ class CallRunner:
         result = {"type": "result", "id": call_id, "status": "ok"}
         source = message["code"]
         script = self._write_script(message.get("filename") or DEFAULT_FILENAME, source)
-        sys.argv[:] = [script] + (message.get("argv") or [])  # in place: isolated restores the list
+        argv = message.get("argv")
+        if argv or sys.argv[:1] != [script]:
+            sys.argv[:] = [script] + (argv or [])  # in place: isolated restores the list
         namespace = main_module.__dict__
         namespace["__file__"] = script
         try:
@@ -144,7 +147,9 @@ class CallRunner:
         """The call's source as a real file (for __file__, sys.argv[0], tracebacks, inspect and
         multiprocessing's spawn and forkserver, which run it again by path). Written only when it
         differs from the last call's, so a loop of one snippet costs no file write."""
-        path = _join(self._script_dir, filename)
+        path = self._paths.get(filename)
+        if path is None:
+            path = self._paths[filename] = _join(self._script_dir, filename)
         if self._written != (path, source):
             try:
                 with _open(path, "w", encoding="utf-8") as script:
@@ -168,15 +173,15 @@ class CallRunner:
             script_end.begin()
             try:
                 body, last = cell.body, cell.last_expression
-                if (body is not None and awaits(body)) or (last is not None and awaits(last)):
+                if cell.awaits:
                     self._loop.start()
                 if body is not None:
-                    if awaits(body):
+                    if cell.awaits and awaits(body):
                         self._loop.run(eval(body, namespace))
                     else:
                         exec(body, namespace)
                 value = None if last is None else eval(last, namespace)
-                if last is not None and awaits(last):
+                if cell.awaits and last is not None and awaits(last):
                     value = self._loop.run(value)
                 shown = None if value is None else _repr(value)
                 value = None  # not kept alive past the script's end
@@ -188,7 +193,7 @@ class CallRunner:
                 script_end.finish(namespace)
             return shown
         finally:
-            script_end.release()
+            script_end.abandon()
             interrupts.disarm()
 
     def _collect_figures(self):

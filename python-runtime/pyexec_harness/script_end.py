@@ -21,50 +21,71 @@ _set_module_attribute = types.ModuleType.__setattr__  # not a change the isolate
 _real_register = atexit.register
 _real_unregister = atexit.unregister
 _collect = gc.collect
+_get_count = gc.get_count
 _current_thread = threading.current_thread
 _enumerate = threading.enumerate
+_thread_count = compat.thread_count
 
 
 class ScriptEnd:
+    """Installed once, at worker start (so it is part of the isolated snapshot): atexit.register
+    records into the running call's list, and goes to the interpreter's own between calls."""
+
     def __init__(self):
-        self._handlers = []
+        self._handlers = None  # the running call's registrations; None between calls
         self._threads_at_start = 0
+        self._gc_at_start = (0, 0, 0)
+        _set_module_attribute(atexit, "register", self._register)
+        _set_module_attribute(atexit, "unregister", self._unregister)
+
+    def _register(self, func, *args, **kwargs):
+        handlers = self._handlers
+        if handlers is None:
+            return _real_register(func, *args, **kwargs)
+        handlers.append((func, args, kwargs))
+        return func
+
+    def _unregister(self, func):
+        handlers = self._handlers
+        if handlers is None:
+            return _real_unregister(func)
+        handlers[:] = [entry for entry in handlers if entry[0] != func]
+        return None
 
     def begin(self):
-        """The call starts: its atexit registrations are its own, run at its end."""
-        self._handlers = handlers = []
-        self._threads_at_start = compat.thread_count()
-
-        def register(func, *args, **kwargs):
-            handlers.append((func, args, kwargs))
-            return func
-
-        def unregister(func):
-            handlers[:] = [entry for entry in handlers if entry[0] != func]
-
-        register.__doc__ = _real_register.__doc__
-        unregister.__doc__ = _real_unregister.__doc__
-        _set_module_attribute(atexit, "register", register)
-        _set_module_attribute(atexit, "unregister", unregister)
+        """The call starts: what it registers with atexit is its own, run at its end."""
+        self._handlers = []
+        self._threads_at_start = _thread_count()
+        self._gc_at_start = _get_count()
 
     def finish(self, namespace):
         """The script's end: threads, atexit handlers, finalization (may raise KeyboardInterrupt)."""
         try:
-            if compat.thread_count() != self._threads_at_start:
+            if _thread_count() != self._threads_at_start:
                 self._join_threads()
-            self._run_handlers()
+            if self._handlers:
+                self._run_handlers()
         finally:
-            self.release()
-        # As interpreter finalization: the script's names go, its builtins last (a __del__ that
-        # runs now still finds print; before 3.10 functions look builtins up in their globals).
-        for name in [name for name in namespace if name != "__builtins__"]:
-            namespace.pop(name, None)
-        _collect()
+            self._handlers = None
+        # As interpreter finalization: the script's names go while its builtins stay (a __del__
+        # that runs now still finds print; before 3.10 functions look builtins up in globals).
+        kept = namespace.get("__builtins__")
+        leftovers = namespace.copy()
+        namespace.clear()
+        namespace["__builtins__"] = kept
+        del leftovers
+        self._collect_garbage()
 
-    def release(self):
-        """Puts atexit back as it was (also when the call was interrupted)."""
-        _set_module_attribute(atexit, "register", _real_register)
-        _set_module_attribute(atexit, "unregister", _real_unregister)
+    def abandon(self):
+        """The call ended before its script end (an interrupt in it): nothing more is its own."""
+        self._handlers = None
+
+    def _collect_garbage(self):
+        # Objects reach the oldest generation only through a collection of the middle one: if
+        # none ran during the call, collecting the two young ones finds all the call's garbage,
+        # without walking every object a long-lived worker holds.
+        start, now = self._gc_at_start, _get_count()
+        _collect(1 if now[2] == start[2] and now[1] >= start[1] else 2)
 
     def _join_threads(self):
         current = _current_thread()
@@ -86,3 +107,14 @@ class ScriptEnd:
                 # As the interpreter reports a failing handler, and goes on with the others.
                 print("Exception ignored in atexit callback: %r" % (func,), file=sys.stderr)
                 traceback.print_exc()
+
+
+_instance = []
+
+
+def script_end():
+    """The process's one ScriptEnd, installed on first use: an isolated worker makes it before
+    its snapshot, so the restore keeps it in place."""
+    if not _instance:
+        _instance.append(ScriptEnd())
+    return _instance[0]
