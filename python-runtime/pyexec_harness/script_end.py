@@ -81,11 +81,15 @@ class ScriptEnd:
         self._handlers = None
 
     def _collect_garbage(self):
-        # Objects reach the oldest generation only through a collection of the middle one: if
-        # none ran during the call, collecting the two young ones finds all the call's garbage,
-        # without walking every object a long-lived worker holds.
+        # Objects leave the youngest generation only through a collection of it, and reach the
+        # oldest only through one of the middle: collecting no older generation than the call's
+        # objects can have reached finds all its garbage, without walking every object a
+        # long-lived worker holds.
         start, now = self._gc_at_start, _get_count()
-        _collect(1 if now[2] == start[2] and now[1] >= start[1] else 2)
+        if now[2] != start[2] or now[1] < start[1]:
+            _collect(2)
+        else:
+            _collect(0 if now[1] == start[1] else 1)
 
     def _join_threads(self):
         current = _current_thread()
