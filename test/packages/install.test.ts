@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +134,29 @@ describe('installPackages', () => {
     ]);
     expect(results).toHaveLength(4);
     expect(execFileSync(join(venv, 'bin', 'python'), ['-m', 'pip', 'check'], { encoding: 'utf8' })).toContain('No broken requirements');
+  });
+
+  it('waits for another process that installs into the same venv (the lock is the kernel\'s)', async () => {
+    const venv = fresh('venv');
+    await createEnvironment(venv, { python: testPython });
+    // Another process (another host, say) holds the venv's install lock; before letting go it
+    // looks whether anything was installed meanwhile (without the lock, pip would have been).
+    const holding = [
+      'import fcntl, glob, sys, time',
+      'f = open(sys.argv[1] + "/.pyexec-install.lock", "a")',
+      'fcntl.flock(f, fcntl.LOCK_EX)',
+      'print("held", flush=True)',
+      'time.sleep(4)',
+      'print("touched" if glob.glob(sys.argv[1] + "/lib/*/site-packages/pyexec_probe_a*") else "untouched", flush=True)',
+    ].join('\n');
+    const holder = spawn(testPython, ['-c', holding, venv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let said = '';
+    holder.stdout.setEncoding('utf8');
+    holder.stdout.on('data', (text: string) => (said += text));
+    await eventually(() => said.includes('held'), 20_000);
+    const result = await installPackages(['pyexec-probe-a==1.0'], { ...fromIndex(), venv });
+    expect(said).toBe('held\nuntouched\n'); // pip ran only once the other process let go
+    expect(result.installed).toEqual([{ name: 'pyexec-probe-a', version: '1.0' }]);
   });
 
   it('works when HOME cannot hold a cache (not a directory)', async () => {
