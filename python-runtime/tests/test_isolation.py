@@ -100,7 +100,12 @@ class IsolationTest(unittest.TestCase):
         self.assertEqual(second["value"], "'still serving'")
 
     def test_a_child_left_by_a_thread_that_ended_spoils_the_worker(self):
-        code = "import subprocess, threading\nt = threading.Thread(target=subprocess.Popen, args=(['sleep', '5'],))\nt.start(); t.join()"
+        # Python's join() returns a moment before the thread's OS task is gone, and only then does
+        # the kernel hand its child to the main thread: the call waits for that (no fixed sleep).
+        code = (
+            "import os, subprocess, threading\nt = threading.Thread(target=subprocess.Popen, args=(['sleep', '5'],))\n"
+            "t.start(); t.join()\nwhile os.path.exists('/proc/self/task/%d' % t.native_id): pass"
+        )
         self.assertEqual(self.spoiled_after(code)["reason"], "child processes still running")
 
     def test_c_extensions_spoil_the_worker_and_are_named_for_preloading(self):

@@ -8,5 +8,5 @@ export const forkedStrategy: Strategy = {
   defaults: () => ({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, busyPollUs: 0 }),
   harnessConfig: () => ({ mode: 'forked', generations: false }),
   policy: () => ({ keepWarm: true, singleUse: false, keepSpare: false }),
-  runtime: (_options, control) => forkedRuntime(control),
+  runtime: (options, control) => forkedRuntime(control, options.command.length === 0),
 };

@@ -30,7 +30,11 @@ function fakePool(strategy: StrategyName, options: ExecutorOptions = {}) {
       ? {
           ...forkedStrategy,
           runtime: (_options, control) =>
-            forkedRuntime(control, { interrupt: (pid) => template()?.interruptChild(pid), killTree: (pid) => template()?.killChild(pid) }),
+            forkedRuntime(control, true, {
+              interrupt: (pid) => template()?.interruptChild(pid),
+              killTree: (pid) => template()?.killChild(pid),
+              isChildOf: (pid) => template()?.currentChild === pid,
+            }),
         }
       : strategyNamed(strategy);
   const pool = new WorkerPool(normalized, definition, source, events);
