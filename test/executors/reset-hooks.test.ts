@@ -65,7 +65,7 @@ describe.each(['optimized', 'isolated'] as const)('reset hooks with the %s strat
     await executor.run('1');
     await eventually(() => liveHarnessChildren().length >= 2, 20_000); // the worker and its spare
     executor.addResetHook(`import os\nopen(${JSON.stringify(log.path)}, 'a').write(f'{os.getpid()}\\n')`);
-    const pids = [];
+    const pids: (number | undefined)[] = [];
     for (let i = 0; i < 6; i++) pids.push((await executor.run('1')).workerPid);
     // A worker runs its hook after a result and before it reads the next call: every call that
     // its worker served again next had its hook run. (The last call of a worker retired after
