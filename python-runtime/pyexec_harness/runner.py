@@ -152,12 +152,10 @@ class CallRunner:
             path = self._paths[filename] = _join(self._script_dir, filename)
         if self._written != (path, source):
             try:
-                with _open(path, "w", encoding="utf-8") as script:
-                    script.write(source)
-            except FileNotFoundError:
+                _write_text(path, source)
+            except FileNotFoundError:  # the first call, or user code removed the directory
                 _mkdir(self._script_dir, 0o700, exist_ok=True)
-                with _open(path, "w", encoding="utf-8") as script:
-                    script.write(source)
+                _write_text(path, source)
             self._written = (path, source)
         return path
 
@@ -213,3 +211,8 @@ class CallRunner:
                 stream.flush()
             except BaseException:
                 pass
+
+
+def _write_text(path, text):
+    with _open(path, "w", encoding="utf-8") as file:
+        file.write(text)

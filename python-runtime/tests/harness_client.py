@@ -17,6 +17,15 @@ def load_examples():
         return json.load(handle)
 
 
+def is_running(pid):
+    """Whether process `pid` runs. A zombie has ended: it only waits for whoever inherited it to reap it."""
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def scratch_dir(test, parent=None):
     """A temporary directory removed once `test` has ended (after its tearDown closed the harness)."""
     path = tempfile.mkdtemp(prefix="pyexec-test-", dir=parent)

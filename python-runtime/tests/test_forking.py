@@ -7,15 +7,7 @@ import unittest
 
 from pyexec_harness.protocol import check_harness_message
 
-from .harness_client import HarnessClient, scratch_dir
-
-
-def _state(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return None
+from .harness_client import HarnessClient, is_running, scratch_dir
 
 
 class TemplateTest(unittest.TestCase):
@@ -65,13 +57,13 @@ class TemplateTest(unittest.TestCase):
         spares = []
         while not spares and time.monotonic() < deadline:
             children = [int(pid) for pid in os.popen("pgrep -P %d" % template).read().split()]
-            spares = [pid for pid in children if pid != started["pid"] and _state(pid) not in ("Z", None)]
+            spares = [pid for pid in children if pid != started["pid"] and is_running(pid)]
             time.sleep(0.01)
         self.assertTrue(spares, "the template forked no spare")
         for pid in spares:
             os.kill(pid, signal.SIGKILL)
         for pid in spares:  # dead (a zombie) before the call arrives, as a spare killed earlier would be
-            while _state(pid) not in ("Z", None):
+            while is_running(pid):
                 time.sleep(0.01)
         _, after = self.call("'served'")
         self.assertEqual(after["value"], "'served'")

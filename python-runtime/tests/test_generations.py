@@ -8,16 +8,7 @@ import unittest
 from pyexec_harness.generations import RECYCLED_EXIT_CODE
 from pyexec_harness.protocol import check_harness_message
 
-from .harness_client import HarnessClient, scratch_dir
-
-
-def _running(pid):
-    # A zombie has ended; it only waits to be reaped by whoever inherited it.
-    try:
-        with open("/proc/%d/stat" % pid) as stat:
-            return stat.read().rpartition(")")[2].split()[0] != "Z"
-    except OSError:
-        return False
+from .harness_client import HarnessClient, is_running, scratch_dir
 
 
 class GenerationsTest(unittest.TestCase):
@@ -105,6 +96,6 @@ class GenerationsTest(unittest.TestCase):
         self.harness.process.stdin.close()
         self.harness.process.wait(timeout=10)
         deadline = time.monotonic() + 10
-        while _running(generation) and time.monotonic() < deadline:
+        while is_running(generation) and time.monotonic() < deadline:
             time.sleep(0.02)
-        self.assertFalse(_running(generation))
+        self.assertFalse(is_running(generation))

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { abortError, PyExecError } from '../errors.js';
+import { abortError } from '../errors.js';
 import { normalizeExecutorOptions, type NormalizedExecutorOptions, type StrategyName } from '../options/executor-options.js';
 import { expectCode, normalizeRunOptions, type RunOptions } from '../options/run-options.js';
 import { AutoInstaller } from '../packages/auto-install.js';
@@ -58,21 +58,13 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
   // autoInstall: what the call imports and lacks is installed first, off the call's clock.
   private async installThenRun(installer: AutoInstaller, call: Call): Promise<ExecutionResult> {
     const executionId = call.id;
+    const { announcer } = poolOf(this);
     call.installed = await installer.prepare(call.code, call.options.signal, {
-      started: (requirements) => this.announce('install:start', { executionId, requirements }),
-      ended: (installed, error) => this.announce('install:end', error === undefined ? { executionId, installed } : { executionId, installed, error }),
+      started: (requirements) => announcer.emit('install:start', { executionId, requirements }),
+      ended: (installed, error) => announcer.emit('install:end', error === undefined ? { executionId, installed } : { executionId, installed, error }),
     });
     call.importsEpoch = installer.epoch;
     return this.submit(call);
-  }
-
-  // As the pool's Announcer does: a listener that throws is reported, never thrown into a call.
-  private announce<K extends 'install:start' | 'install:end'>(event: K, ...args: ExecutorEvents[K]): void {
-    try {
-      (this.emit as (name: K, ...rest: ExecutorEvents[K]) => boolean)(event, ...args);
-    } catch (cause) {
-      this.emit('error', new PyExecError('LISTENER_FAILED', `a \`${event}\` listener threw: ${String(cause)}`, { cause }));
-    }
   }
 
   private submit(call: Call): Promise<ExecutionResult> {

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PyExecError } from '../errors.js';
 import { expectPlainObject, expectStringArray, expectIntegerOrInfinity, rejectUnknownKeys } from '../options/validators.js';
 import { createEnvironment, environmentPython } from './environment.js';
 import { findMissingModules } from './imports.js';
-import { normalizePackageSource, SOURCE_KEYS, type PackageSource } from './install-options.js';
+import { normalizePackageSource, SOURCE_KEYS, type NormalizedPackageSource, type PackageSource } from './install-options.js';
 import { installPackages, type InstalledDistribution } from './install.js';
 import { normalizeDistributionName } from './requirements.js';
 
@@ -20,7 +20,7 @@ export interface AutoInstallOptions extends PackageSource {
   timeoutMs?: number;
 }
 
-export interface NormalizedAutoInstall extends PackageSource {
+export interface NormalizedAutoInstall extends NormalizedPackageSource {
   readonly allow: ReadonlySet<string> | undefined;
   readonly timeoutMs: number;
 }
@@ -29,7 +29,7 @@ const AUTO_INSTALL_KEYS = [...SOURCE_KEYS, 'allow', 'timeoutMs'] as const;
 
 export function normalizeAutoInstall(value: unknown): NormalizedAutoInstall | undefined {
   if (value === undefined || value === false) return undefined;
-  if (value === true) return Object.freeze({ allow: undefined, timeoutMs: 300_000 });
+  if (value === true) return Object.freeze({ ...normalizePackageSource('autoInstall', {}), allow: undefined, timeoutMs: 300_000 });
   const options = expectPlainObject('autoInstall', value);
   rejectUnknownKeys('autoInstall', options, AUTO_INSTALL_KEYS);
   const source = normalizePackageSource('autoInstall', options);
@@ -87,10 +87,14 @@ export class AutoInstaller {
 
   /** Makes the venv or target directory the workers need before the first one starts. */
   ensureEnvironment(): Promise<unknown> {
-    this.environment ??= this.options.venv !== undefined
-      ? createEnvironment(this.options.venv, { python: this.basePython, command: this.command })
-      : Promise.resolve(this.options.target === undefined ? undefined : mkdirSync(this.options.target, { recursive: true }));
+    this.environment ??= this.makeEnvironment();
     return this.environment;
+  }
+
+  private async makeEnvironment(): Promise<void> {
+    const { venv, target } = this.options;
+    if (venv !== undefined) await createEnvironment(venv, { python: this.basePython, command: this.command });
+    else if (target !== undefined) await mkdir(target, { recursive: true });
   }
 
   /** Installs what `code` needs; returns what was installed (empty when nothing was missing). */

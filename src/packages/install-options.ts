@@ -33,11 +33,27 @@ export interface InstallOptions extends PackageSource {
 export const SOURCE_KEYS = ['venv', 'target', 'indexUrl', 'extraIndexUrls', 'findLinks', 'noIndex', 'allowUrls'] as const;
 const INSTALL_KEYS = [...SOURCE_KEYS, 'python', 'command', 'timeoutMs', 'signal', 'onOutput'] as const;
 
-export type NormalizedInstallOptions = Required<Pick<InstallOptions, 'python' | 'timeoutMs'>> &
-  Omit<InstallOptions, 'python' | 'timeoutMs'> & { extraIndexUrls: readonly string[]; findLinks: readonly string[]; noIndex: boolean };
+/** A package source with every default filled in. */
+export interface NormalizedPackageSource {
+  readonly venv: string | undefined;
+  readonly target: string | undefined;
+  readonly indexUrl: string | undefined;
+  readonly extraIndexUrls: readonly string[];
+  readonly findLinks: readonly string[];
+  readonly noIndex: boolean;
+  readonly allowUrls: boolean;
+}
+
+export interface NormalizedInstallOptions extends NormalizedPackageSource {
+  readonly python: string;
+  readonly command: readonly string[];
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+  readonly onOutput: ((text: string) => void) | undefined;
+}
 
 /** Validates a package source (installPackages' options, or the object form of `autoInstall`). */
-export function normalizePackageSource(name: string, source: Record<string, unknown>): PackageSource {
+export function normalizePackageSource(name: string, source: Record<string, unknown>): NormalizedPackageSource {
   const at = (key: string) => (name ? `${name}.${key}` : key);
   if (source.venv !== undefined && source.target !== undefined) {
     throw new PyExecError('INVALID_OPTION', `Give \`${at('venv')}\` or \`${at('target')}\`, not both`);
@@ -72,9 +88,6 @@ export function normalizeInstallOptions(input: unknown): NormalizedInstallOption
   if (onOutput !== undefined && typeof onOutput !== 'function') throw new PyExecError('INVALID_OPTION', 'Expected the `onOutput` option to be a function');
   return {
     ...source,
-    extraIndexUrls: source.extraIndexUrls ?? [],
-    findLinks: source.findLinks ?? [],
-    noIndex: source.noIndex === true,
     python: options.python === undefined ? process.env.PYEXEC_PYTHON || 'python3' : expectNonEmptyString('python', options.python),
     command: options.command === undefined ? [] : expectStringArray('command', options.command),
     timeoutMs: options.timeoutMs === undefined ? 300_000 : expectIntegerOrInfinity('timeoutMs', options.timeoutMs, 1),

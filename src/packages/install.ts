@@ -34,8 +34,8 @@ export interface InstallResult {
  * await installPackages(['requests==2.*'], { venv: '/srv/envs/agents', timeoutMs: 120_000 });
  */
 export async function installPackages(requirements: string[], options?: InstallOptions): Promise<InstallResult> {
-  const checked = validateRequirements(requirements, { allowUrls: (options as InstallOptions | undefined)?.allowUrls === true });
   const normalized = normalizeInstallOptions(options);
+  const checked = validateRequirements(requirements, { allowUrls: normalized.allowUrls });
   const started = performance.now();
   const { python, lockDir, targetArgs } = await prepareEnvironment(normalized);
   const environmentKey = resolve(lockDir);

@@ -26,7 +26,9 @@ export class Announcer {
   /** Emits `event` once the current transition is complete. */
   emit<K extends keyof ExecutorEvents>(event: K, ...args: ExecutorEvents[K]): void {
     if (this.events.listenerCount(event) === 0) return;
-    this.defer(() => (this.events.emit as (name: K, ...rest: ExecutorEvents[K]) => boolean)(event, ...args), `a \`${event}\` listener`);
+    // A throwing `error` listener has nowhere left to be reported.
+    const report = event === 'error' ? undefined : `a \`${event}\` listener`;
+    this.defer(() => (this.events.emit as (name: K, ...rest: ExecutorEvents[K]) => boolean)(event, ...args), report);
   }
 
   /** Calls an application callback (`onStdout`…) once the current transition is complete. */
@@ -43,7 +45,7 @@ export class Announcer {
     else this.queue.push(effect);
   }
 
-  private defer(effect: Effect, what: string): void {
+  private defer(effect: Effect, what: string | undefined): void {
     this.queue.push(() => this.guard(effect, what));
     if (this.scheduled || this.flushing) return;
     this.scheduled = true;
@@ -62,11 +64,11 @@ export class Announcer {
   };
 
   // An application's throwing listener or callback must never change a result or wedge the pool.
-  private guard(effect: Effect, what: string): void {
+  private guard(effect: Effect, what: string | undefined): void {
     try {
       effect();
     } catch (cause) {
-      if (what === 'a `error` listener') return; // nowhere left to report it
+      if (what === undefined) return;
       const error = new PyExecError('LISTENER_FAILED', `${what} threw: ${describe(cause)}`, { cause });
       try {
         this.events.emit('error', error);

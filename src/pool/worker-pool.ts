@@ -33,13 +33,14 @@ export class WorkerPool {
   private readonly policy: PoolPolicy;
   private readonly runtime: SlotRuntime;
   private readonly resultPoll: ResultPoll;
-  private readonly announcer: Announcer;
+  /** Where everything the application observes goes out, in order (the executor's install events too). */
+  readonly announcer: Announcer;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly options: NormalizedExecutorOptions,
     strategy: Strategy,
-    private readonly launcher: WorkerSource,
+    launcher: WorkerSource,
     events: EventEmitter<ExecutorEvents>,
   ) {
     this.slots = Array.from({ length: options.poolSize }, () => new Slot());
@@ -104,9 +105,7 @@ export class WorkerPool {
 
   /** Adds a reset hook to every worker (running ones from their next call on) and future ones. */
   addResetHook(hook: string): void {
-    const hooks = Object.freeze([...this.launcher.resetHooks, hook]);
-    this.launcher.resetHooks = hooks;
-    for (const slot of this.slots) slot.worker?.send({ type: 'configure', resetHooks: hooks });
+    this.workers.addResetHook(hook, this.slots);
   }
 
   abort(call: Call): void {
@@ -232,9 +231,9 @@ export class WorkerPool {
     if (result !== undefined) this.settle(call, result);
     const served = !this.policy.singleUse && slot.executions >= this.options.maxExecutions;
     if (served && !this.closed) this.announceRecycle(worker, `served maxExecutions (${this.options.maxExecutions}) calls`);
-    if (served && !this.closed && this.runtime.renewInPlace(slot, worker)) {
-      // renewed in place: the slot takes calls again once the worker says so
-    } else if (this.policy.singleUse || served) {
+    // Renewed in place (isolated's next generation), the slot takes calls again once it says so.
+    const renewed = served && !this.closed && this.runtime.renewInPlace(slot, worker);
+    if (!renewed && (this.policy.singleUse || served)) {
       // Detached at once: the slot takes a new worker while the old one is killed in the background.
       this.workers.retire(worker, this.policy.singleUse ? 'single-use' : 'recycled');
       slot.detach();

@@ -52,8 +52,20 @@ export class WorkerSupply {
     }
     slot.attach(worker);
     this.syncHooks(worker);
-    worker.on('message', (message) => this.guard(slot, () => this.handlers.message(slot, worker, message)));
-    worker.on('exit', (exit) => this.guard(slot, () => this.handlers.exited(slot, worker, exit)));
+    worker.on('message', (message) => {
+      try {
+        this.handlers.message(slot, worker, message);
+      } catch (cause) {
+        this.poolFault(slot, cause);
+      }
+    });
+    worker.on('exit', (exit) => {
+      try {
+        this.handlers.exited(slot, worker, exit);
+      } catch (cause) {
+        this.poolFault(slot, cause);
+      }
+    });
     worker.on('protocolError', (error) => {
       this.announcer.emit('error', error);
       void this.kill(slot, 'protocol-error');
@@ -65,13 +77,16 @@ export class WorkerSupply {
 
   // A fault of the pool itself (a transition Slot refuses) must not become an uncaught exception
   // in the application: it is reported, and the worker it concerns is replaced.
-  private guard(slot: Slot, handle: () => void): void {
-    try {
-      handle();
-    } catch (cause) {
-      this.announcer.emit('error', new PyExecError('INTERNAL_ERROR', `pyexec's pool failed to handle its worker: ${String(cause)}`, { cause }));
-      if (slot.worker?.alive) void this.kill(slot, 'internal-error');
-    }
+  private poolFault(slot: Slot, cause: unknown): void {
+    this.announcer.emit('error', new PyExecError('INTERNAL_ERROR', `pyexec's pool failed to handle its worker: ${String(cause)}`, { cause }));
+    if (slot.worker?.alive) void this.kill(slot, 'internal-error');
+  }
+
+  /** Adds a reset hook for workers started from now on and, from their next call, to `slots`' workers. */
+  addResetHook(hook: string, slots: readonly Slot[]): void {
+    const hooks = Object.freeze([...this.launcher.resetHooks, hook]);
+    this.launcher.resetHooks = hooks;
+    for (const slot of slots) slot.worker?.send({ type: 'configure', resetHooks: hooks });
   }
 
   /**

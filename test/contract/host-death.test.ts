@@ -3,18 +3,10 @@ import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contractStrategies, eventually, testPython } from '../helpers/executors.js';
-import { procStatFields } from '../helpers/proc.js';
+import { isRunning } from '../helpers/proc.js';
 
 const doomedHost = join(import.meta.dirname, '../helpers/doomed-host.ts');
 
-// A zombie has ended: it only waits for whichever process inherited it to reap it.
-function isRunning(pid: number): boolean {
-  try {
-    return procStatFields(pid)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -8,3 +8,12 @@ export function procStatFields(pid: number | string): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
+
+/** Whether `pid` runs. A zombie has ended: it only waits for whichever process inherited it to reap it. */
+export function isRunning(pid: number): boolean {
+  try {
+    return procStatFields(pid)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}

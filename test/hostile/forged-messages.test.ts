@@ -1,17 +1,10 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllExecutors, contractStrategies, makeExecutor } from '../helpers/executors.js';
-import { procStatFields } from '../helpers/proc.js';
+import { isRunning } from '../helpers/proc.js';
 
 afterEach(closeAllExecutors);
 
-function isRunning(pid: number): boolean {
-  try {
-    return procStatFields(pid)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 // User code writes a `started` naming a process of the host's user onto the protocol channel
 // (every pipe or socket it holds that is not its own stdout or stderr: Node's stdio pipes are
