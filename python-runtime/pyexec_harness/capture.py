@@ -15,8 +15,10 @@ import threading
 import time
 import types
 
+from .descendants import kill_descendants
+from .fork_guard import also_in_foreign_children
 from .sinks import StreamSink
-from .streams import CapturedText, devnull_stdin
+from .streams import CapturedText, devnull_stdin, fd_text_stream
 
 STREAM_INTERVAL_S = 0.05  # first output of a long call reaches the host within about this
 _READ_SIZE = 1 << 16
@@ -74,6 +76,7 @@ class OutputCapture:
             _signal.signal(_signal.SIGALRM, self._start_pump_from_alarm)
         elif pump == "thread":
             self._start_pump()
+        also_in_foreign_children(self._leave_streams_to_fds)
 
     def start_generation(self):
         """In a worker just forked from the process that built this capture: owns it from now on."""
@@ -103,6 +106,13 @@ class OutputCapture:
         _set_module_attribute(sys, "stdin", self._stdin)
         _set_module_attribute(sys, "stdout", self._stdout_stream)
         _set_module_attribute(sys, "stderr", self._stderr_stream)
+
+    def _leave_streams_to_fds(self):
+        # In a process user code forked: nobody reads this capture's sinks there, so its
+        # Python-level output goes to fds 1 and 2, which it shares with the call (as under python3).
+        for name, ours, fd in (("stdout", self._stdout_stream, 1), ("stderr", self._stderr_stream, 2)):
+            if ours is not None and _sys_dict.get(name) is ours:
+                _set_module_attribute(sys, name, fd_text_stream(fd, ours.errors))
 
     def write_in_order(self, add, data):
         """Adds a Python-level write (`add(data)` into its sink) after whatever fd-level output
@@ -244,6 +254,7 @@ def _exit_orphaned(parent_pid, clean_up):
             clean_up()
         except BaseException:
             pass  # best effort: the processes must go regardless
+    kill_descendants()
     group = os.getpgid(0)
     if group == os.getpid() or group == parent_pid:
         os.killpg(group, _signal.SIGKILL)

@@ -15,7 +15,9 @@ import _signal
 import os
 import time
 
+from .descendants import become_subreaper, kill_descendants
 from .exit_report import exit_report
+from .fork_guard import harness_fork
 
 RECYCLED_EXIT_CODE = 75  # a generation that made way for a fresh one
 # Generations that keep dying young (say, a crash at start) must not turn this into a fork loop.
@@ -44,6 +46,8 @@ def serve_generations(harness, channel, hello):
         _, status = os.waitpid(current[0], 0)
         report = exit_report(current[0], status)
         current[0] = 0
+        # What the generation started and left behind was re-parented to us: it goes with it.
+        kill_descendants()
         if report.get("code") == 0:
             os._exit(0)  # end of input, or shutdown: the host is done with this worker
         channel.send(report)
@@ -59,12 +63,13 @@ def _fork_generation(harness, channel, hello):
     # SIGINT stays blocked until the child has its own handler: the inherited one forwards.
     _signal.pthread_sigmask(_signal.SIG_BLOCK, _SIGINT)
     try:
-        pid = os.fork()
+        pid = harness_fork()
     except OSError as exc:
         channel.send({"type": "fault", "message": "could not fork a worker generation: %r" % (exc,)})
         os._exit(1)
     if pid == 0:
         try:
+            become_subreaper()
             harness.start_generation()
             _signal.pthread_sigmask(_signal.SIG_UNBLOCK, _SIGINT)
             harness.serve(hello())

@@ -13,6 +13,7 @@ _SIGINT = _signal.SIGINT
 class InterruptGuard:
     def __init__(self):
         self.armed = False
+        self.fired = False  # the host interrupted the current (or last) call: a timeout or a stop
         self._handler = self._on_sigint  # one bound method, so identity tells if it is installed
 
     def install(self):
@@ -23,6 +24,7 @@ class InterruptGuard:
         # Checked every call because user code may have replaced or ignored the handler.
         if _get_handler(_SIGINT) is not self._handler:
             _set_handler(_SIGINT, self._handler)
+        self.fired = False
         self.armed = True
 
     def disarm(self):
@@ -30,4 +32,5 @@ class InterruptGuard:
 
     def _on_sigint(self, signum, frame):
         if self.armed:
+            self.fired = True
             raise KeyboardInterrupt

@@ -7,6 +7,7 @@ import os
 import sys
 
 from .capture import OutputCapture
+from .descendants import has_children, kill_descendants
 from .generations import RECYCLED_EXIT_CODE
 from .maintenance import PeriodicCollection, RssCeiling
 from .process_setup import call_root, prepare_process
@@ -19,8 +20,12 @@ _exit = os._exit
 
 
 class Harness:
-    def __init__(self, config, channel, isolate=False, forks_generations=False):
+    def __init__(self, config, channel, isolate=False, forks_generations=False, ends_processes_with_call=False):
+        """ends_processes_with_call: processes a call started are killed before its result is
+        sent (baseline, isolated), as if it ran in a cgroup of its own; otherwise only when the
+        call was interrupted (a timeout or a stop)."""
         self.channel = channel
+        self._ends_processes_with_call = ends_processes_with_call
         self._work_dir = None  # known once prepare_process has settled it
         self._script_dir = None
         # A process that forks generations must stay single-threaded: each generation starts
@@ -85,6 +90,7 @@ class Harness:
             pass
         # The host is gone (it kills its workers rather than hang up): nobody else cleans up now.
         self.remove_directories()
+        kill_descendants()
         _exit(0)
 
     def _serve(self, hello):
@@ -132,7 +138,10 @@ class Harness:
     def _on_run(self, message):
         # Alone: the run ended its call in OutputCapture.finish (under the lock the output thread
         # sends stream messages with), so that thread sends nothing until the next call begins.
-        self.channel.send_alone(self.runner.run(message))
+        result = self.runner.run(message)
+        if self.interrupts.fired or (self._ends_processes_with_call and has_children()):
+            kill_descendants()  # before the result: when the call ends, what it started is gone
+        self.channel.send_alone(result)
         # Upkeep after the result overlaps with the host's turnaround; the next message is read
         # only once it is done, so every call starts from restored state.
         problem = self.runner.after_call()
@@ -161,4 +170,5 @@ class Harness:
 
     def _on_shutdown(self, message):
         # os._exit: user atexit handlers and leftover non-daemon threads must not delay shutdown.
+        kill_descendants()
         _exit(0)

@@ -8,23 +8,45 @@ import sys
 
 from . import PROTOCOL_VERSION
 from .channel import Channel
+from .descendants import become_subreaper
+from .fork_guard import guard_channel
 from .interrupts import InterruptGuard
 from .limits import ResourceLimiter
 
 
 def take_over_stdio(busy_poll_us):
     """Keeps private duplicates of the original stdio; fds 0-2 are handed to OutputCapture."""
+    _close_inherited_descriptors()
     protocol_in = os.dup(0)
     protocol_out = os.dup(1)
     diagnostics = os.fdopen(os.dup(2), "w", buffering=1)
     # Crash reports (segfaults) go to the host's view of our stderr, not to the call's capture.
     faulthandler.enable(file=diagnostics)
+    guard_channel((protocol_in, protocol_out, diagnostics.fileno()))
     return Channel(protocol_in, protocol_out, busy_poll_us)
+
+
+def _close_inherited_descriptors():
+    # Descriptors the host's own parent left open (and Node passed on) reach processes that are
+    # none of the worker's business: user code must not write to them. Python opens its own
+    # non-inheritable (PEP 446), so an inheritable one above 2 came from outside.
+    try:
+        fds = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd > 2:
+            try:
+                if os.get_inheritable(fd):
+                    os.close(fd)
+            except OSError:
+                pass  # the directory listing's own descriptor, closed meanwhile
 
 
 def prepare_process(config):
     """Signals, limits, working directory and preloads; returns (interrupts, limiter)."""
     os.environ.setdefault("MPLBACKEND", "Agg")
+    become_subreaper()
     interrupts = InterruptGuard()
     interrupts.install()
     limiter = ResourceLimiter(config.get("limits") or {}, interrupts)

@@ -11,6 +11,7 @@ from .compiler import compile_cell
 from .environment import apply_environment, restore_environment
 from .errors import describe_exception
 from .figures import collect_figures
+from .fork_guard import end_foreign_process, is_foreign
 from .script_end import script_end
 from .top_level_await import CallLoop, awaits
 from .unrestorable import Unrestorable
@@ -104,6 +105,8 @@ class CallRunner:
             result["error"], cut = describe_exception(exc, script, limit)
             if cut:
                 result["truncated"] = True
+        if is_foreign():  # a process the call forked ran on to the end of its code: it ends here
+            end_foreign_process(result)
         if not capture.streams_in_place():
             self._flush_user_streams()
         figures, self._figures = self._figures, []

@@ -138,3 +138,8 @@ class CapturedText(io.TextIOBase):
 def devnull_stdin(fd):
     """A stdin that is always at end of file, so input() raises EOFError instead of hanging."""
     return io.TextIOWrapper(io.FileIO(fd, "r", closefd=False), encoding="utf-8")
+
+
+def fd_text_stream(fd, errors):
+    """An unbuffered text stream on `fd`, as python3 -u gives a script (processes user code forks)."""
+    return io.TextIOWrapper(io.FileIO(fd, "w", closefd=False), encoding="utf-8", errors=errors, write_through=True)

@@ -12,6 +12,22 @@ EXAMPLES_PATH = os.path.join(os.path.dirname(RUNTIME_DIR), "docs", "protocol-exa
 BOOTSTRAP = "import sys;sys.path.insert(0,sys.argv[1]);import pyexec_harness.main as m;del sys.path[0];m.main()"
 
 
+# A call that leaves a daemon behind, as a service's start script does: it forks twice, the
+# middle process calls setsid and exits, and the grandchild (printed) sleeps on, orphaned.
+DAEMON = """
+import os, time
+read_end, write_end = os.pipe()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.write(write_end, str(os.getpid()).encode())
+        time.sleep(30)
+    os._exit(0)
+os.close(write_end)
+print(os.read(read_end, 32).decode())
+"""
+
+
 def load_examples():
     with open(EXAMPLES_PATH, encoding="utf-8") as handle:
         return json.load(handle)

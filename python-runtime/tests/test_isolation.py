@@ -5,7 +5,7 @@ import unittest
 
 from pyexec_harness.protocol import check_harness_message
 
-from .harness_client import HarnessClient, scratch_dir
+from .harness_client import DAEMON, HarnessClient, is_running, scratch_dir
 
 
 class IsolationTest(unittest.TestCase):
@@ -78,9 +78,25 @@ class IsolationTest(unittest.TestCase):
         spoiled = self.spoiled_after("import threading, time\nthreading.Thread(target=time.sleep, args=(5,), name='t1', daemon=True).start()")
         self.assertEqual(spoiled, {"type": "spoiled", "reason": "threads still running: t1"})
 
-    def test_child_processes_left_running_spoil_the_worker(self):
-        spoiled = self.spoiled_after("import subprocess\nsubprocess.Popen(['sleep', '5'])")
-        self.assertEqual(spoiled["reason"], "child processes still running")
+    def killed_and_still_serving(self, code):
+        """Runs `code`, which prints the pids of processes it leaves running: they are gone once
+        its result is in, and the worker serves on."""
+        harness = HarnessClient({"mode": "isolated", "workDir": scratch_dir(self), "preload": ["subprocess", "threading"]})
+        self.addCleanup(harness.close)
+        result, _ = harness.run(code)
+        self.assertEqual(result["status"], "ok", result)
+        second, _ = harness.run("'still serving'")  # a spoiled worker would read no more
+        self.assertEqual(second["value"], "'still serving'")
+        pids = [int(pid) for pid in result["stdout"].split()]
+        self.assertTrue(pids)
+        for pid in pids:
+            self.assertFalse(is_running(pid), "process %d outlived its call" % pid)
+
+    def test_child_processes_left_running_are_killed_at_the_end_of_the_call(self):
+        self.killed_and_still_serving("import subprocess\nprint(subprocess.Popen(['sleep', '30']).pid)")
+
+    def test_a_double_forked_setsid_daemon_is_killed_at_the_end_of_the_call(self):
+        self.killed_and_still_serving(DAEMON)
 
     def test_children_that_ended_do_not_spoil_the_worker(self):
         # One the call waited for, one it did not (a zombie until the worker reaps it), and one
@@ -99,14 +115,12 @@ class IsolationTest(unittest.TestCase):
         second, _ = harness.run("'still serving'")  # a spoiled worker would read no more
         self.assertEqual(second["value"], "'still serving'")
 
-    def test_a_child_left_by_a_thread_that_ended_spoils_the_worker(self):
-        # Python's join() returns a moment before the thread's OS task is gone, and only then does
-        # the kernel hand its child to the main thread: the call waits for that (no fixed sleep).
-        code = (
-            "import os, subprocess, threading\nt = threading.Thread(target=subprocess.Popen, args=(['sleep', '5'],))\n"
-            "t.start(); t.join()\nwhile os.path.exists('/proc/self/task/%d' % t.native_id): pass"
+    def test_a_child_left_by_a_thread_that_ended_is_killed_at_the_end_of_the_call(self):
+        self.killed_and_still_serving(
+            "import subprocess, threading\nchildren = []\n"
+            "t = threading.Thread(target=lambda: children.append(subprocess.Popen(['sleep', '30'])))\n"
+            "t.start(); t.join()\nprint(children[0].pid)"
         )
-        self.assertEqual(self.spoiled_after(code)["reason"], "child processes still running")
 
     def test_c_extensions_spoil_the_worker_and_are_named_for_preloading(self):
         spoiled = self.spoiled_after("import csv")
@@ -126,13 +140,13 @@ class IsolationTest(unittest.TestCase):
 class LeftoverChildrenTest(unittest.TestCase):
     """Both ways of finding children: the kernel's list, and waitpid alone where there is none."""
 
-    def check(self, leftovers):
+    def check(self, leftovers, expected):
         import subprocess
 
         self.assertIsNone(leftovers.reason())
         child = subprocess.Popen(["sleep", "5"])
         try:
-            self.assertEqual(leftovers.reason(), "child processes still running")
+            self.assertEqual(leftovers.reason(), expected)
         finally:
             child.kill()
             child.wait()
@@ -145,14 +159,14 @@ class LeftoverChildrenTest(unittest.TestCase):
         leftovers = Leftovers()
         self.assertIsNotNone(leftovers._children)
         self.addCleanup(os.close, leftovers._children)
-        self.check(leftovers)
+        self.check(leftovers, None)  # killed, and the worker serves on
 
     def test_with_waitpid_alone(self):
         from pyexec_harness.isolation.leftovers import Leftovers
 
         leftovers = Leftovers()
         leftovers._children = None
-        self.check(leftovers)
+        self.check(leftovers, "child processes still running")  # cannot be found below: recycled
 
 
 class ResetHookTest(unittest.TestCase):

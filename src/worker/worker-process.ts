@@ -8,6 +8,7 @@ import type { WorkerEvents, WorkerExit, WorkerHandle } from './worker-handle.js'
 import { HARNESS_BOOTSTRAP, harnessRuntimeDir } from './harness-location.js';
 import { explainStartFailure } from './interpreter-check.js';
 import { killProcessTree } from './kill-tree.js';
+import { killPipeHolders, stdioPipes } from './pipe-holders.js';
 
 /** How to start one harness process. */
 export interface WorkerLaunch {
@@ -25,6 +26,9 @@ export interface WorkerLaunch {
 }
 
 const DIAGNOSTICS_TAIL = 8192;
+// After the process exits, how long its last messages may take to be read before whatever still
+// holds its pipes open is killed (something it started, holding the inherited descriptors).
+const EXIT_DRAIN_MS = 250;
 
 /** One running harness process and its JSON-lines channel. */
 export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerHandle {
@@ -99,9 +103,21 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
         () => fail(startError(launch, `did not start within ${launch.startTimeoutMs} ms`, diagnostics)),
         launch.startTimeoutMs,
       );
+      // Read now: spawn returns once the process runs Python, whose harness duplicates them
+      // before it replaces fds 0-2 with its capture.
+      const pipes = subprocess.pid === undefined ? new Set<string>() : stdioPipes(subprocess.pid);
       const exited = new Promise<WorkerExit>((resolveExit) => {
         // 'close', not 'exit': every message the process wrote (a last `spoiled`) is read first.
         subprocess.on('close', (exitCode, signal) => resolveExit({ exitCode, signal, diagnostics }));
+        // But the worker is gone when its process is: a descendant that kept its pipes must not
+        // delay a timeout or close() for as long as it lives.
+        subprocess.on('exit', () => {
+          const drained = setTimeout(() => {
+            killPipeHolders(pipes);
+            for (const stream of [subprocess.stdin, subprocess.stdout, subprocess.stderr]) stream?.destroy();
+          }, EXIT_DRAIN_MS);
+          subprocess.on('close', () => clearTimeout(drained));
+        });
       });
       subprocess.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') fail(startError(launch, error.message, diagnostics));

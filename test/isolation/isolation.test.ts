@@ -24,6 +24,10 @@ const expectedLeaks: Record<StrategyName, readonly string[]> = {
     'recursion limit',
     'signal handler',
     'warnings filters',
+    'audit hook',
+    'gc callback',
+    'lowered file descriptor limit',
+    'blocked signals',
     'threads left running',
   ],
 };

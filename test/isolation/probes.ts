@@ -58,6 +58,28 @@ export const isolationProbes: IsolationProbe[] = [
     seen: "import warnings\nwarnings.filters[0][0] == 'error'",
   },
   {
+    // The hook would see every later call's code and data: another tenant's secrets.
+    name: 'audit hook',
+    leave: "import sys\ndef spy(event, args):\n    if event == 'exec':\n        import sys, types\n        sys.modules['audit_spy_saw'] = types.ModuleType('audit_spy_saw')\nsys.addaudithook(spy)",
+    seen: "import sys\n'audit_spy_saw' in sys.modules",
+  },
+  {
+    name: 'gc callback',
+    leave: 'import gc\ndef leaked_gc_callback(phase, info):\n    pass\ngc.callbacks.append(leaked_gc_callback)',
+    seen: "import gc\nany(getattr(c, '__name__', '') == 'leaked_gc_callback' for c in gc.callbacks)",
+  },
+  {
+    name: 'lowered file descriptor limit',
+    leave: 'import resource\nresource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))',
+    seen: 'import resource\nresource.getrlimit(resource.RLIMIT_NOFILE)[0] == 64',
+  },
+  {
+    // A blocked SIGINT makes every later call impossible to interrupt (a timeout becomes a kill).
+    name: 'blocked signals',
+    leave: 'import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGUSR2})',
+    seen: 'import signal\nsignal.SIGUSR2 in signal.pthread_sigmask(signal.SIG_BLOCK, set())',
+  },
+  {
     name: 'threads left running',
     leave: "import threading, time\nthreading.Thread(target=time.sleep, args=(30,), name='leaked-thread', daemon=True).start()",
     seen: "import threading\nany(t.name == 'leaked-thread' for t in threading.enumerate())",

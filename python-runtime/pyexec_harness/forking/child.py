@@ -7,6 +7,7 @@ import os
 
 from .. import codec
 from ..capture import OutputCapture
+from ..descendants import become_subreaper, has_children, kill_descendants
 from ..runner import CallRunner
 
 _DONE = b"."
@@ -18,6 +19,8 @@ def serve_one_call(channel, sock, work_dir, interrupts, limiter):
     try:
         # A group of its own: a timeout kills the child and all it started, never the template.
         os.setpgid(0, 0)
+        become_subreaper()  # what the call starts stays below this child, to be killed with it
+        _close_host_input(channel)
         call_dir = os.path.join(work_dir, "call-%d" % os.getpid())
         os.mkdir(call_dir, 0o700)
         os.chdir(call_dir)
@@ -28,7 +31,10 @@ def serve_one_call(channel, sock, work_dir, interrupts, limiter):
         if line is None:
             code = 0  # the template is shutting down
         else:
-            channel.send(runner.run(codec.decode(line.decode("utf-8"))))
+            result = runner.run(codec.decode(line.decode("utf-8")))
+            if has_children():
+                kill_descendants()  # before the result: when the call ends, what it started is gone
+            channel.send(result)
             sock.sendall(_DONE)
             code = 0
     finally:
@@ -54,10 +60,19 @@ def _read_line(sock):
     return pending[:-1]
 
 
+def _close_host_input(channel):
+    # Only the template reads the host's messages: a child (or anything user code makes of it)
+    # reading them would take calls meant for the next child.
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, channel.read_fd, inheritable=False)
+    os.close(null)
+
+
 def _exit_with_group(code):
-    # Whatever the call left running in this process group goes too (setsid'd ones are killed by
-    # the host on timeout or stop; after a clean call only this group is reachable cheaply).
+    # Whatever the call left running goes too: its process group, and every descendant (even
+    # those that called setsid, re-parented to this subreaper).
     try:
+        kill_descendants()
         os.killpg(0, _signal.SIGKILL)
     finally:
         os._exit(code)

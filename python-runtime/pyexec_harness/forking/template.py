@@ -14,7 +14,9 @@ import shutil
 import socket
 
 from .. import codec
+from ..descendants import children, kill_descendants
 from ..exit_report import exit_report
+from ..fork_guard import harness_fork
 from .child import serve_one_call
 
 
@@ -28,11 +30,28 @@ def _alive(pid):
 
 
 class Spare:
-    __slots__ = ("pid", "sock")
+    __slots__ = ("pid", "sock", "exit_fd")
 
     def __init__(self, pid, sock):
         self.pid = pid
         self.sock = sock
+        # Readable once the child has exited. Its socket's end of file is not enough: something
+        # the call started may hold the child's end open long after the child died.
+        self.exit_fd = _pidfd(pid)
+
+    def close(self):
+        """Idempotent: a fork while the spare is also the active child sees it twice."""
+        self.sock.close()
+        if self.exit_fd is not None:
+            os.close(self.exit_fd)
+            self.exit_fd = None
+
+
+def _pidfd(pid):
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):  # before Python 3.9 or Linux 5.3: the socket alone tells
+        return None
 
 
 class TemplateServer:
@@ -68,14 +87,15 @@ class TemplateServer:
         if message is not None:
             return self._dispatch(message)
         active = self._active
-        if active is not None:
-            self._poller.register(active.sock.fileno(), select.POLLIN)
+        watched = () if active is None else [fd for fd in (active.sock.fileno(), active.exit_fd) if fd is not None]
+        for fd in watched:
+            self._poller.register(fd, select.POLLIN)
         try:
             ready = [fd for fd, _event in self._poller.poll()]
         finally:
-            if active is not None:
-                self._poller.unregister(active.sock.fileno())
-        if active is not None and active.sock.fileno() in ready:
+            for fd in watched:
+                self._poller.unregister(fd)
+        if any(fd in ready for fd in watched):
             self._on_active_child()
         if self._channel.read_fd in ready:
             message = self._channel.read_message()
@@ -105,7 +125,7 @@ class TemplateServer:
         finished = self._active
         self._active = None
         if not _alive(self._spare.pid):  # killed while it waited: fork another before speaking
-            self._spare.sock.close()
+            self._spare.close()
             self._spare = self._fork()
         spare = self._spare
         self._channel.send({"type": "started", "id": message["id"], "pid": spare.pid})
@@ -117,21 +137,24 @@ class TemplateServer:
 
     def _on_active_child(self):
         child = self._active
-        data = child.sock.recv(16)
+        try:
+            data = child.sock.recv(16, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            data = b""  # it exited without a word (its socket is held open by what it started)
         if data:
             self._active = None
             self._release(child)  # finished cleanly
             return
-        # EOF without "done": the child died during its call. It cannot write any more, and no
+        # Gone without "done": the child died during its call. It cannot write any more, and no
         # other child is active, so the template may speak.
         self._active = None
-        child.sock.close()
+        child.close()
         _, status = os.waitpid(child.pid, 0)
         self._channel.send(exit_report(child.pid, status))
         self._remove_call_dir(child.pid)
 
     def _release(self, child):
-        child.sock.close()
+        child.close()
         self._remove_call_dir(child.pid)
         self._finished.append(child.pid)
 
@@ -142,16 +165,27 @@ class TemplateServer:
     def _reap_finished(self):
         # Only children past their call: the active one's status is read where its death is seen.
         self._finished = [pid for pid in self._finished if _alive(pid)]
+        self._kill_orphans()
+
+    def _kill_orphans(self):
+        # A child that died (killed on timeout, or by its own code) leaves what it started to us,
+        # its subreaper: any child of ours that is not a call child is such an orphan.
+        ours = set(self._finished)
+        for child in (self._active, self._spare):
+            if child is not None:
+                ours.add(child.pid)
+        if any(pid not in ours for pid in children(os.getpid())):
+            kill_descendants(keep=ours)
 
     def _fork(self):
         parent_sock, child_sock = socket.socketpair()
-        pid = os.fork()
+        pid = harness_fork()
         if pid == 0:
             parent_sock.close()
             if self._active is not None:
-                self._active.sock.close()
+                self._active.close()
             if self._spare is not None:
-                self._spare.sock.close()
+                self._spare.close()
             serve_one_call(self._channel, child_sock, self._work_dir, self._interrupts, self._limiter)
         child_sock.close()
         return Spare(pid, parent_sock)
@@ -168,3 +202,4 @@ class TemplateServer:
                     pass
                 # The host removes the call root only if it is still alive to do so.
                 self._remove_call_dir(child.pid)
+        kill_descendants()  # finished children and orphans: no zombie is left to a PID 1 that never reaps

@@ -3,6 +3,7 @@
 from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 from ..unrestorable import Unrestorable
+from .audit_watch import AuditWatch
 from .call_directory import CallDirectory
 from .leftovers import Leftovers
 from .modules import ModuleState
@@ -18,6 +19,7 @@ class IsolationGuard:
         self._leftovers = Leftovers()
         self._process = ProcessState()
         self._modules = ModuleState()
+        self._audit = AuditWatch()
 
     def start_generation(self):
         """In a worker forked from the process that took the snapshot, once its threads run."""
@@ -41,6 +43,7 @@ class IsolationGuard:
         reason = self._leftovers.reason()
         if reason:
             raise Unrestorable(reason)
+        self._audit.after_call()
         imports = self._modules.imports_to_preload()
         if imports:
             raise Unrestorable(*imports)

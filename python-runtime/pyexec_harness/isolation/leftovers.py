@@ -1,13 +1,12 @@
-"""Traces a call can leave that cannot be undone in place: the worker must be recycled."""
+"""Traces a call can leave: threads (the worker must be recycled) and processes (killed)."""
 
 from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import os
 
 from .. import compat
+from ..descendants import kill_descendants
 
-_waitpid = os.waitpid
-_WNOHANG = os.WNOHANG
 _pread = os.pread
 
 
@@ -24,18 +23,21 @@ class Leftovers:
         self._children = _open_children_list()
 
     def reason(self):
-        """Why this worker cannot serve another call in isolation, or None."""
+        """Why this worker cannot serve another call in isolation, or None. Kills every process the
+        call left running, as a script's end would if its children were in its own cgroup."""
         if compat.thread_count() > len(self._threads):
             names = sorted(name for ident, name in compat.thread_idents().items() if ident not in self._threads)
             if names:
                 return "threads still running: " + ", ".join(names)
-        if self._children is not None:
-            try:
-                if not _pread(self._children, 1, 0):
-                    return None
-            except OSError:
-                pass  # user code closed it: waitpid still tells
-        return _running_children()
+        if self._children is None:
+            return _running_children()  # no /proc lists to find descendants by: recycle
+        try:
+            if not _pread(self._children, 1, 0):
+                return None
+        except OSError:
+            pass  # user code closed it: the walk below still tells
+        kill_descendants()
+        return None
 
 
 def _open_children_list():
@@ -52,7 +54,7 @@ def _running_children():
     # Reaps finished children (zombies) and reports any that still run.
     while True:
         try:
-            pid, _status = _waitpid(-1, _WNOHANG)
+            pid, _status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return None
         if pid == 0:

@@ -1,4 +1,4 @@
-"""Process-wide state outside modules: environment, signals, umask, hooks, limits, sys lists."""
+"""Process-wide state outside modules: environment, signals and their mask, umask, hooks, sys lists."""
 
 from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
@@ -17,6 +17,10 @@ _setsignal = _signal.signal
 _environ = os.environ
 _environ_data = compat.environ_data()
 _umask = os.umask
+_sigmask = _signal.pthread_sigmask
+_SIG_BLOCK = _signal.SIG_BLOCK
+_SIG_SETMASK = _signal.SIG_SETMASK
+_NO_SIGNALS = ()
 
 
 class ProcessState:
@@ -24,6 +28,8 @@ class ProcessState:
         self._environ = dict(_environ)
         self._environ_data = dict(_environ_data)
         self._handlers = list(map(_getsignal, _CATCHABLE))
+        self._blocked = _sigmask(_SIG_BLOCK, _NO_SIGNALS)  # blocking none: reads the mask
+        self._gc_callbacks = list(gc.callbacks)
         self._umask = _umask(0o022)
         _umask(self._umask)
         self._recursion_limit = sys.getrecursionlimit()
@@ -46,6 +52,11 @@ class ProcessState:
             for signum, now, saved in zip(_CATCHABLE, handlers, self._handlers):
                 if now is not saved and saved is not None:
                     _setsignal(signum, saved)
+        # A blocked SIGINT would make every later call impossible to interrupt.
+        if _sigmask(_SIG_BLOCK, _NO_SIGNALS) != self._blocked:
+            _sigmask(_SIG_SETMASK, self._blocked)
+        if gc.callbacks != self._gc_callbacks:  # they would see every later call's objects
+            gc.callbacks[:] = self._gc_callbacks
         _umask(self._umask)
         for container, saved in self._lists:
             if container != saved:

@@ -12,7 +12,7 @@ from ..process_setup import hello
 
 def serve(config, channel):
     generations = bool(config.get("generations"))
-    harness = Harness(config, channel, isolate=True, forks_generations=generations)
+    harness = Harness(config, channel, isolate=True, forks_generations=generations, ends_processes_with_call=True)
     if generations:
         serve_generations(harness, channel, hello)
     harness.serve(hello())
