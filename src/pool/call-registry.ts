@@ -1,4 +1,4 @@
-import type { PyExecError } from '../errors.js';
+import { PyExecError } from '../errors.js';
 import type { ExecutionResult, RunningExecution } from '../executors/types.js';
 import type { Announcer } from './announcer.js';
 import type { Call } from './call.js';
@@ -25,7 +25,14 @@ export class CallRegistry {
     return this.pending.get(executionId);
   }
 
-  enqueue(call: Call): void {
+  /** Queues a call, or throws if its id is taken or the queue is full (`maxQueue`) while no worker is free. */
+  enqueue(call: Call, workerFree: boolean, maxQueue: number): void {
+    if (this.pending.has(call.id)) {
+      throw new PyExecError('INVALID_OPTION', `The \`executionId\` \`${call.id}\` is already queued or running`);
+    }
+    if (!workerFree && this.queue.length >= maxQueue) {
+      throw new PyExecError('QUEUE_FULL', `The queue is full (\`maxQueue\` is ${maxQueue}); call \`${call.id}\` was not queued`);
+    }
     this.pending.set(call.id, call);
     this.queue.push(call);
   }

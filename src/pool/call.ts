@@ -27,6 +27,12 @@ export class Call {
   readonly promise: Promise<ExecutionResult>;
   /** Whether its run message went to a worker (a worker that dies before is not its fault). */
   sent = false;
+  /**
+   * Its worker answered for another call after it was sent (the one before had forged its own
+   * end): it never started there, and runs on the replacement, once.
+   */
+  rerunOnReplacement = false;
+  private rerun = false;
   /** performance.now() when a slot took it (waiting for a worker counts as running); 0 while queued. */
   private takenTime = 0;
   /** performance.now() when its run message went to a worker: durations and timeouts count from here. */
@@ -79,6 +85,20 @@ export class Call {
     if (this.options.filename !== undefined) message.filename = this.options.filename;
     if (this.options.argv !== undefined) message.argv = this.options.argv;
     return message;
+  }
+
+  /** Whether it may be rerun after its worker answered for another call: once, and never when stopped. */
+  get mayRerun(): boolean {
+    return !this.rerun && this.streamed === undefined && this.interruption !== 'stopped';
+  }
+
+  /** Before it goes to the replacement: its clock (and a timeout it ran into meanwhile) starts over. */
+  prepareRerun(): void {
+    this.rerun = true;
+    this.rerunOnReplacement = false;
+    this.interruption = undefined;
+    clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
   }
 
   markRunning(): void {

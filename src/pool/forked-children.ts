@@ -1,8 +1,8 @@
-import { PyExecError } from '../errors.js';
 import type { ExitedMessage } from '../protocol/messages.js';
 import { parentOf } from '../worker/process-parent.js';
 import { killProcessTree } from '../worker/kill-tree.js';
 import type { WorkerHandle } from '../worker/worker-handle.js';
+import { replaceDistrusted } from './distrust.js';
 import type { Slot } from './slot.js';
 import type { PoolControl, SlotRuntime } from './slot-runtime.js';
 
@@ -48,8 +48,7 @@ export function forkedRuntime(control: PoolControl, pidsAreOurs: boolean, signal
         }
         if (!signals.isChildOf(message.pid, worker.pid)) {
           // Forged (user code writing on the channel): the template is not to be trusted again.
-          control.announcer.emit('error', new PyExecError('PROTOCOL_ERROR', `The forked template (pid ${worker.pid}) named pid ${message.pid}, which is not its child; it is replaced`));
-          control.killWorker(slot, 'protocol-error');
+          replaceDistrusted(control, slot, `The forked template (pid ${worker.pid}) named pid ${message.pid}, which is not its child`);
           return true;
         }
         slot.childPid = call.workerPid = message.pid;

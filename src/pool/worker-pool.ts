@@ -11,6 +11,7 @@ import { crashResult, deathResult } from './crash-error.js';
 import { armDeadline } from './deadlines.js';
 import { Announcer } from './announcer.js';
 import { deliverOutput, deliverTail } from './deliver-output.js';
+import { answeredOutOfSequence } from './distrust.js';
 import { escalateInterrupt } from './escalate.js';
 import type { PoolPolicy } from './pool-policy.js';
 import { ResultPoll } from './result-poll.js';
@@ -32,6 +33,7 @@ export class WorkerPool {
   private readonly workers: WorkerSupply;
   private readonly policy: PoolPolicy;
   private readonly runtime: SlotRuntime;
+  private readonly control: PoolControl;
   private readonly resultPoll: ResultPoll;
   /** Where everything the application observes goes out, in order (the executor's install events too). */
   readonly announcer: Announcer;
@@ -53,14 +55,14 @@ export class WorkerPool {
       message: (slot, worker, message) => this.onMessage(slot, worker, message),
       exited: (slot, worker, exit) => this.onWorkerExit(slot, worker, exit),
     });
-    const control: PoolControl = {
+    const control: PoolControl = (this.control = {
       announcer: this.announcer,
       workers: this.workers,
       settleDeath: (call, worker, message) => this.settleDeath(call, worker, message),
       finishOnWorker: (slot, call, result) => this.finishOnWorker(slot, call, result),
       ready: (slot) => this.onWorkerReady(slot),
       killWorker: (slot, reason) => void this.workers.kill(slot, reason),
-    };
+    });
     this.runtime = strategy.runtime(options, control);
     this.resultPoll = new ResultPoll(options.busyPollUs / 1000, () => this.slots.some((slot) => slot.state === 'busy'));
   }
@@ -79,13 +81,7 @@ export class WorkerPool {
 
   submit(call: Call): void {
     if (this.closed) throw new PyExecError('EXECUTOR_CLOSED', 'The executor is closed; create a new one to run more code');
-    if (this.calls.has(call.id)) {
-      throw new PyExecError('INVALID_OPTION', `The \`executionId\` \`${call.id}\` is already queued or running`);
-    }
-    if (freeSlot(this.slots) === undefined && this.calls.queued >= this.options.maxQueue) {
-      throw new PyExecError('QUEUE_FULL', `The queue is full (\`maxQueue\` is ${this.options.maxQueue}); call \`${call.id}\` was not queued`);
-    }
-    this.calls.enqueue(call);
+    this.calls.enqueue(call, freeSlot(this.slots) !== undefined, this.options.maxQueue);
     this.dispatch();
   }
 
@@ -195,12 +191,10 @@ export class WorkerPool {
         this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', { type: 'HarnessFault', message: message.message, traceback: '' }));
         return;
       case 'stream':
-        if (call !== undefined && message.id === call.id) deliverOutput(call, message.name, message.text, this.announcer);
-        return;
       case 'result':
-        if (call !== undefined && message.id === call.id) {
-          this.finishOnWorker(slot, call, call.resultFromHarness(deliverTail(call, message, this.announcer)));
-        }
+        if (call === undefined || message.id !== call.id) answeredOutOfSequence(this.control, slot, worker, message);
+        else if (message.type === 'stream') deliverOutput(call, message.name, message.text, this.announcer);
+        else this.finishOnWorker(slot, call, call.resultFromHarness(deliverTail(call, message, this.announcer)));
         return;
     }
   }
@@ -256,7 +250,9 @@ export class WorkerPool {
     // A call the dead worker never ran (waiting for its next generation), or one sent after its
     // last result to a worker that spoiled, stays on the slot and goes to the replacement.
     const innocent = call !== undefined && call.interruption === undefined && (!call.sent || worker.killReason === 'spoiled');
-    if (innocent && !this.closed) {
+    const rerun = call?.rerunOnReplacement === true && call.mayRerun;
+    if ((innocent || rerun) && !this.closed) {
+      if (rerun) call.prepareRerun();
       void this.workers.start(slot, 'replace');
       return;
     }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeAllExecutors, contractStrategies, makeExecutor } from '../helpers/executors.js';
+import { closeAllExecutors, contractStrategies, eventually, makeExecutor } from '../helpers/executors.js';
 import { isRunning } from '../helpers/proc.js';
 
 afterEach(closeAllExecutors);
@@ -9,9 +9,9 @@ afterEach(closeAllExecutors);
 // User code writes a `started` naming a process of the host's user onto the protocol channel
 // (every pipe or socket it holds that is not its own stdout or stderr: Node's stdio pipes are
 // socket pairs), then runs into its timeout: the host must not signal that process.
-const forgeStarted = (executionId: string, victim: number) => `
+const writeOnChannel = (message: Record<string, unknown>) => `
 import os, stat, fcntl, json
-line = (json.dumps({"type": "started", "id": "${executionId}", "pid": ${victim}}) + "\\n").encode()
+line = (${JSON.stringify(JSON.stringify(message))} + "\\n").encode()
 own = {os.fstat(1).st_ino, os.fstat(2).st_ino}
 for fd in range(3, 256):
     try:
@@ -21,6 +21,10 @@ for fd in range(3, 256):
                 os.write(fd, line)
     except OSError:
         continue
+`;
+
+const forgeStarted = (executionId: string, victim: number) => `
+${writeOnChannel({ type: 'started', id: executionId, pid: victim })}
 import signal
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 while True:
@@ -40,5 +44,59 @@ describe.each(contractStrategies)('a forged `started` message with the %s strate
     } finally {
       victim.kill('SIGKILL');
     }
+  });
+});
+
+// What a result honest for call \`id\` looks like on the channel.
+const forgedResult = (id: string) => ({ type: 'result', id, status: 'ok', value: "'forged'", stdout: '', stderr: '', figures: [] });
+
+describe.each(contractStrategies)('a call that forges its own result with the %s strategy', (strategy) => {
+  it('cannot make the next call wait for it: that call runs, on a replacement if need be', async () => {
+    const executor = makeExecutor(strategy, { poolSize: 1, interruptGraceMs: 200 });
+    const errors: string[] = [];
+    executor.on('error', (error) => errors.push(error.code));
+    const forger = executor.run(`${writeOnChannel(forgedResult('forger'))}\nimport time\nwhile True:\n    time.sleep(0.01)`, { executionId: 'forger' });
+    const innocent = executor.run('"innocent"', { timeoutMs: 2000 });
+    expect((await forger).value).toBe("'forged'"); // its own result is its own business
+    const result = await innocent;
+    expect(result.status).toBe('ok');
+    expect(result.value).toBe("'innocent'");
+    if (strategy === 'optimized' || strategy === 'isolated') expect(errors).toContain('PROTOCOL_ERROR');
+  });
+
+  it('gets its worker replaced when the real result comes after the forged one', async () => {
+    const executor = makeExecutor(strategy, { poolSize: 1 });
+    const errors: string[] = [];
+    executor.on('error', (error) => errors.push(error.code));
+    const pidOf = 'import os\nos.getpid()';
+    await executor.run(`${writeOnChannel(forgedResult('forger'))}\nimport time\ntime.sleep(0.3)`, { executionId: 'forger' });
+    if (strategy === 'optimized' || strategy === 'isolated') await eventually(() => errors.includes('PROTOCOL_ERROR'));
+    const after = await executor.run(pidOf);
+    expect(after.status).toBe('ok');
+    expect(errors.filter((code) => code !== 'PROTOCOL_ERROR')).toEqual([]);
+  });
+});
+
+describe.each(contractStrategies)('a process the call forks and lets run on, with the %s strategy', (strategy) => {
+  // The child of os.fork() runs the rest of the code, as under python3, then ends there: it must
+  // never answer for the call, nor read the host's next message as a second worker would.
+  it('prints as under python3 and ends with the code, never serving a call', async () => {
+    const executor = makeExecutor(strategy, { poolSize: 1 });
+    const errors: string[] = [];
+    executor.on('error', (error) => errors.push(error.code));
+    const result = await executor.run("import os\npid = os.fork()\nprint('child' if pid == 0 else 'parent', os.getpid(), flush=True)\nif pid:\n    os.waitpid(pid, 0)");
+    expect(result.status).toBe('ok');
+    const lines = result.stdout.trim().split('\n').sort();
+    expect(lines.map((line) => line.split(' ')[0])).toEqual(['child', 'parent']);
+    const child = Number(lines[0]?.split(' ')[1]);
+    expect(isRunning(child)).toBe(false);
+    const pids = new Set<string>();
+    for (let call = 0; call < 6; call++) {
+      const next = await executor.run('import os\nos.getpid()');
+      expect(next.status).toBe('ok');
+      pids.add(next.value as string);
+    }
+    expect(pids.has(String(child))).toBe(false);
+    expect(errors).toEqual([]);
   });
 });

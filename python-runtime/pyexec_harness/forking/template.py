@@ -8,6 +8,7 @@ interleave on the shared channel."""
 
 from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
+import _signal
 import os
 import select
 import shutil
@@ -18,6 +19,8 @@ from ..descendants import children, kill_descendants
 from ..exit_report import exit_report
 from ..fork_guard import harness_fork
 from .child import serve_one_call
+
+_SIGKILL = _signal.SIGKILL
 
 
 def _alive(pid):
@@ -154,6 +157,13 @@ class TemplateServer:
         self._remove_call_dir(child.pid)
 
     def _release(self, child):
+        # Past its call (it said done, or the host sent the next call: its result came), yet it
+        # may run on: a call can forge its result on the channel. Its group goes now; orphans it
+        # leaves come to us and are killed in _kill_orphans.
+        try:
+            os.killpg(child.pid, _SIGKILL)
+        except OSError:
+            pass
         child.close()
         self._remove_call_dir(child.pid)
         self._finished.append(child.pid)
@@ -191,12 +201,10 @@ class TemplateServer:
         return Spare(pid, parent_sock)
 
     def shutdown(self):
-        import _signal
-
         for child in (self._active, self._spare):
             if child is not None:
                 try:
-                    os.killpg(child.pid, _signal.SIGKILL)
+                    os.killpg(child.pid, _SIGKILL)
                     os.waitpid(child.pid, 0)  # gone before its directory is removed
                 except OSError:
                     pass
