@@ -16,8 +16,5 @@ if [ -x /usr/bin/python3 ]; then interpreters+=(/usr/bin/python3); else echo "py
 for python in "${interpreters[@]}"; do
   echo "python-versions: $python ($("$python" -c 'import sys; print(sys.version.split()[0])'))"
   "$python" -m unittest discover -s python-runtime/tests -t python-runtime
-  # One retry: this runs the suites five times over, so a rare race (one seen: an isolated call's
-  # fd-2 write missing from its result, once in thousands of runs, not reproduced since) would
-  # otherwise fail CI for a version it does not concern. The main run (`npm test`) has none.
-  PYEXEC_PYTHON="$python" npx vitest run --retry=1 test/contract test/isolation test/executors
+  PYEXEC_PYTHON="$python" npx vitest run test/contract test/isolation test/executors
 done

@@ -155,12 +155,17 @@ class OutputCapture:
         """Ends the call: returns (stdout tail, stderr tail) not yet streamed, and truncation."""
         if self._lazy_pump and not self._pump_started:
             _setitimer(_ITIMER_REAL, 0)
+        # Under the drain lock even when the pipes are empty: the output thread may have just read
+        # the last bytes and not yet added them to the sinks (they would land after the result).
         # One poll(0) syscall in the usual case where nothing was written to fds 1 and 2.
-        ready = self._drain_poll.poll(0)
-        if ready:
-            with self._drain_lock:
-                for fd, _event in ready:
-                    self._read_ready(fd, _MAX_DRAIN_READS)
+        lock = self._drain_lock
+        lock.acquire()
+        try:
+            ready = self._drain_poll.poll(0)
+            for fd, _event in ready:
+                self._read_ready(fd, _MAX_DRAIN_READS)
+        finally:
+            lock.release()
         self.stdout.end_bytes()
         self.stderr.end_bytes()
         # acquire/release rather than `with`, which costs twice as much on 3.11: safe here, as the
@@ -182,6 +187,13 @@ class OutputCapture:
 
     def _start_pump_from_alarm(self, signum, frame):
         if not self._pump_started:
+            self._start_pump()
+
+    def start_lazy_pump_now(self):
+        """For a call that starts a process (see forking/spawn_watch.py): its output may fill a pipe
+        before the alarm, and the call may have taken SIGALRM for itself."""
+        if self._lazy_pump and not self._pump_started:
+            _setitimer(_ITIMER_REAL, 0)
             self._start_pump()
 
     def _read_ready(self, fd, max_reads):

@@ -4,7 +4,40 @@ import unittest
 
 from pyexec_harness.protocol import check_harness_message
 
-from .harness_client import HarnessClient
+from .harness_client import RUNTIME_DIR, HarnessClient
+
+# The output thread has read the last bytes of a call from fd 1 and not yet added them to the
+# sink when the call ends (the pipe is empty by then): the result must still hold them. Run in a
+# process of its own, as OutputCapture takes over fds 0-2.
+_READ_IN_FLIGHT = """
+import os, sys, threading, time
+sys.path.insert(0, %r)
+from pyexec_harness.capture import OutputCapture
+report = os.dup(1)
+
+class Channel:
+    read_fd = os.open(os.devnull, os.O_RDONLY)
+
+    def send(self, message):
+        pass
+
+capture = OutputCapture(Channel(), pump="later")
+capture.begin("call", 1 << 20)
+os.write(1, b"last bytes")
+holding = threading.Event()
+
+def output_thread_in_the_middle_of_a_read():
+    with capture._drain_lock:
+        data = os.read(capture._out_read, 100)
+        holding.set()
+        time.sleep(0.3)
+        capture.stdout.add_bytes(data)
+
+threading.Thread(target=output_thread_in_the_middle_of_a_read).start()
+holding.wait()
+stdout, _stderr, _truncated = capture.finish()
+os.write(report, stdout.encode())
+""" % (RUNTIME_DIR,)
 
 
 class CaptureTest(unittest.TestCase):
@@ -13,6 +46,13 @@ class CaptureTest(unittest.TestCase):
 
     def tearDown(self):
         self.harness.close()
+
+    def test_bytes_the_output_thread_is_adding_when_the_call_ends_are_in_its_result(self):
+        import subprocess
+        import sys
+
+        done = subprocess.run([sys.executable, "-c", _READ_IN_FLIGHT], capture_output=True, timeout=60)
+        self.assertEqual(done.stdout, b"last bytes", done.stderr)
 
     def test_print_and_sys_stdout_write_are_captured(self):
         result, _ = self.harness.run("import sys\nprint('a')\nsys.stdout.write('b\\n')\nprint('c', file=sys.stderr)")

@@ -27,6 +27,16 @@ describe.each(contractStrategies)('output of the %s strategy', (strategy) => {
     expect(result.stdout).toBe('first\nsecond\n');
   });
 
+  // Forked children start their output thread from a SIGALRM (see spawn_watch.py): a call that
+  // takes SIGALRM for itself must still not block on a full pipe until its timeout.
+  it('captures a child process writing more than a pipe holds after the call took SIGALRM', async () => {
+    const executor = makeExecutor(strategy);
+    const code = "import signal, subprocess\nsignal.signal(signal.SIGALRM, lambda *args: None)\nsubprocess.run(['head', '-c', '300000', '/dev/zero'])";
+    const result = await executor.run(code, { timeoutMs: 20_000 });
+    expect(result.status).toBe('ok');
+    expect(result.stdout.length).toBe(300_000);
+  });
+
   it('streams stderr separately', async () => {
     const executor = makeExecutor(strategy);
     const chunks: string[] = [];

@@ -6,6 +6,7 @@ import _signal
 import os
 
 from .. import codec
+from . import spawn_watch
 from ..capture import OutputCapture
 from ..descendants import become_subreaper, has_children, kill_descendants
 from ..runner import CallRunner
@@ -25,6 +26,7 @@ def serve_one_call(channel, sock, work_dir, interrupts, limiter):
         os.mkdir(call_dir, 0o700)
         os.chdir(call_dir)
         capture = OutputCapture(channel, pump="lazy")  # fresh pipes; threads do not survive fork
+        spawn_watch.watch(capture)
         runner = CallRunner(capture, interrupts, limiter, [], os.path.join(work_dir, "script-%d" % os.getpid()))
         _warm_up(runner)
         line = _read_line(sock)

@@ -6,6 +6,7 @@ import gc
 import os
 import select
 
+from ..forking import spawn_watch
 from ..forking.template import TemplateServer
 from ..process_setup import call_root, hello, prepare_process
 
@@ -19,6 +20,7 @@ def serve(config, channel):
     os.close(null)
     interrupts, limiter = prepare_process(config)
     _warm_for_children()
+    spawn_watch.install()
     gc.freeze()  # also keeps the collector from touching (and so copying) shared pages
     TemplateServer(channel, call_root(config), interrupts, limiter).serve(hello())
 
