@@ -14,6 +14,7 @@ export type PyExecErrorCode =
   | 'INSTALL_FAILED'
   | 'INSTALL_TIMEOUT'
   | 'SYNTAX_ERROR'
+  | 'SANDBOX_UNAVAILABLE'
   | 'ABORTED';
 
 /** The one error class pyexec throws. `code` says what went wrong; `cause` keeps the original error. */

@@ -35,3 +35,4 @@ export type { InstallOptions, PackageSource } from './packages/install-options.j
 export { createEnvironment, type Environment, type EnvironmentOptions } from './packages/environment.js';
 export { detectImports, findMissingModules, type ImportOptions, type MissingModule } from './packages/imports.js';
 export type { AutoInstallOptions } from './packages/auto-install.js';
+export type { SandboxOptions, NormalizedSandbox } from './sandbox/sandbox-options.js';

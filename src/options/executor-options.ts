@@ -1,9 +1,11 @@
 import { PyExecError } from '../errors.js';
 import { autoInstallPython, normalizeAutoInstall, type AutoInstallOptions, type NormalizedAutoInstall } from '../packages/auto-install.js';
+import { normalizeSandbox, type NormalizedSandbox, type SandboxOptions } from '../sandbox/sandbox-options.js';
 import { strategyNamed } from '../strategies/registry.js';
 import { normalizeLimits, type NormalizedLimits, type ResourceLimits } from './limits.js';
 import { normalizeWorkerLife, WORKER_LIFE_KEYS, type NormalizedWorkerLife, type WorkerLifeOptions } from './worker-options.js';
 import {
+  expectBoolean,
   expectEnvironment,
   expectInteger,
   expectIntegerOrInfinity,
@@ -57,6 +59,19 @@ export interface ExecutorOptions extends WorkerLifeOptions {
   startTimeoutMs?: number;
   /** Environment variables added to the workers' environment (which starts from `process.env`). */
   env?: Readonly<Record<string, string>>;
+  /**
+   * Whether workers start from `process.env` (Node's secrets included). `false` gives them only
+   * PATH, HOME, LANG and LC_ALL of it, plus `env`. The sandbox never passes Node's. @default true
+   */
+  inheritEnv?: boolean;
+  /**
+   * Run every worker in a bubblewrap sandbox: its own pid, network, IPC, UTS and mount
+   * namespaces, no capabilities, a read-only view of Python and the system, only its own
+   * directories writable, no network (unless `network`), a clean environment. Start fails with
+   * SANDBOX_UNAVAILABLE where bubblewrap is missing or may not make namespaces. Not with
+   * `command`. See docs/SECURITY.md. @default false
+   */
+  sandbox?: boolean | SandboxOptions;
   /** Resource limits of every worker; see {@link ResourceLimits}. */
   limits?: ResourceLimits;
   /**
@@ -79,6 +94,8 @@ export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
   readonly interruptGraceMs: number;
   readonly startTimeoutMs: number;
   readonly env: Readonly<Record<string, string>>;
+  readonly inheritEnv: boolean;
+  readonly sandbox: NormalizedSandbox | undefined;
   readonly limits: NormalizedLimits;
   readonly autoInstall: NormalizedAutoInstall | undefined;
   /** The interpreter a `autoInstall.venv` is made from (`python` is then the venv's). */
@@ -95,6 +112,8 @@ const OPTION_KEYS = [
   'interruptGraceMs',
   'startTimeoutMs',
   'env',
+  'inheritEnv',
+  'sandbox',
   'limits',
   'autoInstall',
   ...WORKER_LIFE_KEYS,
@@ -118,18 +137,25 @@ export function normalizeExecutorOptions(input: unknown, strategy: StrategyName)
   const poolSize = pick('poolSize', 1, (n, v) => expectInteger(n, v, 1));
   const autoInstall = normalizeAutoInstall(options.autoInstall);
   const basePython = pick('python', process.env.PYEXEC_PYTHON || 'python3', expectNonEmptyString);
+  const command = pick('command', Object.freeze([]) as readonly string[], expectStringArray);
+  const sandbox = normalizeSandbox(options.sandbox);
+  if (sandbox !== undefined && command.length > 0) {
+    throw new PyExecError('INVALID_OPTION', 'The `sandbox` option cannot be combined with `command`: the sandbox starts the interpreter itself');
+  }
   return Object.freeze({
     strategy,
     python: autoInstallPython(autoInstall) ?? basePython,
     basePython,
     autoInstall,
-    command: pick('command', Object.freeze([]) as readonly string[], expectStringArray),
+    command,
+    sandbox,
     poolSize,
     maxQueue: pick('maxQueue', Number.POSITIVE_INFINITY, (n, v) => expectIntegerOrInfinity(n, v, 0)),
     timeoutMs: pick('timeoutMs', 30_000, (n, v) => expectIntegerOrInfinity(n, v, 1)),
     interruptGraceMs: pick('interruptGraceMs', 1000, (n, v) => expectInteger(n, v, 0)),
     startTimeoutMs: pick('startTimeoutMs', 60_000, (n, v) => expectInteger(n, v, 1)),
     env: pick('env', Object.freeze({}), (n, v) => expectEnvironment(n, v, false) as Record<string, string>),
+    inheritEnv: pick('inheritEnv', true, expectBoolean),
     limits: normalizeLimits(options.limits),
     ...normalizeWorkerLife(options, strategyNamed(strategy), poolSize),
   });

@@ -39,6 +39,11 @@ export function expectPositiveNumber(name: string, value: unknown): number {
   return value;
 }
 
+export function expectBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalidOption(name, 'true or false', value);
+  return value;
+}
+
 export function expectNonEmptyString(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) throw invalidOption(name, 'a non-empty string', value);
   return value;

@@ -92,13 +92,21 @@ export class Call {
     return !this.rerun && this.streamed === undefined && this.interruption !== 'stopped';
   }
 
-  /** Before it goes to the replacement: its clock (and a timeout it ran into meanwhile) starts over. */
+  /**
+   * Its worker turned out busy with the call before when this one was sent: a timeout it ran
+   * into meanwhile was not its own, and it runs on the replacement unless it is answered first.
+   */
+  sentToBusyWorker(): void {
+    this.rerunOnReplacement = true;
+    if (this.interruption === 'timeout') this.interruption = undefined;
+    clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+  }
+
+  /** Before it goes to the replacement (its clock starts over when it is sent). */
   prepareRerun(): void {
     this.rerun = true;
     this.rerunOnReplacement = false;
-    this.interruption = undefined;
-    clearTimeout(this.graceTimer);
-    this.graceTimer = undefined;
   }
 
   markRunning(): void {

@@ -14,11 +14,11 @@ export function replaceDistrusted(control: PoolControl, slot: Slot, why: string)
 
 /**
  * Output or a result for a call the worker is not running: the call before forged its own end
- * and ran on. The call sent since never started there (the worker was still busy): it is rerun
- * on the replacement.
+ * and ran on. The call sent since had not started there (the worker was still busy): it is
+ * rerun on the replacement, unless its own answer comes before the worker is gone.
  */
 export function answeredOutOfSequence(control: PoolControl, slot: Slot, worker: WorkerHandle, message: { type: string; id: string }): void {
   if (slot.state === 'stopping') return; // a dying worker's last words
-  if (slot.call?.mayRerun) slot.call.rerunOnReplacement = true;
+  if (slot.call?.mayRerun) slot.call.sentToBusyWorker();
   replaceDistrusted(control, slot, `The Python worker (pid ${worker.pid}) sent a ${message.type} for call ${JSON.stringify(message.id)}, which it is not running`);
 }

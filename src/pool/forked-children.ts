@@ -1,5 +1,5 @@
 import type { ExitedMessage } from '../protocol/messages.js';
-import { parentOf } from '../worker/process-parent.js';
+import { childCalled, parentOf } from '../worker/process-tree.js';
 import { killProcessTree } from '../worker/kill-tree.js';
 import type { WorkerHandle } from '../worker/worker-handle.js';
 import { replaceDistrusted } from './distrust.js';
@@ -11,19 +11,23 @@ export interface ChildSignals {
   interrupt(pid: number): void;
   killTree(pid: number): void;
   /**
-   * Whether `pid` may be the template's child. User code can write on the channel, so a
-   * `started` naming another process must never make the host signal it.
+   * The host's pid of the template's child that reported itself as `pid` (from inside a
+   * sandbox, its pid in its own namespace); `gone` if no child of the template has it now (it
+   * died: its `exited` follows); `forged` if `pid` names a process that is not the template's
+   * child. User code can write on the channel: only a verified child is ever signalled.
    */
-  isChildOf(pid: number, templatePid: number): boolean;
+  childOf(pid: number, templatePid: number, namespaced: boolean): number | 'gone' | 'forged';
 }
 
 const PROCESS_SIGNALS: ChildSignals = {
   interrupt: (pid) => signalQuietly(pid, 'SIGINT'),
   killTree: (pid) => void killProcessTree(pid),
-  // A child that already died and was reaped has no entry left: its `exited` follows.
-  isChildOf: (pid, templatePid) => {
-    const parent = parentOf(pid);
-    return parent === undefined || parent === templatePid;
+  childOf: (pid, templatePid, namespaced) => {
+    const child = childCalled(templatePid, pid);
+    if (child !== undefined) return child;
+    // A host process of that pid exists but is not the template's child: named by user code.
+    // (A namespaced pid says nothing of the host's processes: then the child is only gone.)
+    return !namespaced && parentOf(pid) !== undefined ? 'forged' : 'gone';
   },
 };
 
@@ -46,24 +50,27 @@ export function forkedRuntime(control: PoolControl, pidsAreOurs: boolean, signal
           call.workerPid = message.pid;
           return true;
         }
-        if (!signals.isChildOf(message.pid, worker.pid)) {
-          // Forged (user code writing on the channel): the template is not to be trusted again.
+        const child = signals.childOf(message.pid, worker.harnessPid, worker.harnessPid !== worker.hello.pid);
+        if (child === 'forged') {
+          // User code writing on the channel: the template is not to be trusted again.
           replaceDistrusted(control, slot, `The forked template (pid ${worker.pid}) named pid ${message.pid}, which is not its child`);
           return true;
         }
-        slot.childPid = call.workerPid = message.pid;
+        call.workerPid = message.pid;
+        slot.childPid = message.pid;
+        slot.childHostPid = child === 'gone' ? undefined : child;
       } else if (message.type === 'exited') {
         if (call !== undefined && slot.childPid === message.pid) childDied(control, slot, worker, message);
       } else return false;
       return true;
     },
     interrupt(slot) {
-      if (slot.childPid === undefined) slot.worker?.interrupt();
-      else signals.interrupt(slot.childPid);
+      if (slot.childHostPid === undefined) slot.worker?.interrupt();
+      else signals.interrupt(slot.childHostPid);
     },
     kill(slot, reason) {
-      if (slot.childPid === undefined) control.killWorker(slot, reason);
-      else signals.killTree(slot.childPid);
+      if (slot.childHostPid === undefined) control.killWorker(slot, reason);
+      else signals.killTree(slot.childHostPid);
     },
     renewInPlace: () => false,
   };

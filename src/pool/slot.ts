@@ -36,6 +36,8 @@ export class Slot {
   call: Call | undefined;
   /** The process the call runs in when it is not the worker's own (forked: the template's child). */
   childPid: number | undefined;
+  /** The same process as the host sees it (another pid inside a sandbox); undefined if not verified. */
+  childHostPid: number | undefined;
   /** Calls finished by the current worker (generation). */
   executions = 0;
   /** Bumped at every start, so a start that finishes after it was superseded is recognised. */
@@ -87,14 +89,14 @@ export class Slot {
     const worker = this.expectWorker(['busy']);
     this.current = { name: 'idle', worker };
     this.call = undefined;
-    this.childPid = undefined;
+    this.childPid = this.childHostPid = undefined;
   }
 
   /** The call ended while its worker is being killed: the slot stays stopping, without it. */
   releaseCall(): void {
     this.expectWorker(['stopping']);
     this.call = undefined;
-    this.childPid = undefined;
+    this.childPid = this.childHostPid = undefined;
   }
 
   /** The serving generation ends (recycled, or dead with its call): the worker forks the next. */
@@ -102,7 +104,7 @@ export class Slot {
     const worker = this.expectWorker(['idle', 'busy', 'starting']);
     this.current = { name: 'starting', worker };
     this.executions = 0;
-    this.childPid = undefined;
+    this.childPid = this.childHostPid = undefined;
   }
 
   /** The next generation said hello. */
@@ -121,7 +123,7 @@ export class Slot {
   /** The worker is gone (exited, or retired in the background); the call, if any, stays. */
   detach(): void {
     this.current = { name: 'empty' };
-    this.childPid = undefined;
+    this.childPid = this.childHostPid = undefined;
     this.executions = 0;
   }
 

@@ -1,5 +1,5 @@
 import { readdirSync, readlinkSync } from 'node:fs';
-import { parentOf } from './process-parent.js';
+import { parentOf } from './process-tree.js';
 
 /**
  * The pipes and sockets on process `pid`'s fds 0-2, to be read right after it was spawned: the

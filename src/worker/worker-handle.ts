@@ -22,6 +22,11 @@ export interface WorkerEvents {
  */
 export interface WorkerHandle extends EventEmitter<WorkerEvents> {
   readonly pid: number;
+  /**
+   * The harness process as the host sees it: `pid`, or in a sandbox (its own pid namespace) the
+   * process below it whose pid there is `hello.pid`. Interrupts go to it.
+   */
+  readonly harnessPid: number;
   readonly hello: HelloMessage;
   /** The process that runs calls: `pid`, or the generation it forked that serves now. */
   servingPid: number | undefined;

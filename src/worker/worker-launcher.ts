@@ -1,17 +1,26 @@
 import { constants } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { dir, type DirectoryResult } from 'tmp-promise';
 import { PyExecError } from '../errors.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import { removeAtExit } from './exit-cleanup.js';
 import type { WorkerSource } from './worker-handle.js';
-import { WorkerProcess } from './worker-process.js';
+import { WorkerProcess, type WorkerLaunch } from './worker-process.js';
+import { harnessRuntimeDir } from './harness-location.js';
+import { bubblewrapCommand, SANDBOX_RUNTIME_DIR } from '../sandbox/bubblewrap.js';
+import { probePythonLayout, type PythonLayout } from '../sandbox/python-layout.js';
+import { checkSandbox } from '../sandbox/sandbox-check.js';
+import type { NormalizedSandbox } from '../sandbox/sandbox-options.js';
 import type { HarnessModeConfig } from '../strategies/strategy.js';
 
 // Room for a result holding two full streams (JSON-escaped) plus figures.
 const PROTOCOL_SLACK = 64 * 1024 * 1024;
+// What a worker gets of Node's environment with `inheritEnv: false`.
+const CLEAN_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL'];
+// The sandbox's PATH after the interpreter's own directory.
+const SANDBOX_PATH = '/usr/local/bin:/usr/bin:/bin';
 // Learned preloads are a speed-up; a bound keeps a pathological workload from growing them forever.
 const MAX_LEARNED_PRELOADS = 64;
 
@@ -23,6 +32,7 @@ export class WorkerLauncher implements WorkerSource {
   private scratch: Promise<DirectoryResult> | undefined;
   private callScratch: Promise<DirectoryResult> | undefined;
   private readonly learnedPreloads = new Set<string>();
+  private sandboxReady: Promise<PythonLayout> | undefined;
 
   constructor(
     private readonly options: NormalizedExecutorOptions,
@@ -51,16 +61,19 @@ export class WorkerLauncher implements WorkerSource {
     const callScratch = await (this.callScratch ??= removedAtExit(callScratchDir()));
     // Each worker starts in a directory of its own, removed when it exits.
     const workDir = await mkdtemp(join(scratch.path, 'worker-'));
+    // In a sandbox pids are the sandbox's own (every worker's call directory would be call-2):
+    // each worker gets a call root of its own, the only other place it may write.
+    const callRoot = this.options.sandbox ? await mkdtemp(join(callScratch.path, 'worker-')) : callScratch.path;
     const { limits } = this.options;
     const resetHooks = this.resetHooks;
     const { mode, generations } = this.mode;
     let worker: WorkerProcess;
     try {
+      const env = this.environment(this.options.sandbox ? callRoot : scratch.path);
+      const start = this.options.sandbox ? await this.sandboxed(env, workDir, callRoot) : { python: this.python, command: this.options.command, env };
       worker = await WorkerProcess.start({
-        python: this.python,
-        command: this.options.command,
+        ...start,
         cwd: workDir,
-        env: this.environment(scratch.path),
         startTimeoutMs: this.options.startTimeoutMs,
         maxLineLength: Number.isFinite(limits.maxOutputBytes) ? limits.maxOutputBytes * 12 + PROTOCOL_SLACK : Number.MAX_SAFE_INTEGER,
         config: {
@@ -71,23 +84,26 @@ export class WorkerLauncher implements WorkerSource {
           mode,
           generations,
           workDir,
-          callRoot: callScratch.path,
+          callRoot,
           gcInterval: this.options.gcInterval,
           maxRssMb: this.options.maxRssMb,
           busyPollUs: this.options.busyPollUs,
         },
         generations,
+        namespaced: this.options.sandbox !== undefined,
       });
     } catch (error) {
       await rm(workDir, { recursive: true, force: true });
+      if (callRoot !== callScratch.path) await rm(callRoot, { recursive: true, force: true });
       throw error;
     }
     worker.startHooks = resetHooks;
     worker.once('exit', () => {
       void rm(workDir, { recursive: true, force: true });
+      if (callRoot !== callScratch.path) void rm(callRoot, { recursive: true, force: true });
       // An isolated worker killed mid-call (a timeout, a stop) cannot remove its call directory
       // (see call_directory.py, named after its pid); behind a launcher its pids are not ours.
-      if (this.options.command.length === 0) {
+      else if (this.options.command.length === 0) {
         void rm(join(callScratch.path, `call-${worker.pid}`), { recursive: true, force: true });
         void rm(join(callScratch.path, `script-${worker.pid}`), { recursive: true, force: true });
       }
@@ -111,13 +127,28 @@ export class WorkerLauncher implements WorkerSource {
     for (const scratch of scratches) if (scratch) await (await scratch).cleanup();
   }
 
-  private environment(scratchDir: string): Record<string, string> {
+  // What bubblewrap starts the interpreter with, and bubblewrap itself (once: checked, and the
+  // interpreter's place on the host found).
+  private async sandboxed(env: Record<string, string>, workDir: string, callRoot: string): Promise<Pick<WorkerLaunch, 'python' | 'command' | 'env' | 'runtimeDir'>> {
+    const sandbox = this.options.sandbox as NormalizedSandbox;
+    this.sandboxReady ??= checkSandbox().then(() => probePythonLayout(this.options.python));
+    const python = await this.sandboxReady;
+    const readOnly = [this.options.autoInstall?.target, this.options.autoInstall?.venv].filter((path): path is string => path !== undefined);
+    const inside = { ...env, PATH: `${dirname(python.executable)}:${SANDBOX_PATH}` };
+    const mounts = { python, harnessDir: harnessRuntimeDir(), readOnly, writable: [workDir, callRoot] };
+    const command = bubblewrapCommand(sandbox, mounts, inside, workDir);
+    return { python: python.executable, command, env: { PATH: process.env.PATH ?? SANDBOX_PATH }, runtimeDir: SANDBOX_RUNTIME_DIR };
+  }
+
+  private environment(mplConfigDir: string): Record<string, string> {
     const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+    const { sandbox, inheritEnv } = this.options;
+    if (sandbox !== undefined) Object.assign(env, { HOME: '/tmp', LANG: process.env.LANG ?? 'C.UTF-8' });
+    else for (const [key, value] of Object.entries(process.env)) if (value !== undefined && (inheritEnv || CLEAN_ENV.includes(key))) env[key] = value;
     // Matplotlib must never write to the home directory nor try to open a window.
     env.MPLBACKEND ??= 'Agg';
-    env.MPLCONFIGDIR = scratchDir;
-    Object.assign(env, this.options.env);
+    env.MPLCONFIGDIR = mplConfigDir;
+    Object.assign(env, this.options.env, sandbox?.env);
     // autoInstall.target: what calls get installed there is importable by every worker.
     const target = this.options.autoInstall?.target;
     if (target !== undefined) env.PYTHONPATH = env.PYTHONPATH ? `${target}:${env.PYTHONPATH}` : target;

@@ -9,6 +9,7 @@ import { HARNESS_BOOTSTRAP, harnessRuntimeDir } from './harness-location.js';
 import { explainStartFailure } from './interpreter-check.js';
 import { killProcessTree } from './kill-tree.js';
 import { killPipeHolders, stdioPipes } from './pipe-holders.js';
+import { descendantCalled } from './process-tree.js';
 
 /** How to start one harness process. */
 export interface WorkerLaunch {
@@ -23,6 +24,10 @@ export interface WorkerLaunch {
   readonly config: Readonly<Record<string, unknown>>;
   /** The harness forks generations that serve calls (see generations.py); `pid` only forks. */
   readonly generations: boolean;
+  /** Started inside a pid namespace of its own (the sandbox): it reports other pids than ours. */
+  readonly namespaced: boolean;
+  /** Where the process finds python-runtime (elsewhere in the sandbox). @default harnessRuntimeDir() */
+  readonly runtimeDir?: string;
 }
 
 const DIAGNOSTICS_TAIL = 8192;
@@ -33,6 +38,7 @@ const EXIT_DRAIN_MS = 250;
 /** One running harness process and its JSON-lines channel. */
 export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerHandle {
   readonly pid: number;
+  readonly harnessPid: number;
   readonly hello: HelloMessage;
   /** The process that runs calls: `pid`, or the generation it forked that serves now. */
   servingPid: number | undefined;
@@ -50,9 +56,12 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
     /** The last few KB the process wrote to its real stderr so far (crash reports). */
     readonly diagnostics: () => string,
     generations: boolean,
+    namespaced: boolean,
   ) {
     super();
     this.pid = subprocess.pid as number;
+    // In the sandbox, the process bubblewrap runs Python in (below its own init).
+    this.harnessPid = (namespaced ? descendantCalled(this.pid, hello.pid) : undefined) ?? this.pid;
     this.hello = hello;
     this.servingPid = generations ? hello.pid : this.pid;
     this.exited = exited;
@@ -70,7 +79,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
   static start(launch: WorkerLaunch): Promise<WorkerProcess> {
     const [file, ...prefixArgs] = launch.command.length > 0 ? launch.command : [launch.python];
     const args = launch.command.length > 0 ? [...prefixArgs, launch.python] : prefixArgs;
-    const subprocess = execa(file as string, [...args, '-c', HARNESS_BOOTSTRAP, harnessRuntimeDir(), JSON.stringify(launch.config)], {
+    const subprocess = execa(file as string, [...args, '-c', HARNESS_BOOTSTRAP, launch.runtimeDir ?? harnessRuntimeDir(), JSON.stringify(launch.config)], {
       stdin: 'pipe',
       stdout: 'pipe',
       stderr: 'pipe',
@@ -161,7 +170,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
           if (worker !== undefined) worker.emit('message', message);
           else if (message.type === 'hello') {
             clearTimeout(startTimer);
-            worker = new WorkerProcess(subprocess, message, exited, () => diagnostics, launch.generations);
+            worker = new WorkerProcess(subprocess, message, exited, () => diagnostics, launch.generations, launch.namespaced);
             resolve(worker);
           } else if (message.type === 'fault') fail(startError(launch, message.message, ''));
           else fail(startError(launch, `sent ${message.type} before hello`, diagnostics));
@@ -176,7 +185,12 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
 
   // SIGINT interrupts the running call only; the harness survives it.
   interrupt(): void {
-    if (this.alive) this.subprocess.kill('SIGINT');
+    if (!this.alive) return;
+    try {
+      process.kill(this.harnessPid, 'SIGINT');
+    } catch {
+      // Gone: its exit is reported.
+    }
   }
 
   /** Kills the process and all it started; resolves once it has exited. */

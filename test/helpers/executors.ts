@@ -9,6 +9,12 @@ export const testPython = process.env.PYEXEC_PYTHON || 'python3';
 /** Strategies the contract suite runs against. */
 export const contractStrategies: StrategyName[] = ['baseline', 'optimized', 'isolated', 'forked'];
 
+/** Every strategy, without and with the sandbox: what the hostile suite runs against. */
+export const hostileVariants: [StrategyName, boolean][] = contractStrategies.flatMap((strategy) => [
+  [strategy, false],
+  [strategy, true],
+]);
+
 const open = new Set<PythonExecutor>();
 
 // Tests build executors through this so that afterEach can close whatever a failing test left.

@@ -16,6 +16,9 @@ let nextPid = 5_000_000;
  */
 export class FakeWorker extends EventEmitter<WorkerEvents> implements WorkerHandle {
   readonly pid = nextPid++;
+  get harnessPid(): number {
+    return this.pid;
+  }
   readonly hello: HelloMessage;
   servingPid: number | undefined;
   startHooks: readonly string[] = [];

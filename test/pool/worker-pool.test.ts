@@ -33,7 +33,7 @@ function fakePool(strategy: StrategyName, options: ExecutorOptions = {}) {
             forkedRuntime(control, true, {
               interrupt: (pid) => template()?.interruptChild(pid),
               killTree: (pid) => template()?.killChild(pid),
-              isChildOf: (pid) => template()?.currentChild === pid,
+              childOf: (pid) => (template()?.currentChild === pid ? pid : 'forged'),
             }),
         }
       : strategyNamed(strategy);

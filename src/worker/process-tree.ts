@@ -1,0 +1,76 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+/** Whether this kernel lists each task's children in /proc (CONFIG_PROC_CHILDREN). */
+export const KERNEL_LISTS_CHILDREN = existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
+
+/**
+ * The parent of process `pid` from /proc/<pid>/stat (after the command name, which may hold
+ * spaces and parentheses: hence the split at its last ')'); undefined if it is gone.
+ */
+export function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The children of `pid` (of all its threads), zombies included, from the kernel's lists. */
+export function childrenOf(pid: number): number[] {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return []; // gone
+  }
+  const children: number[] = [];
+  for (const task of tasks) {
+    try {
+      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'latin1').split(' ')) {
+        if (child !== '') children.push(Number(child));
+      }
+    } catch {
+      // The task ended meanwhile.
+    }
+  }
+  return children;
+}
+
+/** Every descendant of `pid` alive now, parents before their children. */
+export function descendantsOf(pid: number): number[] {
+  const found: number[] = [];
+  const pending = [pid];
+  while (pending.length > 0) {
+    for (const child of childrenOf(pending.pop() as number)) {
+      found.push(child);
+      pending.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * The pid of process `pid` in its own (innermost) pid namespace: what it reports of itself from
+ * inside a sandbox. Equal to `pid` outside namespaces; undefined if it is gone.
+ */
+export function pidInOwnNamespace(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const line = /^NSpid:\s*(.*)$/m.exec(status);
+    if (line === null) return pid; // a kernel before 4.1: no namespaces to translate
+    return Number((line[1] as string).trim().split(/\s+/).pop());
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host pid of the child of `parent` that calls itself `reported` in its namespace, if any. */
+export function childCalled(parent: number, reported: number): number | undefined {
+  return childrenOf(parent).find((child) => pidInOwnNamespace(child) === reported);
+}
+
+/** The host pid of the descendant of `root` that calls itself `reported` in its namespace, if any. */
+export function descendantCalled(root: number, reported: number): number | undefined {
+  return descendantsOf(root).find((descendant) => pidInOwnNamespace(descendant) === reported);
+}
