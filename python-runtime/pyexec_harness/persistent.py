@@ -15,6 +15,7 @@ from .protocol import check_host_message
 from .reset_hooks import ResetHooks
 from .runner import DEFAULT_FILENAME, CallRunner
 from .script_end import script_end
+from .unrestorable import Unrestorable
 
 _exit = os._exit
 
@@ -127,6 +128,10 @@ class Harness:
             self.handlers[message["type"]](message)
         except BaseException as exc:  # the loop never dies
             self._send_fault(message, "harness failure: %r" % (exc,))
+            if isinstance(message, dict) and message.get("type") == "run":
+                # The harness itself failed on a call (no descriptor left to write the script,
+                # say): what the call did to the process is unknown, so no other call runs here.
+                self._retire(Unrestorable("the harness failed during a call: %r" % (exc,)))
 
     def _send_fault(self, message, text):
         fault = {"type": "fault", "message": text}

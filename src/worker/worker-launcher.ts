@@ -7,6 +7,8 @@ import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import { removeAtExit } from './exit-cleanup.js';
 import type { WorkerSource } from './worker-handle.js';
+import { WorkerCgroup } from './cgroup.js';
+import { descendantsOf } from './process-tree.js';
 import { WorkerProcess, type WorkerLaunch } from './worker-process.js';
 import { harnessRuntimeDir } from './harness-location.js';
 import { bubblewrapCommand, SANDBOX_RUNTIME_DIR } from '../sandbox/bubblewrap.js';
@@ -17,6 +19,8 @@ import type { HarnessModeConfig } from '../strategies/strategy.js';
 
 // Room for a result holding two full streams (JSON-escaped) plus figures.
 const PROTOCOL_SLACK = 64 * 1024 * 1024;
+// A forked template starts the next call's child (and that child its output thread) while a call runs.
+const FORKED_CHURN = 2;
 // What a worker gets of Node's environment with `inheritEnv: false`.
 const CLEAN_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL'];
 // The sandbox's PATH after the interpreter's own directory.
@@ -65,6 +69,10 @@ export class WorkerLauncher implements WorkerSource {
     // each worker gets a call root of its own, the only other place it may write.
     const callRoot = this.options.sandbox ? await mkdtemp(join(callScratch.path, 'worker-')) : callScratch.path;
     const { limits } = this.options;
+    // maxProcesses and memoryMb bind the worker's whole tree where a cgroup can be made; the
+    // harness then sets no RLIMIT_NPROC (per user, and ignored for root).
+    const cgroup = WorkerCgroup.create(limits);
+    const harnessLimits = cgroup && limits.maxProcesses !== undefined ? { ...limits, maxProcesses: undefined } : limits;
     const resetHooks = this.resetHooks;
     const { mode, generations } = this.mode;
     let worker: WorkerProcess;
@@ -76,8 +84,9 @@ export class WorkerLauncher implements WorkerSource {
         cwd: workDir,
         startTimeoutMs: this.options.startTimeoutMs,
         maxLineLength: Number.isFinite(limits.maxOutputBytes) ? limits.maxOutputBytes * 12 + PROTOCOL_SLACK : Number.MAX_SAFE_INTEGER,
+        onSpawn: (pid) => cgroup?.add(pid),
         config: {
-          limits,
+          limits: harnessLimits,
           preload: this.options.preload,
           learnedPreload: [...this.learnedPreloads],
           resetHooks,
@@ -93,12 +102,18 @@ export class WorkerLauncher implements WorkerSource {
         namespaced: this.options.sandbox !== undefined,
       });
     } catch (error) {
+      cgroup?.remove();
       await rm(workDir, { recursive: true, force: true });
       if (callRoot !== callScratch.path) await rm(callRoot, { recursive: true, force: true });
       throw error;
     }
     worker.startHooks = resetHooks;
+    // bubblewrap forks its sandbox at once, maybe before the host moved it: its tree follows now,
+    // before any call (nothing of user code has run yet).
+    cgroup?.add(...descendantsOf(worker.pid));
+    cgroup?.fitToHarness(mode === 'forked' ? FORKED_CHURN : 0);
     worker.once('exit', () => {
+      cgroup?.remove();
       void rm(workDir, { recursive: true, force: true });
       if (callRoot !== callScratch.path) void rm(callRoot, { recursive: true, force: true });
       // An isolated worker killed mid-call (a timeout, a stop) cannot remove its call directory

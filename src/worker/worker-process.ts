@@ -28,6 +28,8 @@ export interface WorkerLaunch {
   readonly namespaced: boolean;
   /** Where the process finds python-runtime (elsewhere in the sandbox). @default harnessRuntimeDir() */
   readonly runtimeDir?: string;
+  /** Called with the process's pid as soon as it exists, before it can start anything (its cgroup). */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 const DIAGNOSTICS_TAIL = 8192;
@@ -92,6 +94,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
       extendEnv: false,
       stripFinalNewline: false,
     });
+    if (subprocess.pid !== undefined) launch.onSpawn?.(subprocess.pid);
     return new Promise((resolve, reject) => {
       let diagnostics = '';
       let worker: WorkerProcess | undefined;

@@ -28,6 +28,7 @@ const expectedLeaks: Record<StrategyName, readonly string[]> = {
     'gc callback',
     'lowered file descriptor limit',
     'blocked signals',
+    'file descriptor left open',
     'threads left running',
   ],
 };

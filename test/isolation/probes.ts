@@ -80,6 +80,12 @@ export const isolationProbes: IsolationProbe[] = [
     seen: 'import signal\nsignal.SIGUSR2 in signal.pthread_sigmask(signal.SIG_BLOCK, set())',
   },
   {
+    // The lowest free number: what a call that forgot to close a file or socket leaves.
+    name: 'file descriptor left open',
+    leave: "import os\nfd = os.open(os.devnull, os.O_RDONLY)\nopen('/tmp/pyexec-probe-leaked-fd', 'w').write(str(fd))",
+    seen: "import fcntl\nfd = int(open('/tmp/pyexec-probe-leaked-fd').read())\ntry:\n    fcntl.fcntl(fd, fcntl.F_GETFD)\n    still_open = True\nexcept OSError:\n    still_open = False\nstill_open",
+  },
+  {
     name: 'threads left running',
     leave: "import threading, time\nthreading.Thread(target=time.sleep, args=(30,), name='leaked-thread', daemon=True).start()",
     seen: "import threading\nany(t.name == 'leaked-thread' for t in threading.enumerate())",

@@ -2,9 +2,11 @@
 
 from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
+from ..descendants import has_children
 from ..unrestorable import Unrestorable
 from .audit_watch import AuditWatch
 from .call_directory import CallDirectory
+from .descriptors import Descriptors
 from .leftovers import Leftovers
 from .modules import ModuleState
 from .process_state import ProcessState
@@ -20,10 +22,14 @@ class IsolationGuard:
         self._process = ProcessState()
         self._modules = ModuleState()
         self._audit = AuditWatch()
+        has_children()  # opens this process's children list now, so it counts as the harness's
+        self._descriptors = Descriptors()
 
     def start_generation(self):
         """In a worker forked from the process that took the snapshot, once its threads run."""
         self._leftovers.adopt_current_threads()
+        has_children()
+        self._descriptors.adopt()
         # Made once by that process and shared by its generations; one that died mid-call may
         # have left files in it, in which case the first call gets a new one.
         self._directory.leave()
@@ -44,6 +50,7 @@ class IsolationGuard:
         if reason:
             raise Unrestorable(reason)
         self._audit.after_call()
+        self._descriptors.restore()
         imports = self._modules.imports_to_preload()
         if imports:
             raise Unrestorable(*imports)
