@@ -108,11 +108,26 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     markdownTable(['', 'calls/s', 'ms/call'], results.numpy.map((n) => [n.strategy, perSec(n.callsPerSec), fixed(n.msPerCall, 3)])),
     '',
+    '## With the sandbox (`sandbox: true`, bubblewrap), trivial call',
+    '',
+    sandboxSection(results),
+    '',
     '## Isolation matrix (✅ = the next call cannot see the trace)',
     '',
     markdownTable(['probe', ...strategies], isolationRows(results)),
     '',
   ].join('\n');
+}
+
+function sandboxSection(results: BenchResults): string {
+  const sandbox = results.sandbox;
+  if ('unavailable' in sandbox) return `Not measured: ${sandbox.unavailable}`;
+  const rows = sandbox.map((row) => {
+    const plain = results.strategies.find((strategy) => strategy.strategy === row.strategy);
+    const ratio = plain === undefined ? '' : `${fixed(row.callsPerSec / plain.callsPerSec, 2)}x`;
+    return [row.strategy, perSec(row.callsPerSec), fixed(row.msPerCall, 3), ratio, `${fixed(row.coldStartMs, 0)} ms`];
+  });
+  return markdownTable(['', 'calls/s', 'ms/call', 'vs. without', 'cold start'], rows);
 }
 
 export function printSummary(results: BenchResults, log: (line: string) => void): void {
@@ -123,6 +138,8 @@ export function printSummary(results: BenchResults, log: (line: string) => void)
   log(referenceNote(results));
   log('');
   for (const n of results.numpy) log(`numpy ${n.strategy}: ${perSec(n.callsPerSec)} calls/s (${fixed(n.msPerCall, 3)} ms/call)`);
+  log('');
+  log(sandboxSection(results));
   log('');
   const strategies = Object.keys(results.isolation);
   log(['probe'.padEnd(52), ...strategies.map((s) => s.padEnd(10))].join(''));

@@ -11,6 +11,7 @@ import { type EchoMetrics, EchoServer, measureEcho, medianEcho } from './echo.js
 import { measureIsolation } from './isolation-matrix.js';
 import { printSummary, renderMarkdown } from './report.js';
 import type { BenchResults } from './results-shape.js';
+import { checkSandbox } from '../src/sandbox/sandbox-check.js';
 import { measureColdStart, measureConcurrent, measureSequential, type StrategyMetrics } from './strategy-metrics.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
   }
   numpy.sort(inTableOrder);
 
+  const sandbox = await measureSandbox(options, plan, progress);
+
   const isolation = await measureIsolation(BENCH_STRATEGIES, options, progress);
 
   const results: BenchResults = {
@@ -101,6 +104,7 @@ async function main(): Promise<void> {
     echoSamplesCallsPerSec: echoSamples.map((sample) => sample.callsPerSec),
     strategies,
     numpy,
+    sandbox,
     isolation,
   };
   const dir = join(import.meta.dirname, 'results');
@@ -112,6 +116,26 @@ async function main(): Promise<void> {
   log('');
   printSummary(results, log);
   log(`\nSaved bench/results/${name}.json, ${name}.md and the chart.`);
+}
+
+// The sandbox's cost: paid once per worker at start (bubblewrap), and what it leaves per call.
+async function measureSandbox(options: ExecutorOptions, plan: ReturnType<typeof planFor>, report: (line: string) => void): Promise<BenchResults['sandbox']> {
+  try {
+    await checkSandbox();
+  } catch (error) {
+    report(`sandbox: not measured (${(error as Error).message})`);
+    return { unavailable: (error as Error).message };
+  }
+  const rows = [];
+  for (const strategy of MEASUREMENT_ORDER) {
+    const sandboxed = { ...options, sandbox: true };
+    const time = strategy === 'baseline' ? plan.baselineSequentialMs : plan.numpyMs;
+    const sequential = await measureSequential(strategy, sandboxed, TRIVIAL_CALL, time);
+    const coldStartMs = await measureColdStart(strategy, sandboxed, TRIVIAL_CALL, plan.coldStarts);
+    rows.push({ strategy, callsPerSec: sequential.callsPerSec, msPerCall: sequential.msPerCall, coldStartMs });
+    report(`sandbox ${strategy}: ${sequential.callsPerSec.toFixed(1)} calls/s, cold start ${coldStartMs.toFixed(0)} ms`);
+  }
+  return rows.sort(inTableOrder);
 }
 
 main().catch((error: unknown) => {

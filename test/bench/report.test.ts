@@ -30,6 +30,7 @@ const results: BenchResults = {
   echoSamplesCallsPerSec: [24_950],
   strategies: [strategy('optimized', 14_000), strategy('forked', 360)],
   numpy: [],
+  sandbox: [{ strategy: 'optimized', callsPerSec: 2000, msPerCall: 0.5, coldStartMs: 90 }],
   isolation: {},
 };
 
@@ -51,5 +52,11 @@ describe('bench report', () => {
     expect(row(markdown, 'forked')).toMatch(/\| 3\.6 \(new process per call\) \| 100\.0x \|$/);
     expect(markdown).toContain('against persistent + reset it is 0.2x');
     expect(row(markdown, 'optimized')).toMatch(/\| 1,996 \(persistent process\) \| 7\.0x \|$/);
+  });
+
+  it('gives each strategy with the sandbox its ratio to itself without, and its cold start; or why it is missing', () => {
+    const sandboxRow = markdown.split('\n').filter((line) => line.startsWith('| optimized |')).pop();
+    expect(sandboxRow).toMatch(/\| 2,000 \| 0\.500 \| 0\.14x \| 90 ms \|$/);
+    expect(renderMarkdown({ ...results, sandbox: { unavailable: 'no bwrap' } })).toContain('Not measured: no bwrap');
   });
 });

@@ -1,0 +1,200 @@
+// `npm run soak [-- --calls N] [-- --sandbox]`: N calls across every strategy, a fault about every
+// 100th (timeout, crash, exception, memory blow-up, a killed worker, a stop). Checks that every
+// call settles exactly once with the right outcome, and reports drift of the host (Node heap,
+// RSS, descriptors, child processes), of the workers' RSS and of scratch entries in /tmp and
+// /dev/shm. Exits 1 on a wrong or missing settlement, or on anything left after close().
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createExecutor, STRATEGIES, type ExecutionResult, type PythonExecutor } from '../src/index.js';
+import { descendantsOf } from '../src/worker/process-tree.js';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  if (at === -1) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`Expected \`${name}\` to be a positive integer, got \`${process.argv[at + 1]}\``);
+  return value;
+}
+
+type Kind = 'value' | 'timeout' | 'crash' | 'exception' | 'memory' | 'killed' | 'stop';
+const FAULTS: Kind[] = ['timeout', 'crash', 'exception', 'memory', 'killed', 'stop'];
+const EXPECTED: Record<Kind, string> = {
+  value: 'ok',
+  timeout: 'timeout',
+  crash: 'crashed',
+  exception: 'error',
+  memory: 'error',
+  killed: 'crashed',
+  stop: 'stopped',
+};
+
+// Deterministic: the same N gives the same sequence of calls.
+function kindOf(call: number): Kind {
+  return call % 100 === 99 ? (FAULTS[Math.floor(call / 100) % FAULTS.length] as Kind) : 'value';
+}
+
+// Faults rotate so that every strategy takes every kind of fault in turn (24 faults cover all).
+function executorIndex(call: number, kind: Kind, executors: number): number {
+  if (kind === 'value') return call % executors;
+  const fault = Math.floor(call / 100);
+  return (fault + Math.floor(fault / FAULTS.length)) % executors;
+}
+
+function codeOf(kind: Kind, call: number): string {
+  switch (kind) {
+    case 'value':
+      return `${call} * 2`;
+    case 'timeout':
+    case 'stop':
+      return 'import time\nwhile True:\n    time.sleep(0.01)';
+    case 'crash':
+      return 'import os\nos._exit(3)';
+    case 'exception':
+      return `raise ValueError(${call})`;
+    case 'memory':
+      return 'blob = bytearray(8 * 1024 ** 3)';
+    case 'killed':
+      return 'import os, signal\nos.kill(os.getpid(), signal.SIGKILL)';
+  }
+}
+
+interface Snapshot {
+  heapMb: number;
+  rssMb: number;
+  fds: number;
+  children: number;
+  workerRssMb: number;
+  scratch: number;
+}
+
+function rssMbOf(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function scratchEntries(): number {
+  const count = (dir: string) => {
+    try {
+      return readdirSync(dir).filter((entry) => entry.startsWith('pyexec-')).length;
+    } catch {
+      return 0;
+    }
+  };
+  return count(tmpdir()) + count('/dev/shm');
+}
+
+function snapshot(): Snapshot {
+  const children = descendantsOf(process.pid);
+  return {
+    heapMb: process.memoryUsage().heapUsed / 1024 / 1024,
+    rssMb: process.memoryUsage().rss / 1024 / 1024,
+    fds: readdirSync('/proc/self/fd').length,
+    children: children.length,
+    workerRssMb: children.reduce((sum, pid) => sum + rssMbOf(pid), 0),
+    scratch: scratchEntries(),
+  };
+}
+
+async function main(): Promise<void> {
+  const calls = option('--calls', 3000);
+  const sandbox = process.argv.includes('--sandbox');
+  const inFlight = 8;
+  const unrelated = new Set(descendantsOf(process.pid)); // tsx's esbuild service, not ours
+  const python = process.env.PYEXEC_PYTHON || 'python3';
+  const executors: PythonExecutor[] = STRATEGIES.map((strategy) =>
+    createExecutor({ strategy, python, poolSize: 2, sandbox, timeoutMs: 400, interruptGraceMs: 200, limits: { memoryMb: 512 } }),
+  );
+  const settledCount = new Map<string, number>();
+  for (const executor of executors) {
+    executor.on('end', ({ executionId }) => settledCount.set(executionId, (settledCount.get(executionId) ?? 0) + 1));
+    executor.on('error', (error) => log(`  error event (${executor.strategy}): ${error.code}: ${error.message.split('\n')[0]}`));
+  }
+  for (const executor of executors) for (let call = 0; call < 20; call++) await executor.run('1');
+  const before = snapshot();
+  const started = performance.now();
+  const wrong: string[] = [];
+  const tally = new Map<string, number>();
+
+  let next = 0;
+  const worker = async () => {
+    while (next < calls) {
+      const call = next++;
+      const kind = kindOf(call);
+      const executor = executors[executorIndex(call, kind, executors.length)] as PythonExecutor;
+      const executionId = `soak-${call}`;
+      const running = executor.run(codeOf(kind, call), { executionId });
+      if (kind === 'stop') setTimeout(() => void executor.stop(executionId), 50);
+      let result: ExecutionResult;
+      try {
+        result = await running;
+      } catch (error) {
+        wrong.push(`${executionId} (${executor.strategy}, ${kind}) rejected: ${(error as Error).message}`);
+        continue;
+      }
+      const key = `${executor.strategy} ${kind} → ${result.status}`;
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+      const right = result.status === EXPECTED[kind] && (kind !== 'value' || result.value === String(call * 2)) && result.executionId === executionId;
+      if (!right) wrong.push(`${executionId} (${executor.strategy}, ${kind}): ${result.status} ${result.value ?? result.error?.type ?? ''}`);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const after = snapshot();
+  await Promise.all(executors.map((executor) => executor.close()));
+  const settledTwice = [...settledCount].filter(([, count]) => count > 1).map(([id]) => id);
+  const missing = Array.from({ length: calls }, (_, call) => `soak-${call}`).filter((id) => !settledCount.has(id));
+  const left = await processesLeft(unrelated);
+
+  log(`soak: ${calls} calls in ${seconds.toFixed(1)} s (${(calls / seconds).toFixed(0)} calls/s), ${sandbox ? 'with' : 'without'} the sandbox`);
+  for (const [key, count] of [...tally].sort()) if (!key.includes('value → ok')) log(`  ${key}: ${count}`);
+  log('drift from after warm-up to the last call:');
+  for (const key of Object.keys(before) as (keyof Snapshot)[]) {
+    log(`  ${key}: ${before[key].toFixed(1)} → ${after[key].toFixed(1)} (${after[key] - before[key] >= 0 ? '+' : ''}${(after[key] - before[key]).toFixed(1)})`);
+  }
+  log(`after close(): ${left.length} live child processes, ${scratchEntries() - before.scratch >= 0 ? scratchEntries() - before.scratch : 0} new scratch entries`);
+  const problems = [...wrong, ...settledTwice.map((id) => `${id} settled twice`), ...missing.map((id) => `${id} never settled`)];
+  if (left.length > 0) problems.push(`processes left after close(): ${left.map(describeProcess).join(', ')}`);
+  for (const problem of problems.slice(0, 20)) log(`PROBLEM: ${problem}`);
+  if (problems.length > 0) {
+    log(`${problems.length} problems`);
+    process.exit(1);
+  }
+  log('every call settled exactly once with the expected outcome');
+}
+
+// Live descendants once close() has settled: killed workers may take a moment to be reaped.
+async function processesLeft(unrelated: ReadonlySet<number>): Promise<number[]> {
+  const deadline = performance.now() + 5000;
+  for (;;) {
+    const live = descendantsOf(process.pid).filter((pid) => !unrelated.has(pid) && isRunning(pid));
+    if (live.length === 0 || performance.now() > deadline) return live;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function describeProcess(pid: number): string {
+  try {
+    return `${pid} (${readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').slice(0, 100)})`;
+  } catch {
+    return String(pid);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`soak failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
