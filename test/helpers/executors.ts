@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +10,17 @@ export const testPython = process.env.PYEXEC_PYTHON || 'python3';
 /** Strategies the contract suite runs against. */
 export const contractStrategies: StrategyName[] = ['baseline', 'optimized', 'isolated', 'forked'];
 
-/** Every strategy, without and with the sandbox: what the hostile suite runs against. */
-export const hostileVariants: [StrategyName, boolean][] = contractStrategies.flatMap((strategy) => [
-  [strategy, false],
-  [strategy, true],
-]);
+/**
+ * Whether bubblewrap runs here (the sandbox's suites need it). .ci/run installs it, so under CI
+ * its absence fails instead of skipping them; elsewhere `apt-get install bubblewrap` adds them.
+ */
+export const sandboxAvailable = spawnSync('bwrap', ['--version']).status === 0;
+if (process.env.CI && !sandboxAvailable) throw new Error('CI needs bubblewrap for the sandbox tests: apt-get install bubblewrap');
+
+/** Every strategy, without and with the sandbox (where it runs): what the hostile suite runs against. */
+export const hostileVariants: [StrategyName, boolean][] = contractStrategies.flatMap((strategy) =>
+  sandboxAvailable ? [[strategy, false], [strategy, true]] : [[strategy, false]],
+);
 
 const open = new Set<PythonExecutor>();
 

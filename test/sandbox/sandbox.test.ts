@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createExecutor, PyExecError } from '../../src/index.js';
-import { closeAllExecutors, contractStrategies, makeExecutor, testPython } from '../helpers/executors.js';
+import { closeAllExecutors, contractStrategies, makeExecutor, sandboxAvailable, testPython } from '../helpers/executors.js';
 
 afterEach(closeAllExecutors);
 
@@ -19,7 +19,7 @@ async function inSandbox(strategy: (typeof contractStrategies)[number], code: st
   return result.value;
 }
 
-describe.each(contractStrategies)('the sandbox with the %s strategy', (strategy) => {
+describe.runIf(sandboxAvailable).each(contractStrategies)('the sandbox with the %s strategy', (strategy) => {
   it("passes none of Node's environment, only PATH, HOME, LANG and what the caller gives", async () => {
     const value = await inSandbox(strategy, `import os\n(os.environ.get(${JSON.stringify(SECRET)}), os.environ.get('GIVEN'), os.environ['HOME'])`, {
       env: { GIVEN: 'yes' },
@@ -71,7 +71,7 @@ def attempt(path):
   });
 });
 
-describe('the sandbox network', () => {
+describe.runIf(sandboxAvailable)('the sandbox network', () => {
   let server: Server;
   let port = 0;
   beforeAll(async () => {
