@@ -50,7 +50,7 @@ export function forkedRuntime(control: PoolControl, pidsAreOurs: boolean, signal
           call.workerPid = message.pid;
           return true;
         }
-        const child = signals.childOf(message.pid, worker.harnessPid, worker.harnessPid !== worker.hello.pid);
+        const child = signals.childOf(message.pid, worker.harnessPid, worker.namespaced);
         if (child === 'forged') {
           // User code writing on the channel: the template is not to be trusted again.
           replaceDistrusted(control, slot, `The forked template (pid ${worker.pid}) named pid ${message.pid}, which is not its child`);

@@ -132,7 +132,8 @@ export class Slot {
     if (this.current.name === 'empty') return undefined;
     const servingPid = this.worker?.servingPid;
     const status: WorkerStatus = { pid: servingPid, state: this.current.name, executions: this.executions };
-    const rssMb = servingPid === undefined ? undefined : readRssMb(servingPid);
+    // A sandboxed worker's pids are its namespace's: /proc/<pid> here would be another process.
+    const rssMb = servingPid === undefined || this.worker?.namespaced ? undefined : readRssMb(servingPid);
     if (rssMb !== undefined) status.rssMb = rssMb;
     if (this.childPid !== undefined) status.childPid = this.childPid;
     return status;

@@ -27,6 +27,8 @@ export interface WorkerHandle extends EventEmitter<WorkerEvents> {
    * process below it whose pid there is `hello.pid`. Interrupts go to it.
    */
   readonly harnessPid: number;
+  /** Whether the pids it reports (hello, generations, children) are its own pid namespace's (the sandbox). */
+  readonly namespaced: boolean;
   readonly hello: HelloMessage;
   /** The process that runs calls: `pid`, or the generation it forked that serves now. */
   servingPid: number | undefined;

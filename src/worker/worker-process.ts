@@ -41,6 +41,7 @@ const EXIT_DRAIN_MS = 250;
 export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerHandle {
   readonly pid: number;
   readonly harnessPid: number;
+  readonly namespaced: boolean;
   readonly hello: HelloMessage;
   /** The process that runs calls: `pid`, or the generation it forked that serves now. */
   servingPid: number | undefined;
@@ -64,6 +65,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
     this.pid = subprocess.pid as number;
     // In the sandbox, the process bubblewrap runs Python in (below its own init).
     this.harnessPid = (namespaced ? descendantCalled(this.pid, hello.pid) : undefined) ?? this.pid;
+    this.namespaced = namespaced;
     this.hello = hello;
     this.servingPid = generations ? hello.pid : this.pid;
     this.exited = exited;

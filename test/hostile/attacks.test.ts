@@ -59,6 +59,16 @@ children = [subprocess.Popen([sys.executable, '-c', hog]) for _ in range(3)]
     await stillServing(executor);
   });
 
+  // What a call allocated goes back to the system when it ends, so an idle worker does not sit on
+  // a past call's gigabytes. (In the sandbox, status() gives no RSS: its pids are not the host's.)
+  it.runIf(!sandbox && strategy === 'optimized')('an idle optimized worker holds no memory of its last call', async () => {
+    const executor = makeExecutor(strategy);
+    await executor.run('1');
+    const idle = executor.status().workers[0]?.rssMb as number;
+    expect((await executor.run('hog = [str(i) for i in range(4_000_000)]\nlen(hog)')).value).toBe('4000000');
+    expect(executor.status().workers[0]?.rssMb).toBeLessThan(idle + 50); // the hog took ~300 MB
+  });
+
   it('a CPU loop that swallows SIGINT times out and its worker is replaced', async () => {
     const executor = makeExecutor(strategy, { sandbox, interruptGraceMs: 200 });
     const result = await executor.run('import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass', { timeoutMs: 500 });

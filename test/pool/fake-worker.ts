@@ -19,6 +19,7 @@ export class FakeWorker extends EventEmitter<WorkerEvents> implements WorkerHand
   get harnessPid(): number {
     return this.pid;
   }
+  readonly namespaced = false;
   readonly hello: HelloMessage;
   servingPid: number | undefined;
   startHooks: readonly string[] = [];

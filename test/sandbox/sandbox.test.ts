@@ -63,6 +63,12 @@ def attempt(path):
     expect(readFileSync(join(shared, 'out.txt'), 'utf8')).toBe('x');
   });
 
+  it("reports no RSS in status(): the worker's pids are its namespace's, not the host's", async () => {
+    const executor = makeExecutor(strategy, { sandbox: true });
+    await executor.run('1');
+    expect(executor.status().workers[0]?.rssMb).toBeUndefined();
+  });
+
   it('times out, stops and recovers as outside it', async () => {
     const executor = makeExecutor(strategy, { sandbox: true, interruptGraceMs: 500 });
     const late = await executor.run('import time\nwhile True:\n    time.sleep(0.01)', { timeoutMs: 500 });
