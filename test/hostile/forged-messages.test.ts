@@ -84,7 +84,10 @@ describe.each(hostileVariants)('a process the call forks and lets run on, with t
     const executor = makeExecutor(strategy, { sandbox, poolSize: 1 });
     const errors: string[] = [];
     executor.on('error', (error) => errors.push(error.code));
-    const result = await executor.run("import os\npid = os.fork()\nprint('child' if pid == 0 else 'parent', os.getpid(), flush=True)\nif pid:\n    os.waitpid(pid, 0)");
+    // The parent prints once the child has ended: unbuffered, their words could interleave.
+    const result = await executor.run(
+      "import os\npid = os.fork()\nif pid == 0:\n    print('child', os.getpid(), flush=True)\nelse:\n    os.waitpid(pid, 0)\n    print('parent', os.getpid(), flush=True)",
+    );
     expect(result.status).toBe('ok');
     const lines = result.stdout.trim().split('\n').sort();
     expect(lines.map((line) => line.split(' ')[0])).toEqual(['child', 'parent']);
