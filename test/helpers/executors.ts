@@ -11,11 +11,14 @@ export const testPython = process.env.PYEXEC_PYTHON || 'python3';
 export const contractStrategies: StrategyName[] = ['baseline', 'optimized', 'isolated', 'forked'];
 
 /**
- * Whether bubblewrap runs here (the sandbox's suites need it). .ci/run installs it, so under CI
+ * Whether bubblewrap runs here and may make namespaces (the sandbox's suites need it). .ci/run installs it, so under CI
  * its absence fails instead of skipping them; elsewhere `apt-get install bubblewrap` adds them.
  */
-export const sandboxAvailable = spawnSync('bwrap', ['--version']).status === 0;
-if (process.env.CI && !sandboxAvailable) throw new Error('CI needs bubblewrap for the sandbox tests: apt-get install bubblewrap');
+export const sandboxAvailable =
+  spawnSync('bwrap', ['--unshare-all', '--die-with-parent', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', 'true']).status === 0;
+if (process.env.CI && !sandboxAvailable) {
+  throw new Error('CI needs a working bubblewrap for the sandbox tests: apt-get install bubblewrap, where namespaces may be made');
+}
 
 /** Every strategy, without and with the sandbox (where it runs): what the hostile suite runs against. */
 export const hostileVariants: [StrategyName, boolean][] = contractStrategies.flatMap((strategy) =>
