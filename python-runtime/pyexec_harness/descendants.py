@@ -47,6 +47,17 @@ def _load_prctl():
 def has_children():
     """Whether this process's main thread has a child, zombies included, in one pread (~1 us),
     cheap enough for every call's end. Without /proc, assume so (the caller walks, finds none)."""
+    listing = _own_children_list(1)
+    return True if listing is None else bool(listing)
+
+
+def own_children():
+    """This process's (main thread's) children, in one pread; None without /proc."""
+    listing = _own_children_list(1 << 16)
+    return None if listing is None else [int(child) for child in listing.split()]
+
+
+def _own_children_list(size):
     pid = _getpid()
     if _own_list[0] != pid:
         if _own_list[1] is not None:
@@ -57,12 +68,12 @@ def has_children():
             _own_list[1] = None
         _own_list[0] = pid
     if _own_list[1] is None:
-        return True
+        return None
     try:
-        return bool(_pread(_own_list[1], 1, 0))
+        return _pread(_own_list[1], size, 0)
     except OSError:  # user code closed it
         _own_list[0] = 0
-        return True
+        return None
 
 
 def children(pid):

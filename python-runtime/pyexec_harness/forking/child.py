@@ -21,6 +21,7 @@ def serve_one_call(channel, sock, work_dir, interrupts, limiter):
         # A group of its own: a timeout kills the child and all it started, never the template.
         os.setpgid(0, 0)
         become_subreaper()  # what the call starts stays below this child, to be killed with it
+        has_children()  # opens this child's children list now, off the call's path
         _close_host_input(channel)
         call_dir = os.path.join(work_dir, "call-%d" % os.getpid())
         os.mkdir(call_dir, 0o700)

@@ -15,7 +15,7 @@ import shutil
 import socket
 
 from .. import codec
-from ..descendants import children, kill_descendants
+from ..descendants import children, kill_descendants, own_children
 from ..exit_report import exit_report
 from ..fork_guard import harness_fork
 from .child import serve_one_call
@@ -184,7 +184,9 @@ class TemplateServer:
         for child in (self._active, self._spare):
             if child is not None:
                 ours.add(child.pid)
-        if any(pid not in ours for pid in children(os.getpid())):
+        # One pread of the kernel's list (the template is single-threaded): it runs every turn.
+        listed = own_children()
+        if any(pid not in ours for pid in (children(os.getpid()) if listed is None else listed)):
             kill_descendants(keep=ours)
 
     def _fork(self):

@@ -9,9 +9,8 @@ import os
 
 _fcntl = fcntl.fcntl
 _F_GETFD = fcntl.F_GETFD
-# A call's first descriptors take the lowest free numbers: checking the first two free ones
-# (~0.5 us each) finds nearly every leak without listing /proc/self/fd (~7 us) after every call.
-_PROBES = 2
+_F_DUPFD_CLOEXEC = fcntl.F_DUPFD_CLOEXEC
+_close = os.close
 
 
 class Descriptors:
@@ -21,20 +20,23 @@ class Descriptors:
     def adopt(self):
         """The descriptors open now are the harness's own (at start, and in each new generation)."""
         self._own = _open_descriptors()
-        free = []
-        fd = 0
-        while len(free) < _PROBES:
-            if fd not in self._own:
-                free.append(fd)
-            fd += 1
-        self._probes = tuple(free)
+        self._source = max(self._own)  # one of ours to duplicate (never closed by a call's end)
+        self._lowest_free = self._first_free()
+
+    def _first_free(self):
+        # A call's first descriptors take the lowest free numbers: if the lowest free one is still
+        # where it was, nearly every leak is ruled out in two syscalls (~0.4 us) without listing
+        # /proc/self/fd (~7 us) after every call.
+        try:
+            fd = _fcntl(self._source, _F_DUPFD_CLOEXEC, 0)
+        except OSError:
+            return -1
+        _close(fd)
+        return fd
 
     def restore(self):
         """Closes what the call opened and left open."""
-        for fd in self._probes:
-            if _is_open(fd):
-                break
-        else:
+        if self._first_free() == self._lowest_free:
             return
         for fd in _open_descriptors() - self._own:
             try:
