@@ -11,6 +11,11 @@ export interface TreeLimits {
 // output thread, a generation and its thread, a forked template's spare child) on top.
 const HARNESS_TASKS = 8;
 const CGROUP_ROOT = '/sys/fs/cgroup';
+const REMOVE_ATTEMPTS = 8;
+const REMOVE_RETRY_MS = 250;
+// Cgroups whose processes were not all reaped yet when their worker exited.
+const unremoved = new Set<WorkerCgroup>();
+let removingAtExit = false;
 let created = 0;
 
 /**
@@ -80,9 +85,33 @@ export class WorkerCgroup {
     }
   }
 
-  /** Once every process in it has exited. */
-  remove(): void {
-    for (const directory of this.directories) removeQuietly(directory);
+  /** Once every process in it has exited; true when it is gone. */
+  remove(): boolean {
+    return this.directories.map(removeQuietly).every(Boolean);
+  }
+
+  /**
+   * remove(), retried while processes killed with the worker are not yet reaped (a zombie stays
+   * in its cgroup, and PID 1 may be slow to reap orphans).
+   */
+  removeSoon(): void {
+    let attempt = 0;
+    const retry = () => {
+      if (this.remove()) {
+        unremoved.delete(this);
+        return;
+      }
+      unremoved.add(this);
+      if (++attempt < REMOVE_ATTEMPTS) setTimeout(retry, REMOVE_RETRY_MS * attempt).unref();
+    };
+    retry();
+    if (unremoved.size > 0 && !removingAtExit) {
+      // The timers do not keep the host alive: what is still there goes when it exits.
+      process.on('exit', () => {
+        for (const cgroup of unremoved) cgroup.remove();
+      });
+      removingAtExit = true;
+    }
   }
 }
 
@@ -129,10 +158,11 @@ function subtreeHas(directory: string, controller: string): boolean {
   }
 }
 
-function removeQuietly(directory: string): void {
+function removeQuietly(directory: string): boolean {
   try {
     rmdirSync(directory);
-  } catch {
-    // Still busy (a process not yet reaped) or already gone.
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'; // EBUSY: a process not yet reaped
   }
 }

@@ -113,7 +113,7 @@ export class WorkerLauncher implements WorkerSource {
     cgroup?.add(...descendantsOf(worker.pid));
     cgroup?.fitToHarness(mode === 'forked' ? FORKED_CHURN : 0);
     worker.once('exit', () => {
-      cgroup?.remove();
+      cgroup?.removeSoon();
       void rm(workDir, { recursive: true, force: true });
       if (callRoot !== callScratch.path) void rm(callRoot, { recursive: true, force: true });
       // An isolated worker killed mid-call (a timeout, a stop) cannot remove its call directory
