@@ -7,6 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createExecutor, STRATEGIES, type ExecutionResult, type PythonExecutor } from '../src/index.js';
 import { descendantsOf } from '../src/worker/process-tree.js';
+import { readRssMb } from '../src/worker/rss.js';
+import { isRunning } from '../test/helpers/proc.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -69,14 +71,6 @@ interface Snapshot {
   scratch: number;
 }
 
-function rssMbOf(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
-
 function scratchEntries(): number {
   const count = (dir: string) => {
     try {
@@ -95,7 +89,7 @@ function snapshot(): Snapshot {
     rssMb: process.memoryUsage().rss / 1024 / 1024,
     fds: readdirSync('/proc/self/fd').length,
     children: children.length,
-    workerRssMb: children.reduce((sum, pid) => sum + rssMbOf(pid), 0),
+    workerRssMb: children.reduce((sum, pid) => sum + (readRssMb(pid) ?? 0), 0),
     scratch: scratchEntries(),
   };
 }
@@ -156,7 +150,7 @@ async function main(): Promise<void> {
   for (const key of Object.keys(before) as (keyof Snapshot)[]) {
     log(`  ${key}: ${before[key].toFixed(1)} → ${after[key].toFixed(1)} (${after[key] - before[key] >= 0 ? '+' : ''}${(after[key] - before[key]).toFixed(1)})`);
   }
-  log(`after close(): ${left.length} live child processes, ${scratchEntries() - before.scratch >= 0 ? scratchEntries() - before.scratch : 0} new scratch entries`);
+  log(`after close(): ${left.length} live child processes, ${Math.max(0, scratchEntries() - before.scratch)} new scratch entries`);
   const problems = [...wrong, ...settledTwice.map((id) => `${id} settled twice`), ...missing.map((id) => `${id} never settled`)];
   if (left.length > 0) problems.push(`processes left after close(): ${left.map(describeProcess).join(', ')}`);
   for (const problem of problems.slice(0, 20)) log(`PROBLEM: ${problem}`);
@@ -182,15 +176,6 @@ function describeProcess(pid: number): string {
     return `${pid} (${readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').slice(0, 100)})`;
   } catch {
     return String(pid);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
   }
 }
 

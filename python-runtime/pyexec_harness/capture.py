@@ -186,8 +186,7 @@ class OutputCapture:
         _start_thread(self._pump, ())
 
     def _start_pump_from_alarm(self, signum, frame):
-        if not self._pump_started:
-            self._start_pump()
+        self.start_lazy_pump_now()
 
     def start_lazy_pump_now(self):
         """For a call that starts a process (see forking/spawn_watch.py): its output may fill a pipe

@@ -1,6 +1,6 @@
 import type { ExitedMessage } from '../protocol/messages.js';
 import { childCalled, parentOf } from '../worker/process-tree.js';
-import { killProcessTree } from '../worker/kill-tree.js';
+import { killProcessTree, signalQuietly } from '../worker/kill-tree.js';
 import type { WorkerHandle } from '../worker/worker-handle.js';
 import { replaceDistrusted } from './distrust.js';
 import type { Slot } from './slot.js';
@@ -82,12 +82,4 @@ function childDied(control: PoolControl, slot: Slot, worker: WorkerHandle, messa
   if (call === undefined) return;
   control.settleDeath(call, worker, message);
   control.finishOnWorker(slot, call, undefined);
-}
-
-function signalQuietly(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // Already gone: its end is reported by whoever watches it.
-  }
 }

@@ -1,6 +1,9 @@
 import { execa } from 'execa';
 import { PyExecError } from '../errors.js';
 
+/** bubblewrap's arguments for a sandbox that only runs `true`: the namespaces, /proc and /dev the sandbox needs. */
+export const SANDBOX_PROBE_ARGS: readonly string[] = ['--unshare-all', '--die-with-parent', '--cap-drop', 'ALL', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', 'true'];
+
 const INSTALL_HINT = 'install bubblewrap (Debian and Ubuntu: `apt-get install bubblewrap`; Fedora: `dnf install bubblewrap`)';
 
 /**
@@ -8,7 +11,7 @@ const INSTALL_HINT = 'install bubblewrap (Debian and Ubuntu: `apt-get install bu
  * sandbox uses (a container may forbid them): checked once per executor, before its first worker.
  */
 export async function checkSandbox(): Promise<void> {
-  const probe = await execa('bwrap', ['--unshare-all', '--die-with-parent', '--cap-drop', 'ALL', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', 'true'], {
+  const probe = await execa('bwrap', SANDBOX_PROBE_ARGS, {
     reject: false,
     timeout: 30_000,
   });

@@ -37,7 +37,8 @@ function killWithTreeKill(pid: number): Promise<void> {
   });
 }
 
-function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+/** Sends `signal` to `pid` (a negative pid: its group), if it still exists. */
+export function signalQuietly(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
   } catch {

@@ -7,7 +7,7 @@ import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/mess
 import type { WorkerEvents, WorkerExit, WorkerHandle } from './worker-handle.js';
 import { HARNESS_BOOTSTRAP, harnessRuntimeDir } from './harness-location.js';
 import { explainStartFailure } from './interpreter-check.js';
-import { killProcessTree } from './kill-tree.js';
+import { killProcessTree, signalQuietly } from './kill-tree.js';
 import { killPipeHolders, stdioPipes } from './pipe-holders.js';
 import { descendantCalled } from './process-tree.js';
 
@@ -190,12 +190,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
 
   // SIGINT interrupts the running call only; the harness survives it.
   interrupt(): void {
-    if (!this.alive) return;
-    try {
-      process.kill(this.harnessPid, 'SIGINT');
-    } catch {
-      // Gone: its exit is reported.
-    }
+    if (this.alive) signalQuietly(this.harnessPid, 'SIGINT'); // gone: its exit is reported
   }
 
   /** Kills the process and all it started; resolves once it has exited. */

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SANDBOX_PROBE_ARGS } from '../../src/sandbox/sandbox-check.js';
 import { createExecutor, type ExecutorOptions, type PythonExecutor, type StrategyName } from '../../src/index.js';
 
 /** The interpreter tests run with: PYEXEC_PYTHON if set, else python3 on PATH. */
@@ -14,8 +15,7 @@ export const contractStrategies: StrategyName[] = ['baseline', 'optimized', 'iso
  * Whether bubblewrap runs here and may make namespaces (the sandbox's suites need it). .ci/run installs it, so under CI
  * its absence fails instead of skipping them; elsewhere `apt-get install bubblewrap` adds them.
  */
-export const sandboxAvailable =
-  spawnSync('bwrap', ['--unshare-all', '--die-with-parent', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', 'true']).status === 0;
+export const sandboxAvailable = spawnSync('bwrap', SANDBOX_PROBE_ARGS).status === 0;
 if (process.env.CI && !sandboxAvailable) {
   throw new Error('CI needs a working bubblewrap for the sandbox tests: apt-get install bubblewrap, where namespaces may be made');
 }
