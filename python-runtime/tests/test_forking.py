@@ -1,10 +1,14 @@
 """The template forks one child per call and outlives every child."""
 
+import errno
+import json
 import os
 import signal
+import socket
 import time
 import unittest
 
+from pyexec_harness.forking.template import Spare, TemplateServer
 from pyexec_harness.protocol import check_harness_message
 
 from .harness_client import HarnessClient, is_running, scratch_dir
@@ -72,6 +76,48 @@ class TemplateTest(unittest.TestCase):
         self.harness.send({"type": "configure", "resetHooks": []})
         fault = self.harness.read()
         self.assertEqual(fault["type"], "fault")
+
+
+class _Sent:
+    def __init__(self):
+        self.messages = []
+
+    def send(self, message):
+        self.messages.append(message)
+
+
+class HandOverTest(unittest.TestCase):
+    """Once the template hands a call to its child, the call is the child's to answer."""
+
+    def setUp(self):
+        self.channel = _Sent()
+        self.server = TemplateServer(self.channel, scratch_dir(self), None, None)
+        self.waiting = os.fork()
+        if self.waiting == 0:  # a stand-in spare: waits to be killed
+            time.sleep(60)
+            os._exit(0)
+        self.template_end, self.child_end = socket.socketpair()
+        self.server._spare = Spare(self.waiting, self.template_end)
+        self.server._fork = self._no_process_left
+
+    def tearDown(self):
+        os.kill(self.waiting, signal.SIGKILL)
+        os.waitpid(self.waiting, 0)
+        self.template_end.close()
+        self.child_end.close()
+
+    @staticmethod
+    def _no_process_left():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    def test_a_spare_that_cannot_be_forked_after_the_hand_over_does_not_fault_the_call(self):
+        self.server._start_call({"type": "run", "id": "one", "code": "1"})
+        self.assertEqual(self.channel.messages, [{"type": "started", "id": "one", "pid": self.waiting}])
+        self.assertEqual(json.loads(self.child_end.recv(1 << 16))["id"], "one")
+        self.assertIs(self.server._active.pid, self.waiting)
+        # The next call has no spare: it forks its own, and its failure is that call's to report.
+        with self.assertRaises(OSError):
+            self.server._start_call({"type": "run", "id": "two", "code": "2"})
 
 
 if __name__ == "__main__":

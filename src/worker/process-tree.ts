@@ -65,9 +65,22 @@ export function pidInOwnNamespace(pid: number): number | undefined {
   }
 }
 
-/** The host pid of the child of `parent` that calls itself `reported` in its namespace, if any. */
+// A reap racing a read makes it miss an entry; two such races in a row are needed to miss twice.
+const LIST_READS = 2;
+
+/**
+ * The host pid of the child of `parent` that calls itself `reported` in its namespace, if any.
+ * Outside namespaces the child's own stat answers exactly. A children list can skip an entry
+ * when a sibling before it is reaped during the read (the kernel resumes by position), and a
+ * template reaps its finished children while it starts the next call: a miss is read again.
+ */
 export function childCalled(parent: number, reported: number): number | undefined {
-  return childrenOf(parent).find((child) => pidInOwnNamespace(child) === reported);
+  if (parentOf(reported) === parent && pidInOwnNamespace(reported) === reported) return reported;
+  for (let read = 0; read < LIST_READS; read++) {
+    const child = childrenOf(parent).find((candidate) => pidInOwnNamespace(candidate) === reported);
+    if (child !== undefined) return child;
+  }
+  return undefined;
 }
 
 /** The host pid of the descendant of `root` that calls itself `reported` in its namespace, if any. */

@@ -127,16 +127,23 @@ class TemplateServer:
         # The previous child already sent its result (the host waits for it): it is finished.
         finished = self._active
         self._active = None
-        if not _alive(self._spare.pid):  # killed while it waited: fork another before speaking
-            self._spare.close()
-            self._spare = self._fork()
-        spare = self._spare
+        if self._spare is None or not _alive(self._spare.pid):  # none, or killed while it waited
+            if self._spare is not None:
+                self._spare.close()
+            self._spare = None
+            self._spare = self._fork()  # before speaking: a failure here is this call's fault
+        spare, self._spare = self._spare, None
         self._channel.send({"type": "started", "id": message["id"], "pid": spare.pid})
         spare.sock.sendall(codec.encode_line(message))
         self._active = spare
-        if finished is not None:  # after the hand-over: cleanup is off the call's path
-            self._release(finished)
-        self._spare = self._fork()
+        # After the hand-over the call is the child's: trouble here (no process left to fork, say)
+        # must not fault it. Without a spare, the next call forks its own child and reports.
+        try:
+            if finished is not None:  # cleanup off the call's path
+                self._release(finished)
+            self._spare = self._fork()
+        except Exception:
+            pass
 
     def _on_active_child(self):
         child = self._active
