@@ -6,6 +6,8 @@ does not pay for importing ``json`` (and ``re``) at start. Pure-Python json is t
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
+from binascii import b2a_base64 as _b2a_base64
+
 from . import compat
 
 _CONSTANTS = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}
@@ -92,10 +94,56 @@ def _build_result_encoder(generic):
 
 
 # ASCII-only output: the channel is written as bytes without an encoding step that could fail.
-encode = _build_result_encoder(_build_encoder())
+_generic_encode = _build_encoder()
+encode = _build_result_encoder(_generic_encode)
 decode = _build_decoder()
+
+# JSON escapes a control character to 6 bytes (\u0001) and an emoji to 12: a large text field
+# crosses as base64 of its UTF-8 bytes (4/3 of them) whenever that is shorter, so the channel
+# carries at most about 4/3 of what maxOutputBytes lets through, whatever the text holds.
+_PACK_FROM = 1 << 16  # characters of a line (and of an escaped field): smaller ones stay readable
+_PACKED_TEXTS = {
+    "result": (("stdout",), ("stderr",), ("value",), ("error", "message"), ("error", "traceback")),
+    "stream": (("text",),),
+}
 
 
 def encode_line(message):
     """One protocol line, as the bytes written to the channel."""
-    return (encode(message) + "\n").encode("ascii")
+    line = encode(message)
+    if len(line) > _PACK_FROM:
+        line = _encode_packed(message, line)
+    return (line + "\n").encode("ascii")
+
+
+def _encode_packed(message, line):
+    paths = _PACKED_TEXTS.get(message.get("type")) if type(message) is dict else None
+    if paths is None:
+        return line
+    packed = dict(message)
+    for path in paths:
+        holder = packed
+        if len(path) == 2:
+            inner = holder.get(path[0])
+            if type(inner) is not dict:
+                continue
+            holder = packed[path[0]] = dict(inner)
+        text = holder.get(path[-1])
+        if type(text) is str and len(text) * 12 >= _PACK_FROM:
+            holder[path[-1]] = _pack(text)
+    return encode(packed)
+
+
+def _pack(text):
+    """{"utf8": base64} (or {"utf16le": ...} for text holding lone surrogates, which UTF-8
+    cannot carry) when shorter than the JSON escape of `text`; else `text` itself."""
+    escaped_size = len(_generic_encode(text))
+    if escaped_size < _PACK_FROM:
+        return text
+    try:
+        data, encoding = text.encode("utf-8"), "utf8"
+    except UnicodeEncodeError:
+        data, encoding = text.encode("utf-16-le", "surrogatepass"), "utf16le"
+    if (len(data) + 2) // 3 * 4 >= escaped_size:
+        return text
+    return {encoding: _b2a_base64(data, newline=False).decode("ascii")}

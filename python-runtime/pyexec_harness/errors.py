@@ -6,6 +6,7 @@ import os
 import traceback
 
 from . import compat
+from .text_limits import cut_utf8, utf8_size
 
 _HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
 # A runaway recursion leaves a million frames: formatting them all takes tens of seconds. Past
@@ -23,7 +24,7 @@ def _user_frames(tb, cell_filename):
 
 def describe_exception(exc, cell_filename, limit):
     """{type, message, traceback}, the message and traceback each cut at `limit` (the call's
-    maxOutputBytes, in characters) with a note saying so; and whether anything was cut."""
+    maxOutputBytes, in UTF-8 bytes) with a note saying so; and whether anything was cut."""
     tb = _user_frames(exc.__traceback__, cell_filename)
     exc_type = type(exc)
     try:
@@ -58,10 +59,11 @@ def _depth(tb):
 
 
 def _bounded(text, limit):
-    if len(text) <= limit:
+    size = utf8_size(text)
+    if size <= limit:
         return text, False
-    note = " [pyexec: cut at %d of %d characters]" % (limit, len(text))
-    return text[: max(0, limit - len(note))] + note, True
+    note = " [pyexec: cut at %d of %d bytes]" % (limit, size)
+    return cut_utf8(text, limit - len(note)) + note, True
 
 
 def _drop_harness_frames(summary, seen=None):

@@ -13,6 +13,7 @@ from .errors import describe_exception
 from .figures import collect_figures
 from .fork_guard import end_foreign_process, is_foreign
 from .script_end import script_end
+from .text_limits import cut_utf8
 from .top_level_await import CallLoop, awaits
 from .unrestorable import Unrestorable
 
@@ -90,8 +91,9 @@ class CallRunner:
         try:
             value = self._execute(source, script, main_module)
             if value is not None:
-                if len(value) > limit:
-                    value = value[:limit]
+                kept = cut_utf8(value, limit)
+                if kept is not value:
+                    value = kept
                     result["truncated"] = True
                 result["value"] = value
         except SystemExit as exit_request:

@@ -5,6 +5,8 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import codecs
 import threading
 
+from .text_limits import cut_utf8, utf8_size
+
 
 class StreamSink:
     """Collects one stream's text for the running call; keeps at most ``limit`` bytes of it."""
@@ -30,6 +32,7 @@ class StreamSink:
                 self._decoding = False
 
     def add_text(self, text):
+        # utf8_size inline: this runs on every print.
         size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
         with self._lock:
             room = self.limit - self._accepted
@@ -37,8 +40,8 @@ class StreamSink:
                 self.truncated = True
                 if room <= 0:
                     return
-                text = text.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
-                size = room
+                text = cut_utf8(text, room)
+                size = utf8_size(text)
             self._chunks.append(text)
             self._accepted += size
 

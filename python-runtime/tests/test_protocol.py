@@ -67,3 +67,36 @@ class PrivateCodecTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def _result(stdout, stderr="", **more):
+    return dict({"type": "result", "id": "c1", "status": "ok", "stdout": stdout, "stderr": stderr, "figures": []}, **more)
+
+
+class PackedTextTest(unittest.TestCase):
+    """Large texts that JSON would escape many times over cross as base64 (4/3 of their bytes)."""
+
+    MIB = 1 << 20
+
+    def test_control_characters_on_both_streams_cross_in_4_3_of_their_bytes(self):
+        line = codec.encode_line(_result("\x01" * self.MIB, "\x02" * self.MIB))
+        self.assertLessEqual(len(line), 2 * self.MIB * 4 // 3 + 200)
+        message = json.loads(line)
+        self.assertEqual(message["stdout"], {"utf8": "AQEB" * (self.MIB // 3) + "AQ=="})
+
+    def test_emoji_in_the_value_and_the_exception_are_packed_too(self):
+        error = {"type": "ValueError", "message": "😀" * 100_000, "traceback": "\x1b" * 100_000}
+        line = codec.encode_line(_result("", value="😀" * 100_000, error=error, status="error"))
+        self.assertLessEqual(len(line), 3 * 400_000 * 4 // 3 + 300)
+        message = json.loads(line)
+        self.assertEqual(set(message["value"]), {"utf8"})
+        self.assertEqual(set(message["error"]["message"]), {"utf8"})
+        self.assertEqual(set(message["error"]["traceback"]), {"utf8"})
+
+    def test_lone_surrogates_cross_as_utf16(self):
+        message = json.loads(codec.encode_line({"type": "stream", "id": "c1", "name": "stdout", "text": "\udc80\x01" * 50_000}))
+        self.assertEqual(message["text"]["utf16le"][:8], "gNwBAIDc")
+
+    def test_plain_text_and_small_fields_stay_readable(self):
+        message = json.loads(codec.encode_line(_result("a" * self.MIB, "\x01" * 100)))
+        self.assertEqual((len(message["stdout"]), message["stderr"]), (self.MIB, "\x01" * 100))

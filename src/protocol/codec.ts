@@ -1,5 +1,6 @@
 import { PyExecError } from '../errors.js';
 import type { HarnessMessage, HostMessage } from './messages.js';
+import { unpackTexts } from './packed-text.js';
 
 type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array';
 type Schema = Readonly<Record<string, { type: FieldType; optional?: boolean; oneOf?: readonly string[] }>>;
@@ -70,6 +71,7 @@ function parse(line: string): Record<string, unknown> {
 // Parses and checks one line; a harness that speaks anything else is broken, not trusted.
 export function decodeHarnessMessage(line: string): HarnessMessage {
   const fields = parse(line);
+  if (!unpackTexts(fields)) throw protocolError('a packed text field is malformed', line);
   if (isPlainResult(fields)) return fields as unknown as HarnessMessage;
   const schema = HARNESS_SCHEMAS[fields.type as HarnessMessage['type']];
   if (schema === undefined || !Object.hasOwn(HARNESS_SCHEMAS, fields.type as string)) {

@@ -17,7 +17,11 @@ import { checkSandbox } from '../sandbox/sandbox-check.js';
 import type { NormalizedSandbox } from '../sandbox/sandbox-options.js';
 import type { HarnessModeConfig } from '../strategies/strategy.js';
 
-// Room for a result holding two full streams (JSON-escaped) plus figures.
+// A result has five texts cut at maxOutputBytes (two streams, the value, an exception's message
+// and traceback); a large one crosses as base64, 4/3 of its UTF-8 bytes (8/3 as UTF-16 when it
+// holds lone surrogates). See protocol/packed-text.ts.
+const RESULT_TEXT_RATIO = 5 * (8 / 3);
+// Room for figures, and for fields too small to be packed (their JSON escape may be 12x).
 const PROTOCOL_SLACK = 64 * 1024 * 1024;
 // A forked template starts the next call's child (and that child its output thread) while a call runs.
 const FORKED_CHURN = 2;
@@ -83,7 +87,7 @@ export class WorkerLauncher implements WorkerSource {
         ...start,
         cwd: workDir,
         startTimeoutMs: this.options.startTimeoutMs,
-        maxLineLength: Number.isFinite(limits.maxOutputBytes) ? limits.maxOutputBytes * 12 + PROTOCOL_SLACK : Number.MAX_SAFE_INTEGER,
+        maxLineLength: Number.isFinite(limits.maxOutputBytes) ? Math.ceil(limits.maxOutputBytes * RESULT_TEXT_RATIO) + PROTOCOL_SLACK : Number.MAX_SAFE_INTEGER,
         onSpawn: (pid) => cgroup?.add(pid),
         config: {
           limits: harnessLimits,

@@ -10,7 +10,7 @@ describe.each(contractStrategies)('bounded errors with the %s strategy', (strate
     const result = await executor.run('raise ValueError("x" * 70_000_000)');
     expect(result).toMatchObject({ status: 'error', truncated: true, error: { type: 'ValueError' } });
     expect(result.error?.message.length).toBeLessThanOrEqual(1024);
-    expect(result.error?.message).toContain('[pyexec: cut at 1024 of 70000000 characters]');
+    expect(result.error?.message).toContain('[pyexec: cut at 1024 of 70000000 bytes]');
     expect(result.error?.traceback.length).toBeLessThanOrEqual(1024);
     expect((await executor.run('1')).value).toBe('1');
   });

@@ -56,6 +56,28 @@ describe.each(contractStrategies)('output of the %s strategy', (strategy) => {
     expect(small.truncated).toBeUndefined();
   });
 
+  // Control characters JSON-escape to 6 bytes and emoji to 12: such texts cross packed (codec.py).
+  it('delivers text that JSON escapes many times over exactly, streamed, in the value and in an exception', async () => {
+    const executor = makeExecutor(strategy);
+    const chunk = '\x01"\\😀é\n'.repeat(20_000);
+    const streamed: string[] = [];
+    const code = `import sys, time\nchunk = ${JSON.stringify(chunk)}\nsys.stdout.write(chunk)\nsys.stderr.write(chunk)\nsys.stdout.flush()\ntime.sleep(0.2)\nsys.stdout.write(chunk)\n"😀" * 30_000`;
+    const result = await executor.run(code, { onStdout: (text) => streamed.push(text) });
+    expect(result).toMatchObject({ status: 'ok', stdout: chunk + chunk, stderr: chunk, value: `'${'😀'.repeat(30_000)}'` });
+    expect(streamed.join('')).toBe(chunk + chunk);
+    // Lone surrogates in an exception's message cross too (as UTF-16), as a short message does.
+    const failing = (times: number) => executor.run(`raise ValueError("\\udc80\\x01" * ${times})`);
+    const [short, long] = [await failing(1), await failing(40_000)];
+    expect(short.error?.message).toBe('\udc80\x01');
+    expect(long.error?.message).toBe('\udc80\x01'.repeat(40_000));
+  });
+
+  it('cuts the value at limits.maxOutputBytes UTF-8 bytes, never mid-character', async () => {
+    const executor = makeExecutor(strategy, { limits: { maxOutputBytes: 1000 } });
+    const result = await executor.run('"😀" * 1000');
+    expect(result).toMatchObject({ status: 'ok', truncated: true, value: `'${'😀'.repeat(249)}` });
+  });
+
   it.each([
     ['print() lines', 'while True:\n    print("line of output")'],
     ['writes without newlines', 'import sys\nwhile True:\n    sys.stdout.write("z")'],

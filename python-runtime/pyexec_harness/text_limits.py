@@ -1,0 +1,21 @@
+"""Cutting text at a byte limit: maxOutputBytes counts UTF-8 bytes, whatever the text holds."""
+
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+
+
+def utf8_size(text):
+    """Bytes of `text` in UTF-8 (a lone surrogate, which user code may print, counts 3)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def cut_utf8(text, limit):
+    """The longest prefix of `text` within `limit` UTF-8 bytes, never ending mid-character."""
+    if len(text) <= limit and (text.isascii() or len(text) * 4 <= limit):
+        return text
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= limit:
+        return text
+    end = max(0, limit)
+    while end > 0 and data[end] & 0xC0 == 0x80:  # a continuation byte: the character started earlier
+        end -= 1
+    return data[:end].decode("utf-8", "surrogatepass")
