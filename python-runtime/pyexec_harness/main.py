@@ -14,11 +14,12 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import os
 import sys
 
-from . import codec, modes
+from . import codec, modes, stack_view
 from .process_setup import take_over_stdio
 
 
 def main():
+    stack_view.measure_script_reach()  # first, from the frame the bootstrap's code calls
     config = codec.decode(sys.argv[2]) if len(sys.argv) > 2 else {}
     channel = take_over_stdio(config.get("busyPollUs") or 0)
     try:

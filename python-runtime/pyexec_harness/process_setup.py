@@ -6,7 +6,7 @@ import faulthandler
 import os
 import sys
 
-from . import PROTOCOL_VERSION
+from . import PROTOCOL_VERSION, stack_view
 from .channel import Channel
 from .descendants import become_subreaper
 from .fork_guard import guard_channel
@@ -47,6 +47,7 @@ def prepare_process(config):
     """Signals, limits, working directory and preloads; returns (interrupts, limiter)."""
     os.environ.setdefault("MPLBACKEND", "Agg")
     become_subreaper()
+    stack_view.install()
     interrupts = InterruptGuard()
     interrupts.install()
     limiter = ResourceLimiter(config.get("limits") or {}, interrupts)

@@ -12,6 +12,7 @@ from .environment import apply_environment, restore_environment
 from .errors import describe_exception
 from .figures import collect_figures
 from .fork_guard import end_foreign_process, is_foreign
+from . import stack_view
 from .script_end import script_end
 from .text_limits import cut_utf8
 from .top_level_await import CallLoop, awaits
@@ -24,6 +25,7 @@ _repr = repr
 _PYPLOT = "matplotlib.pyplot"  # figures are collected only once a call has imported it
 DEFAULT_FILENAME = "main.py"
 _open = open
+_getframe = sys._getframe
 _mkdir = os.makedirs
 _join = os.path.join
 
@@ -165,6 +167,7 @@ class CallRunner:
         return path
 
     def _execute(self, source, script, main_module):
+        stack_view.begin(_getframe())  # the call's stack starts above this frame
         interrupts = self._interrupts
         self._limiter.arm_call()
         interrupts.arm()

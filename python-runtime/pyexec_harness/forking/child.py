@@ -29,7 +29,9 @@ def serve_one_call(channel, sock, work_dir, interrupts, limiter):
         capture = OutputCapture(channel, pump="lazy")  # fresh pipes; threads do not survive fork
         spawn_watch.watch(capture)
         runner = CallRunner(capture, interrupts, limiter, [], os.path.join(work_dir, "script-%d" % os.getpid()))
-        _warm_up(runner)
+        # Inline, not in a function: the warm-up must run the call's code from the depth the
+        # call will (stack_view measures the recursion limit's offset on the first call).
+        codec.encode(runner.run(dict(_WARM_UP)))
         line = _read_line(sock)
         if line is None:
             code = 0  # the template is shutting down
@@ -47,10 +49,6 @@ def serve_one_call(channel, sock, work_dir, interrupts, limiter):
 # A fresh fork pays a copy-on-write fault for every page a call first writes (refcounts
 # included): ~0.7 ms for print(1+1) here. A throwaway call while waiting pays it in advance.
 _WARM_UP = {"type": "run", "id": "", "code": "pass", "maxOutputBytes": 1}
-
-
-def _warm_up(runner):
-    codec.encode(runner.run(dict(_WARM_UP)))
 
 
 def _read_line(sock):
