@@ -12,12 +12,20 @@ export interface BenchPlan {
   numpyMs: number;
   /** Slices of echo and strategy, alternated, for PAIRED_WITH_ECHO. */
   echoRounds: number;
+  /** The side-by-side table (peers.ts): rounds of one slice per row, rotated. */
+  peerRounds: number;
+  peerSliceMs: number;
+  /** The polling regimes (polling-regimes.ts): rounds of alternated slices per regime. */
+  regimeRounds: number;
+  regimeSliceMs: number;
+  /** Poisson arrivals per strategy (open-loop.ts). */
+  openLoopMs: number;
 }
 
 export function planFor(quick: boolean): BenchPlan {
   return quick
-    ? { quick, sequentialMs: 700, baselineSequentialMs: 1000, concurrentMs: 700, coldStarts: 1, numpyMs: 500, echoRounds: 2 }
-    : { quick, sequentialMs: 4000, baselineSequentialMs: 4000, concurrentMs: 3000, coldStarts: 5, numpyMs: 2000, echoRounds: 8 };
+    ? { ...{ quick, sequentialMs: 700, baselineSequentialMs: 1000, concurrentMs: 700, coldStarts: 1, numpyMs: 500, echoRounds: 2 }, ...{ peerRounds: 2, peerSliceMs: 150, regimeRounds: 2, regimeSliceMs: 200, openLoopMs: 1000 } }
+    : { ...{ quick, sequentialMs: 4000, baselineSequentialMs: 4000, concurrentMs: 3000, coldStarts: 5, numpyMs: 2000, echoRounds: 8 }, ...{ peerRounds: 8, peerSliceMs: 500, regimeRounds: 6, regimeSliceMs: 500, openLoopMs: 5000 } };
 }
 
 /** Strategies benchmarked, in table order. */
@@ -29,6 +37,9 @@ export const BENCH_STRATEGIES: readonly StrategyName[] = ['baseline', 'optimized
  * baseline came out up to 20% below the run's others), which would be charged to what ran next.
  */
 export const MEASUREMENT_ORDER: readonly StrategyName[] = ['optimized', 'isolated', 'forked', 'baseline'];
+
+/** Share of a strategy's capacity (side-by-side calls/s) offered as Poisson arrivals. */
+export const OPEN_LOOP_LOAD = 0.5;
 
 /** The issue's targets, as shares of echo (measured and reported, never asserted in tests). */
 export const ECHO_TARGETS = { optimized: 0.5, isolated: 0.35 } as const;

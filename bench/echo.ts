@@ -63,7 +63,8 @@ export class EchoServer {
     this.child.kill();
   }
 
-  private readonly roundTrip = () =>
+  /** One message to Python and back. */
+  readonly roundTrip = () =>
     new Promise<void>((resolve) => {
       this.waiting = resolve;
       this.child.stdin.write(MESSAGE);

@@ -1,5 +1,6 @@
 import { isolationProbes } from '../test/isolation/probes.js';
 import { ECHO_TARGETS, REFERENCE, REFERENCE_FOR } from './config.js';
+import { markdownTable, openLoopSection, peersSection, pollingSection, whatTheFiguresAre } from './report-peers.js';
 import type { BenchResults } from './results-shape.js';
 import type { StrategyMetrics } from './strategy-metrics.js';
 
@@ -76,10 +77,6 @@ function referenceNote(results: BenchResults): string {
   return `Echo, the most any executor over this pipe could reach, is itself ${fixed(results.echoCallsPerSec / ECHO_REFERENCE.callsPerSec, 1)}x the ${ECHO_REFERENCE.label} reference on this machine: ${percent('optimized')}% of echo is ${times('optimized')}x it, and ${percent('isolated')}% of echo ${times('isolated')}x the ${REFERENCE[REFERENCE_FOR.isolated].label} reference.${forkedNote}`;
 }
 
-function markdownTable(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
-}
-
 export function isolationRows(results: BenchResults): string[][] {
   const strategies = Object.keys(results.isolation);
   return isolationProbes.map((probe) => [probe.name, ...strategies.map((s) => (results.isolation[s]?.[probe.name] ? '✅' : '❌'))]);
@@ -102,7 +99,23 @@ export function renderMarkdown(results: BenchResults): string {
     echoNote(results),
     referenceNote(results),
     '',
+    whatTheFiguresAre(),
+    '',
     markdownTable(HEADER, comparisonRows(results)),
+    '',
+    '## Side by side with what a Node developer would otherwise pick',
+    '',
+    'Every row in slices rotated through the rounds, all in one run: a busy phase of the machine does not land on one row.',
+    '',
+    peersSection(results),
+    '',
+    '## The polling default, by regime',
+    '',
+    pollingSection(results),
+    '',
+    '## Latency under open-loop load',
+    '',
+    openLoopSection(results),
     '',
     '## numpy preloaded, small numpy call',
     '',
@@ -136,6 +149,12 @@ export function printSummary(results: BenchResults, log: (line: string) => void)
   for (const row of rows) log(row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  '));
   log(echoNote(results));
   log(referenceNote(results));
+  log('');
+  log(peersSection(results));
+  log('');
+  log(pollingSection(results));
+  log('');
+  log(openLoopSection(results));
   log('');
   for (const n of results.numpy) log(`numpy ${n.strategy}: ${perSec(n.callsPerSec)} calls/s (${fixed(n.msPerCall, 3)} ms/call)`);
   log('');

@@ -1,4 +1,7 @@
 import type { IsolationMatrix } from './isolation-matrix.js';
+import type { OpenLoopMetrics } from './open-loop.js';
+import type { PeerMetrics } from './peers.js';
+import type { RegimeMetrics } from './polling-regimes.js';
 import type { StrategyMetrics } from './strategy-metrics.js';
 
 /** What `npm run bench` saves to bench/results/latest.json. */
@@ -19,4 +22,10 @@ export interface BenchResults {
   /** Every strategy with `sandbox: true` (bubblewrap), or why it could not be measured. */
   sandbox: { strategy: string; callsPerSec: number; msPerCall: number; coldStartMs: number }[] | { unavailable: string };
   isolation: IsolationMatrix;
+  /** pyexec beside echo and python-shell, in rotated slices. */
+  peers: PeerMetrics[];
+  /** The persistent strategies' default against busyPollUs 0, per regime. */
+  pollingRegimes: RegimeMetrics[];
+  /** Poisson arrivals at OPEN_LOOP_LOAD of each strategy's side-by-side capacity. */
+  openLoop: OpenLoopMetrics[];
 }

@@ -6,9 +6,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutorOptions, StrategyName } from '../src/index.js';
 import { renderChart } from './chart.js';
-import { BENCH_STRATEGIES, MEASUREMENT_ORDER, NUMPY_CALL, PAIRED_WITH_ECHO, planFor, TRIVIAL_CALL } from './config.js';
+import { BENCH_STRATEGIES, MEASUREMENT_ORDER, NUMPY_CALL, OPEN_LOOP_LOAD, PAIRED_WITH_ECHO, planFor, TRIVIAL_CALL } from './config.js';
 import { type EchoMetrics, EchoServer, measureEcho, medianEcho } from './echo.js';
 import { measureIsolation } from './isolation-matrix.js';
+import { measureOpenLoop } from './open-loop.js';
+import { measurePeers, PEER_ROWS } from './peers.js';
+import { measurePollingRegimes } from './polling-regimes.js';
 import { printSummary, renderMarkdown } from './report.js';
 import type { BenchResults } from './results-shape.js';
 import { checkSandbox } from '../src/sandbox/sandbox-check.js';
@@ -88,6 +91,16 @@ async function main(): Promise<void> {
   }
   numpy.sort(inTableOrder);
 
+  const peers = await measurePeers(python.executable, PEER_ROWS, plan.peerRounds, plan.peerSliceMs, plan.coldStarts, progress);
+  const pollingRegimes = await measurePollingRegimes(['optimized', 'isolated'], options, plan.regimeRounds, plan.regimeSliceMs, progress);
+  const openLoop = [];
+  for (const strategy of BENCH_STRATEGIES) {
+    const capacity = peers.find((row) => row.name === `pyexec ${strategy}`)?.callsPerSec as number;
+    const row = await measureOpenLoop(strategy, options, OPEN_LOOP_LOAD * capacity, plan.openLoopMs);
+    openLoop.push(row);
+    progress(`open loop ${strategy}: ${Math.round(row.offeredPerSec)}/s offered, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms, p99.9 ${row.p999Ms.toFixed(2)} ms`);
+  }
+
   const sandbox = await measureSandbox(options, plan, progress);
 
   const isolation = await measureIsolation(BENCH_STRATEGIES, options, progress);
@@ -106,6 +119,9 @@ async function main(): Promise<void> {
     numpy,
     sandbox,
     isolation,
+    peers,
+    pollingRegimes,
+    openLoop,
   };
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });

@@ -21,13 +21,16 @@ class Channel:
 
     def __init__(self, read_fd, write_fd, busy_poll_us=0):
         """busy_poll_us: how long to poll for the next message before sleeping in read(), while
-        messages come back to back (see _wait_briefly)."""
+        messages come back to back and the host says polling pays (see _wait_briefly)."""
         self.read_fd = read_fd
         self._write_fd = write_fd
         self._pending = b""
         self._write_lock = threading.Lock()
         self._busy_poll_s = busy_poll_us / 1e6
         self._back_to_back = False  # the last message came within the busy-poll window
+        # The host measures whether polling is the faster way here (src/pool/polling-choice.ts)
+        # and says so in each run message: it applies to the wait for the next message.
+        self.poll_next = True
         # What polling cost so far (read by tests and the benchmark, never on the call path).
         self.poll_windows = 0
         self.polled_s = 0.0
@@ -67,7 +70,7 @@ class Channel:
 
     def _read_polling(self):
         started = _now()
-        if self._back_to_back:
+        if self._back_to_back and self.poll_next:
             self._wait_briefly(started + self._busy_poll_s)
         chunk = _read(self.read_fd, _READ_SIZE)
         self._back_to_back = _now() - started < self._busy_poll_s

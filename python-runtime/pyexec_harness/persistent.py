@@ -144,6 +144,7 @@ class Harness:
         # Alone: the run ended its call in OutputCapture.finish (under the lock the output thread
         # sends stream messages with), so that thread sends nothing until the next call begins.
         result = self.runner.run(message)
+        self.channel.poll_next = message.get("poll") is not False
         if self.interrupts.fired or (self._ends_processes_with_call and has_children()):
             kill_descendants()  # before the result: when the call ends, what it started is gone
         self.channel.send_alone(result)

@@ -9,7 +9,7 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 _STR, _INT, _BOOL, _OBJ, _LIST = "string", "integer", "boolean", "object", "array"
 
 HOST_MESSAGES = {
-    "run": {"id": (_STR, True), "code": (_STR, True), "maxOutputBytes": (_INT, True), "env": (_OBJ, False), "importsEpoch": (_INT, False), "filename": (_STR, False), "argv": (_LIST, False)},
+    "run": {"id": (_STR, True), "code": (_STR, True), "maxOutputBytes": (_INT, True), "env": (_OBJ, False), "importsEpoch": (_INT, False), "filename": (_STR, False), "argv": (_LIST, False), "poll": (_BOOL, False)},
     "configure": {"resetHooks": (_LIST, True)},
     "recycle": {},
     "shutdown": {},
@@ -70,7 +70,7 @@ def check_host_message(message):
         and type(message.get("id")) is str
         and type(message.get("code")) is str
         and type(message.get("maxOutputBytes")) is int
-        and len(message) == 4
+        and (len(message) == 4 or (len(message) == 5 and message.get("poll") is False))
     ):
         return None
     return check_message(message, HOST_MESSAGES)

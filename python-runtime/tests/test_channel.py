@@ -62,6 +62,15 @@ class BusyPollTest(unittest.TestCase):
         self.read_after(0)  # the gap was long: no longer back to back, so no poll
         self.assertEqual(self.channel.poll_windows, 1)
 
+    def test_sleeps_when_the_host_says_polling_does_not_pay(self):
+        self.read_waiting()
+        self.channel.poll_next = False  # a run message said `poll: false` (see persistent.py)
+        self.read_after(0.02)
+        self.assertEqual(self.channel.poll_windows, 0)
+        self.channel.poll_next = True
+        self.read_after(0.02)
+        self.assertEqual(self.channel.poll_windows, 1)
+
     def test_off_by_default(self):
         self.channel = self.make_channel()
         self.read_waiting()

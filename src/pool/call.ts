@@ -77,9 +77,10 @@ export class Call {
     return (this.streamed[name] ??= new OutputBuffer(this.maxOutputBytes));
   }
 
-  /** The message that starts this call on a worker. */
-  runMessage(): RunMessage {
+  /** The message that starts this call on a worker; `sleepAfter`: the worker is not to poll for the next. */
+  runMessage(sleepAfter = false): RunMessage {
     const message: RunMessage = { type: 'run', id: this.id, code: this.code, maxOutputBytes: this.maxOutputBytes };
+    if (sleepAfter) message.poll = false;
     if (this.options.env) message.env = this.options.env;
     if (this.importsEpoch > 0) message.importsEpoch = this.importsEpoch;
     if (this.options.filename !== undefined) message.filename = this.options.filename;

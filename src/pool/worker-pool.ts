@@ -14,6 +14,7 @@ import { deliverOutput, deliverTail } from './deliver-output.js';
 import { answeredOutOfSequence } from './distrust.js';
 import { escalateInterrupt } from './escalate.js';
 import type { PoolPolicy } from './pool-policy.js';
+import { PollingChoice } from './polling-choice.js';
 import { ResultPoll } from './result-poll.js';
 import type { PoolControl, SlotRuntime } from './slot-runtime.js';
 import { freeSlot, Slot } from './slot.js';
@@ -35,6 +36,7 @@ export class WorkerPool {
   private readonly runtime: SlotRuntime;
   private readonly control: PoolControl;
   private readonly resultPoll: ResultPoll;
+  private readonly pollingChoice: PollingChoice;
   /** Where everything the application observes goes out, in order (the executor's install events too). */
   readonly announcer: Announcer;
   private closing: Promise<void> | undefined;
@@ -65,6 +67,7 @@ export class WorkerPool {
     });
     this.runtime = strategy.runtime(options, control);
     this.resultPoll = new ResultPoll(options.busyPollUs / 1000, () => this.slots.some((slot) => slot.state === 'busy'));
+    this.pollingChoice = new PollingChoice(options.busyPollUs > 0);
   }
 
   get closed(): boolean {
@@ -155,8 +158,9 @@ export class WorkerPool {
     const worker = slot.send();
     call.workerPid = worker.servingPid;
     armDeadline(slot, call, call.markSent(), this.options.timeoutMs, (late) => this.interrupt(late, 'timeout'));
-    worker.send(call.runMessage());
-    this.resultPoll.sent();
+    const { workerPolls, hostPolls } = this.pollingChoice.sending(slot, performance.now());
+    worker.send(call.runMessage(this.pollingChoice.enabled && !workerPolls));
+    if (hostPolls) this.resultPoll.sent();
   }
 
   private onWorkerReady(slot: Slot): void {
@@ -194,7 +198,10 @@ export class WorkerPool {
       case 'result':
         if (call === undefined || message.id !== call.id) answeredOutOfSequence(this.control, slot, worker, message);
         else if (message.type === 'stream') deliverOutput(call, message.name, message.text, this.announcer);
-        else this.finishOnWorker(slot, call, call.resultFromHarness(deliverTail(call, message, this.announcer)));
+        else {
+          this.pollingChoice.answered(slot, performance.now());
+          this.finishOnWorker(slot, call, call.resultFromHarness(deliverTail(call, message, this.announcer)));
+        }
         return;
     }
   }

@@ -16,6 +16,8 @@ export interface RunMessage {
   filename?: string;
   /** `sys.argv[1:]` for this call. */
   argv?: readonly string[];
+  /** Wait for the next message asleep, not busy-polling (the pool's PollingChoice chose so). */
+  poll?: false;
 }
 
 /** Replace the reset hooks run after every call (from the next call on). */

@@ -32,12 +32,29 @@ const results: BenchResults = {
   numpy: [],
   sandbox: [{ strategy: 'optimized', callsPerSec: 2000, msPerCall: 0.5, coldStartMs: 90 }],
   isolation: {},
+  peers: [
+    { name: 'pyexec optimized', note: 'default options', callsPerSec: 30_000, p50Ms: 0.03, p99Ms: 0.1, coldStartMs: 40 },
+    { name: 'python-shell, persistent json-mode exec loop', note: 'its users\' loop', callsPerSec: 12_000, p50Ms: 0.08, p99Ms: 0.2, coldStartMs: 25 },
+  ],
+  pollingRegimes: [{ strategy: 'optimized', regime: 'one core kept busy by another process', defaultCallsPerSec: 24_000, noPollCallsPerSec: 20_000 }],
+  openLoop: [{ strategy: 'optimized', offeredPerSec: 15_000, calls: 75_000, p50Ms: 0.05, p99Ms: 0.4, p999Ms: 1.2 }],
 };
 
 const row = (markdown: string, label: string) => markdown.split('\n').find((line) => line.startsWith(`| ${label} |`));
 
 describe('bench report', () => {
   const markdown = renderMarkdown(results);
+
+  it('says what echo and the reference are, and why a strategy can beat echo', () => {
+    expect(markdown).toContain('both ends asleep in `read()`');
+    expect(markdown).toContain('3.6 calls/s (new process per call), 1,996 calls/s (persistent process), 1,574 calls/s (persistent + reset)');
+  });
+
+  it('sets every side-by-side row against the python-shell loop, and gives each regime the ratio of default to no polling', () => {
+    expect(row(markdown, 'pyexec optimized')).toBe('| pyexec optimized | 30,000 | 0.030 | 0.100 | 40 | 2.50x | default options |');
+    expect(row(markdown, 'one core kept busy by another process')).toBe('| one core kept busy by another process | optimized | 24,000 | 20,000 | 1.20x |');
+    expect(markdown).toContain('| optimized | 15,000 | 75000 | 0.050 | 0.400 | 1.200 |');
+  });
 
   it("gives echo its p99 and its ratio to the persistent reference, the ceiling of every strategy's", () => {
     expect(row(markdown, 'echo (raw pipe)')).toBe('| echo (raw pipe) | 24,950 | 0.040 | 0.038 | 0.123 |  |  |  | 100% | 1,996 (persistent process) | 12.5x |');

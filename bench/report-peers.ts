@@ -1,0 +1,58 @@
+// The report's sections on pyexec beside its peers: the side-by-side table, the polling default
+// by regime, and latency under Poisson arrivals.
+import { OPEN_LOOP_LOAD, REFERENCE } from './config.js';
+import type { BenchResults } from './results-shape.js';
+
+const fixed = (value: number, digits: number) => value.toFixed(digits);
+const perSec = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : fixed(value, 1));
+
+export function markdownTable(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+/** What the figures are, said once, plainly. */
+export function whatTheFiguresAre(): string {
+  const reference = Object.values(REFERENCE)
+    .map((row) => `${perSec(row.callsPerSec)} calls/s (${row.label})`)
+    .join(', ');
+  return [
+    '**Echo** is one JSON line sent to a Python process and read back over a pipe, with nothing run and both ends asleep in `read()` between messages: what a plain pipe costs on this machine.',
+    "pyexec's persistent strategies can beat it because by default, while calls come back to back, the worker polls for the next one instead of sleeping (a sleeping process must be woken, and on a VM waking an idle vCPU costs more than a small call); the host does the same for the result.",
+    "Polling is adaptive: the worker measures both ways and keeps polling only while it is the faster one (see the regimes below); `busyPollUs: 0` turns it off.",
+    `**The reference** figures are the seed numbers this project set out to beat: ${reference}.`,
+  ].join(' ');
+}
+
+export function peersSection(results: BenchResults): string {
+  const loop = results.peers.find((row) => row.name.startsWith('python-shell, persistent'));
+  const rows = results.peers.map((row) => [
+    row.name,
+    perSec(row.callsPerSec),
+    fixed(row.p50Ms, 3),
+    fixed(row.p99Ms, 3),
+    fixed(row.coldStartMs, 0),
+    loop === undefined ? '' : `${fixed(row.callsPerSec / loop.callsPerSec, 2)}x`,
+    row.note,
+  ]);
+  return markdownTable(['', 'calls/s', 'p50 ms', 'p99 ms', 'cold start ms', 'vs python-shell loop', 'what it is'], rows);
+}
+
+export function pollingSection(results: BenchResults): string {
+  const rows = results.pollingRegimes.map((row) => [
+    row.regime,
+    row.strategy,
+    perSec(row.defaultCallsPerSec),
+    perSec(row.noPollCallsPerSec),
+    `${fixed(row.defaultCallsPerSec / row.noPollCallsPerSec, 2)}x`,
+  ]);
+  return markdownTable(['regime', 'strategy', 'default calls/s', '`busyPollUs: 0` calls/s', 'default ÷ no polling'], rows);
+}
+
+export function openLoopSection(results: BenchResults): string {
+  const rows = results.openLoop.map((row) => [row.strategy, perSec(row.offeredPerSec), String(row.calls), fixed(row.p50Ms, 3), fixed(row.p99Ms, 3), fixed(row.p999Ms, 3)]);
+  return [
+    `Calls arriving at random (Poisson) at ${fixed(100 * OPEN_LOOP_LOAD, 0)}% of each strategy's side-by-side calls/s, on one worker; each call timed from its arrival, queueing included.`,
+    '',
+    markdownTable(['', 'offered calls/s', 'calls', 'p50 ms', 'p99 ms', 'p99.9 ms'], rows),
+  ].join('\n');
+}

@@ -1,0 +1,97 @@
+import type { Slot } from './slot.js';
+
+// Messages taken the other way per probe, and the longest stretch between probes (reached by
+// doubling from the first, so a busy machine is noticed within the first few hundred calls).
+export const PROBE_CALLS = 16;
+export const FIRST_STRETCH = 128;
+export const LONGEST_STRETCH = 4096;
+// The other way must be this much faster to be taken: noise must not flip the choice.
+const SWITCH_MARGIN = 0.85;
+// A call sent this soon after its slot's previous result came back to back: only then does the
+// way of waiting matter, and only then is its cycle measured.
+const BACK_TO_BACK_MS = 1;
+
+const NOTHING_POLLS = { workerPolls: false, hostPolls: false } as const;
+
+interface SlotTiming {
+  sentAt: number;
+  answeredAt: number;
+  polled: boolean;
+}
+
+/**
+ * Whether the host and its workers busy-poll (`busyPollUs`) or sleep between a call and the
+ * next, chosen by measurement. Polling saves the wake-up of a process asleep in read or epoll
+ * (on a VM an idle vCPU halts, and waking it costs more than a small call), but only while each
+ * side has a core of its own: on a busy machine (or a busy hypervisor) the spinning takes the
+ * core the other side needs, and calls run at a third of the speed. Neither way is right
+ * everywhere, so the pool measures both: it keeps the way whose calls have cycled faster (from
+ * one send to the next on a slot, the application's own turnaround included), and every so often
+ * sends a few calls the other way to see whether that has become the faster one. The worker
+ * learns the way from each run message (`poll: false`), so nothing else is kept in step.
+ */
+export class PollingChoice {
+  /** The way in use (probes aside). */
+  polling = true;
+  /** How often the choice changed (read by tests and the benchmark). */
+  switches = 0;
+  private stretch = FIRST_STRETCH;
+  private left = FIRST_STRETCH;
+  private probing = false;
+  private recent: number[] = [];
+  private probed: number[] = [];
+  private readonly timings = new WeakMap<Slot, SlotTiming>();
+
+  /** `enabled`: busyPollUs is above 0 (else nothing polls, and nothing is measured). */
+  constructor(readonly enabled: boolean) {}
+
+  /**
+   * A call goes to `slot` now. `workerPolls`: the worker is to poll for the next message after
+   * this call's result. `hostPolls`: the host is to poll for this call's result, which it does
+   * only for a call that came back to back: after a gap the worker was asleep anyway, and on
+   * this machine spinning the event loop for its answer was measured to slow it.
+   */
+  sending(slot: Slot, now: number): { workerPolls: boolean; hostPolls: boolean } {
+    if (!this.enabled) return NOTHING_POLLS;
+    const timing = this.timings.get(slot);
+    const backToBack = timing !== undefined && now - timing.answeredAt < BACK_TO_BACK_MS && timing.answeredAt >= timing.sentAt;
+    if (backToBack) this.record(timing.polled, now - timing.sentAt);
+    const polled = this.polling !== this.probing;
+    this.timings.set(slot, { sentAt: now, answeredAt: -1, polled });
+    return { workerPolls: polled, hostPolls: polled && backToBack };
+  }
+
+  /** The call on `slot` was answered now. */
+  answered(slot: Slot, now: number): void {
+    const timing = this.timings.get(slot);
+    if (timing !== undefined) timing.answeredAt = now;
+  }
+
+  private record(polled: boolean, cycleMs: number): void {
+    if (polled === this.polling) {
+      this.recent.push(cycleMs);
+      if (this.recent.length > PROBE_CALLS) this.recent.shift();
+    } else this.probed.push(cycleMs);
+    if (--this.left > 0) return;
+    if (!this.probing) {
+      this.probing = true;
+      this.probed = [];
+      this.left = PROBE_CALLS;
+      return;
+    }
+    this.probing = false;
+    if (this.recent.length === PROBE_CALLS && this.probed.length >= PROBE_CALLS / 2 && median(this.probed) < SWITCH_MARGIN * median(this.recent)) {
+      this.polling = !this.polling;
+      this.switches++;
+      this.recent = this.probed.slice(-PROBE_CALLS);
+      this.stretch = FIRST_STRETCH; // the machine changed: look again soon
+    } else this.stretch = Math.min(LONGEST_STRETCH, this.stretch * 2);
+    this.probed = [];
+    this.left = this.stretch;
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] as number;
+}
