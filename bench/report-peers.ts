@@ -18,7 +18,7 @@ export function whatTheFiguresAre(): string {
   return [
     '**Echo** is one JSON line sent to a Python process and read back over a pipe, with nothing run and both ends asleep in `read()` between messages: what a plain pipe costs on this machine.',
     "pyexec's persistent strategies can beat it because by default, while calls come back to back, the worker polls for the next one instead of sleeping (a sleeping process must be woken, and on a VM waking an idle vCPU costs more than a small call); the host does the same for the result.",
-    "Polling is adaptive: the worker measures both ways and keeps polling only while it is the faster one (see the regimes below); `busyPollUs: 0` turns it off.",
+    'Polling is adaptive: the pool measures both ways and keeps polling only while it is the faster one (see the regimes below), so where waking a process is cheap the strategies stay below echo; `busyPollUs: 0` turns polling off.',
     `**The reference** figures are the seed numbers this project set out to beat: ${reference}.`,
   ].join(' ');
 }
@@ -51,7 +51,7 @@ export function pollingSection(results: BenchResults): string {
 export function openLoopSection(results: BenchResults): string {
   const rows = results.openLoop.map((row) => [row.strategy, perSec(row.offeredPerSec), String(row.calls), fixed(row.p50Ms, 3), fixed(row.p99Ms, 3), fixed(row.p999Ms, 3)]);
   return [
-    `Calls arriving at random (Poisson) at ${fixed(100 * OPEN_LOOP_LOAD, 0)}% of each strategy's side-by-side calls/s, on one worker; each call timed from its arrival, queueing included.`,
+    `Calls arriving at random (Poisson) at ${fixed(100 * OPEN_LOOP_LOAD, 0)}% of each strategy's side-by-side calls/s, on one worker; each call timed from its arrival, queueing included. The arrivals are made in the same Node thread as the pool's work (spinning the event loop between close arrivals), so the host has less time for calls than in a closed loop; and between arrivals the machine idles, so a VM's wake-up stalls show in the tail.`,
     '',
     markdownTable(['', 'offered calls/s', 'calls', 'p50 ms', 'p99 ms', 'p99.9 ms'], rows),
   ].join('\n');

@@ -85,7 +85,7 @@ export function isolationRows(results: BenchResults): string[][] {
 // Default options throughout: whether the persistent strategies busy-poll depends on the CPU count.
 function busyPollNote(cpus: number): string {
   return cpus > 1
-    ? 'Default options: sequentially, optimized and isolated busy-poll (`busyPollUs` 100: the host for the result, the worker for the next call); concurrently they do not.'
+    ? 'Default options: sequentially, optimized and isolated may busy-poll (`busyPollUs` 100: the host for the result, the worker for the next call), where the pool measures it to be faster; concurrently they do not.'
     : 'Default options: on one CPU, nothing busy-polls (`busyPollUs` 0).';
 }
 

@@ -12,6 +12,8 @@ const SWITCH_MARGIN = 0.85;
 const BACK_TO_BACK_MS = 1;
 
 const NOTHING_POLLS = { workerPolls: false, hostPolls: false } as const;
+const WORKER_POLLS = { workerPolls: true, hostPolls: false } as const;
+const BOTH_POLL = { workerPolls: true, hostPolls: true } as const;
 
 interface SlotTiming {
   sentAt: number;
@@ -51,14 +53,18 @@ export class PollingChoice {
    * only for a call that came back to back: after a gap the worker was asleep anyway, and on
    * this machine spinning the event loop for its answer was measured to slow it.
    */
-  sending(slot: Slot, now: number): { workerPolls: boolean; hostPolls: boolean } {
+  sending(slot: Slot, now: number): Readonly<{ workerPolls: boolean; hostPolls: boolean }> {
     if (!this.enabled) return NOTHING_POLLS;
-    const timing = this.timings.get(slot);
+    let timing = this.timings.get(slot);
     const backToBack = timing !== undefined && now - timing.answeredAt < BACK_TO_BACK_MS && timing.answeredAt >= timing.sentAt;
-    if (backToBack) this.record(timing.polled, now - timing.sentAt);
+    if (backToBack) this.record((timing as SlotTiming).polled, now - (timing as SlotTiming).sentAt);
     const polled = this.polling !== this.probing;
-    this.timings.set(slot, { sentAt: now, answeredAt: -1, polled });
-    return { workerPolls: polled, hostPolls: polled && backToBack };
+    if (timing === undefined) this.timings.set(slot, (timing = { sentAt: 0, answeredAt: -1, polled }));
+    // Updated in place, and answered with shared constants: this runs on every call.
+    timing.sentAt = now;
+    timing.answeredAt = -1;
+    timing.polled = polled;
+    return polled ? (backToBack ? BOTH_POLL : WORKER_POLLS) : NOTHING_POLLS;
   }
 
   /** The call on `slot` was answered now. */
