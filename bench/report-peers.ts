@@ -3,8 +3,8 @@
 import { OPEN_LOOP_LOAD, REFERENCE } from './config.js';
 import type { BenchResults } from './results-shape.js';
 
-const fixed = (value: number, digits: number) => value.toFixed(digits);
-const perSec = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : fixed(value, 1));
+export const fixed = (value: number, digits: number) => value.toFixed(digits);
+export const perSec = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : fixed(value, 1));
 
 export function markdownTable(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');

@@ -1,11 +1,9 @@
 import { isolationProbes } from '../test/isolation/probes.js';
 import { ECHO_TARGETS, REFERENCE, REFERENCE_FOR } from './config.js';
-import { markdownTable, openLoopSection, peersSection, pollingSection, whatTheFiguresAre } from './report-peers.js';
+import { fixed, markdownTable, openLoopSection, peersSection, perSec, pollingSection, whatTheFiguresAre } from './report-peers.js';
 import type { BenchResults } from './results-shape.js';
 import type { StrategyMetrics } from './strategy-metrics.js';
 
-const fixed = (value: number, digits: number) => value.toFixed(digits);
-const perSec = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : fixed(value, 1));
 
 // Echo, the practical limit, is set against the reference of the fastest strategy it bounds.
 const ECHO_REFERENCE = REFERENCE[REFERENCE_FOR.optimized];
