@@ -6,9 +6,11 @@ would, so tracebacks, inspect and multiprocessing find its source."""
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import ast
-import linecache
+import sys
 
 from .top_level_await import COMPILE_FLAGS, awaits
+
+_sys_modules = sys.modules
 
 _CACHE_SIZE = 256
 _BOM = "\ufeff"
@@ -38,8 +40,12 @@ def compile_cell(source, filename):
             _cache.pop(next(iter(_cache)))
         _cache[key] = cell
     # Tracebacks read source lines from linecache; the entry has no mtime so it is never evicted
-    # (and stays right if user code rewrites the file).
-    linecache.cache[filename] = (len(source), None, cell.lines, filename)
+    # (and stays right if user code rewrites the file). Only once something imported linecache:
+    # its import (tokenize, re) is a sixth of a baseline worker's start, and until it is loaded
+    # it would read the file, which holds this source.
+    linecache = _sys_modules.get("linecache")
+    if linecache is not None:
+        linecache.cache[filename] = (len(source), None, cell.lines, filename)
     return cell
 
 

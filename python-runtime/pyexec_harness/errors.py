@@ -3,7 +3,6 @@
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import os
-import traceback
 
 from . import compat
 from .text_limits import cut_utf8, utf8_size
@@ -13,6 +12,21 @@ _HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
 # this many, only the innermost are formatted (where the repetition is), as a note says.
 _MAX_FRAMES = 200
 _KEPT_FRAMES = 100
+
+
+_loaded = {}  # the traceback module, as first imported (user code may replace sys.modules' entry)
+
+
+def traceback_module():
+    """traceback, imported on first use: with linecache, tokenize and re it is a sixth of a
+    baseline worker's start, which most calls (no exception) do without. Persistent workers
+    load it at start (process_setup), before any call can tamper with it."""
+    module = _loaded.get("traceback")
+    if module is None:
+        import traceback as module
+
+        _loaded["traceback"] = module
+    return module
 
 
 def _user_frames(tb, cell_filename):
@@ -33,6 +47,9 @@ def describe_exception(exc, cell_filename, limit):
         message = "<exception str() failed>"
     message, cut_message = _bounded(message, limit)
     try:
+        # Loaded here on a baseline worker's first error, which may be a call that used up every
+        # descriptor: the import then fails, and the line below still says what happened.
+        traceback = traceback_module()
         depth = _depth(tb)
         frames = -_KEPT_FRAMES if depth > _MAX_FRAMES else None
         summary = traceback.TracebackException(exc_type, exc, tb, limit=frames)
@@ -42,7 +59,7 @@ def describe_exception(exc, cell_filename, limit):
         text = "".join(summary.format())
         if frames is not None:
             text = "[pyexec: %d frames; the outermost %d are not shown]\n%s" % (depth, depth - _KEPT_FRAMES, text)
-    except BaseException:  # user code may have broken the traceback module; stay useful
+    except BaseException:  # user code may have broken the traceback module, or it cannot load; stay useful
         text = "%s: %s\n" % (exc_type.__name__, message)
     text, cut_text = _bounded(text, limit)
     error = {"type": exc_type.__name__, "message": message, "traceback": text}
@@ -82,6 +99,7 @@ def warm_up():
     (linecache's tokenize; on 3.12+ the _tokenize C extension) happen now, before the isolated
     strategy's snapshot, rather than in the first call interrupted there (a harness frame is then
     on the stack), which would recycle the worker for a C extension it did not load itself."""
+    traceback = traceback_module()
     try:
         raise KeyboardInterrupt
     except KeyboardInterrupt as exc:

@@ -2,9 +2,9 @@
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
-import base64
 import io
 import sys
+from binascii import b2a_base64  # not base64, which imports re: a worker's start does without it
 
 
 def collect_figures():
@@ -16,7 +16,7 @@ def collect_figures():
         for number in pyplot.get_fignums():
             buffer = io.BytesIO()
             pyplot.figure(number).savefig(buffer, format="png")
-            figures.append({"mime": "image/png", "data": base64.b64encode(buffer.getvalue()).decode("ascii")})
+            figures.append({"mime": "image/png", "data": b2a_base64(buffer.getvalue(), newline=False).decode("ascii")})
     finally:
         pyplot.close("all")
     return figures

@@ -9,6 +9,7 @@ import sys
 from . import PROTOCOL_VERSION, stack_view
 from .channel import Channel
 from .descendants import become_subreaper
+from .errors import traceback_module
 from .fork_guard import guard_channel
 from .interrupts import InterruptGuard
 from .limits import ResourceLimiter
@@ -47,6 +48,10 @@ def prepare_process(config):
     """Signals, limits, working directory and preloads; returns (interrupts, limiter)."""
     os.environ.setdefault("MPLBACKEND", "Agg")
     become_subreaper()
+    if config.get("mode") != "baseline":
+        # Persistent workers load traceback now, before any call can tamper with it (and isolated
+        # would count it as a call's import); a baseline worker's first error loads it.
+        traceback_module()
     stack_view.install()
     interrupts = InterruptGuard()
     interrupts.install()
@@ -71,7 +76,18 @@ def call_root(config):
     return root if root and os.path.isdir(root) else config["workDir"]
 
 
+_bytecode_setting = []  # the user's sys.dont_write_bytecode, until hello() puts it back
+
+
+def restore_bytecode_setting(dont_write_bytecode):
+    """The user's setting goes back once the harness has imported what it needs (hello())."""
+    _bytecode_setting.append(dont_write_bytecode)
+
+
 def hello():
+    """The first message, made when the worker is ready and before any call's code runs."""
+    if _bytecode_setting:
+        sys.dont_write_bytecode = _bytecode_setting.pop()
     return {
         "type": "hello",
         "protocol": PROTOCOL_VERSION,

@@ -12,10 +12,10 @@ import atexit
 import gc
 import sys
 import threading
-import traceback
 import types
 
 from . import compat
+from .errors import traceback_module
 
 _set_module_attribute = types.ModuleType.__setattr__  # not a change the isolated strategy undoes
 _real_register = atexit.register
@@ -110,7 +110,7 @@ class ScriptEnd:
             except BaseException:
                 # As the interpreter reports a failing handler, and goes on with the others.
                 print("Exception ignored in atexit callback: %r" % (func,), file=sys.stderr)
-                traceback.print_exc()
+                traceback_module().print_exc()
 
 
 _instance = []

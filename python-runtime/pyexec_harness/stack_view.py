@@ -5,8 +5,8 @@ frames (the serving loop, the runner). Python offers no way to run code without 
 called it (only a new thread starts with an empty stack, and user code must run on the main
 thread, where signals land). So what user code looks at leaves them out instead:
 - stack inspection: traceback.extract_stack, format_stack, print_stack and walk_stack, and
-  inspect.stack and getouterframes (inspect is patched when user code imports it: it costs
-  7 ms to import, which a worker's start does not pay);
+  inspect.stack and getouterframes (each patched when first imported, if a worker's start did
+  not load it: inspect costs 7 ms, traceback with linecache and re 4 ms);
 - the recursion limit: sys.getrecursionlimit and setrecursionlimit count from the call's first
   frame, so a call recurses exactly as deep as a script (998 frames under the default 1000).
 Frames of harness code that user code calls into (print, atexit) are left out too."""
@@ -16,15 +16,12 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import operator
 import os
 import sys
-import traceback
 
 _HARNESS_FILES = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _getframe = sys._getframe
 _real_getrecursionlimit = sys.getrecursionlimit
 _real_setrecursionlimit = sys.setrecursionlimit
-_extract = traceback.StackSummary.extract
-_format_list = traceback.format_list
-_print_list = traceback.print_list
+_originals = {}  # traceback's functions the patched ones call, kept when it is patched
 # base: the code object of the frame that runs a call's code; place: the code that called the
 # runner; offset: what the harness's frames below take of the recursion limit; script_reach: see
 # measure_script_reach.
@@ -32,17 +29,20 @@ _state = {"base": None, "place": None, "offset": 0, "script_reach": None}
 
 
 def install():
-    """At a worker's start, before any call (and before an isolated snapshot): once per process."""
-    if getattr(traceback.extract_stack, "__module__", None) == __name__:
+    """At a worker's start, before any call (and before an isolated snapshot): once per process.
+    traceback and inspect are patched now if loaded, else when first imported."""
+    if getattr(sys.getrecursionlimit, "__module__", None) == __name__:
         return
-    for name, function in (("walk_stack", walk_stack), ("extract_stack", extract_stack), ("format_stack", format_stack), ("print_stack", print_stack)):
-        setattr(traceback, name, function)
     sys.getrecursionlimit = getrecursionlimit
     sys.setrecursionlimit = setrecursionlimit
-    if "inspect" in sys.modules:
-        _patch_inspect(sys.modules["inspect"])
-    else:
-        sys.meta_path.insert(0, _InspectPatcher())
+    later = {}
+    for name, patch in (("traceback", _patch_traceback), ("inspect", _patch_inspect)):
+        if name in sys.modules:
+            patch(sys.modules[name])
+        else:
+            later[name] = patch
+    if later:
+        sys.meta_path.insert(0, _PatchOnImport(later))
 
 
 def measure_script_reach():
@@ -144,17 +144,23 @@ def walk_stack(f):
 
 
 def extract_stack(f=None, limit=None):
-    stack = _extract(_walk(_getframe(1) if f is None else f), limit=limit)
+    stack = _originals["extract"](_walk(_getframe(1) if f is None else f), limit=limit)
     stack.reverse()
     return stack
 
 
 def format_stack(f=None, limit=None):
-    return _format_list(extract_stack(_getframe(1) if f is None else f, limit))
+    return _originals["format_list"](extract_stack(_getframe(1) if f is None else f, limit))
 
 
 def print_stack(f=None, limit=None, file=None):
-    _print_list(extract_stack(_getframe(1) if f is None else f, limit), file=file)
+    _originals["print_list"](extract_stack(_getframe(1) if f is None else f, limit), file=file)
+
+
+def _patch_traceback(traceback):
+    _originals.update(extract=traceback.StackSummary.extract, format_list=traceback.format_list, print_list=traceback.print_list)
+    for name, function in (("walk_stack", walk_stack), ("extract_stack", extract_stack), ("format_stack", format_stack), ("print_stack", print_stack)):
+        setattr(traceback, name, function)
 
 
 def _patch_inspect(inspect):
@@ -168,11 +174,16 @@ def _patch_inspect(inspect):
     inspect.getouterframes = getouterframes  # inspect.stack() calls it
 
 
-class _InspectPatcher:
-    """A meta path finder that only wraps inspect's loader, to patch it once it has run."""
+class _PatchOnImport:
+    """A meta path finder that only wraps the loaders of the modules it patches, to patch each
+    once it has run (again if it is imported again)."""
+
+    def __init__(self, patches):
+        self._patches = patches
 
     def find_spec(self, name, path=None, target=None):
-        if name != "inspect":
+        patch = self._patches.get(name)
+        if patch is None:
             return None
         for finder in sys.meta_path:
             if finder is self or not hasattr(finder, "find_spec"):
@@ -180,7 +191,7 @@ class _InspectPatcher:
             spec = finder.find_spec(name, path, target)
             if spec is not None:
                 if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _PatchingLoader(spec.loader)
+                    spec.loader = _PatchingLoader(spec.loader, patch)
                 return spec
         return None
 
@@ -189,15 +200,16 @@ class _InspectPatcher:
 
 
 class _PatchingLoader:
-    def __init__(self, loader):
+    def __init__(self, loader, patch):
         self._loader = loader
+        self._patch = patch
 
     def create_module(self, spec):
         return self._loader.create_module(spec)
 
     def exec_module(self, module):
         self._loader.exec_module(module)
-        _patch_inspect(module)
+        self._patch(module)
 
     def __getattr__(self, name):  # get_source, get_filename… for linecache and friends
         return getattr(self._loader, name)

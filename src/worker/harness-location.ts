@@ -4,10 +4,13 @@ import { fileURLToPath } from 'node:url';
 
 // The bootstrap keeps the runtime directory off the user's sys.path once the harness is imported.
 // It refuses an interpreter older than the harness supports first, in syntax Python 2 parses too
-// (see MIN_PYTHON in interpreter-check.ts).
+// (see MIN_PYTHON in interpreter-check.ts). The harness's own bytecode is written even under
+// PYTHONDONTWRITEBYTECODE (common in containers), which would otherwise make every worker compile
+// it again (a third of a baseline call): main() puts the user's setting back before any call.
 export const HARNESS_BOOTSTRAP =
   'import sys;sys.version_info<(3,9) and sys.exit("pyexec needs Python 3.9 or newer");' +
-  'sys.path.insert(0,sys.argv[1]);import pyexec_harness.main as m;del sys.path[0];m.main()';
+  'w=sys.dont_write_bytecode;sys.dont_write_bytecode=False;' +
+  'sys.path.insert(0,sys.argv[1]);import pyexec_harness.main as m;del sys.path[0];m.main(w)';
 
 let cached: string | undefined;
 
