@@ -5,6 +5,8 @@ import { TRIVIAL_CALL } from './config.js';
 import { expectOk, percentile } from './strategy-metrics.js';
 
 export interface OpenLoopMetrics {
+  /** The strategy, and its options when not the defaults. */
+  label: string;
   strategy: StrategyName;
   offeredPerSec: number;
   calls: number;
@@ -14,7 +16,7 @@ export interface OpenLoopMetrics {
 }
 
 /** `ratePerSec` arrivals a second for `durationMs`, on one worker (poolSize 1). */
-export async function measureOpenLoop(strategy: StrategyName, options: ExecutorOptions, ratePerSec: number, durationMs: number): Promise<OpenLoopMetrics> {
+export async function measureOpenLoop(label: string, strategy: StrategyName, options: ExecutorOptions, ratePerSec: number, durationMs: number): Promise<OpenLoopMetrics> {
   const executor = createExecutor({ ...options, strategy, poolSize: 1 });
   try {
     expectOk(await executor.run(TRIVIAL_CALL), strategy);
@@ -40,7 +42,7 @@ export async function measureOpenLoop(strategy: StrategyName, options: ExecutorO
     }
     await Promise.all(pending);
     latencies.sort((a, b) => a - b);
-    return { strategy, offeredPerSec: ratePerSec, calls: latencies.length, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), p999Ms: percentile(latencies, 0.999) };
+    return { label, strategy, offeredPerSec: ratePerSec, calls: latencies.length, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), p999Ms: percentile(latencies, 0.999) };
   } finally {
     await executor.close();
   }

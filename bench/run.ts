@@ -94,11 +94,16 @@ async function main(): Promise<void> {
   const peers = await measurePeers(python.executable, PEER_ROWS, plan.peerRounds, plan.peerSliceMs, plan.coldStarts, progress);
   const pollingRegimes = await measurePollingRegimes(['optimized', 'isolated'], options, plan.regimeRounds, plan.regimeSliceMs, progress);
   const openLoop = [];
-  for (const strategy of BENCH_STRATEGIES) {
+  // Each strategy with its defaults, and the polled ones also without polling, at the same rate.
+  const openLoopRows = [
+    ...BENCH_STRATEGIES.map((strategy) => ({ label: strategy, strategy, extra: {} })),
+    ...(['optimized', 'isolated'] as const).map((strategy) => ({ label: `${strategy}, busyPollUs 0`, strategy, extra: { busyPollUs: 0 } })),
+  ];
+  for (const { label, strategy, extra } of openLoopRows) {
     const capacity = peers.find((row) => row.name === `pyexec ${strategy}`)?.callsPerSec as number;
-    const row = await measureOpenLoop(strategy, options, OPEN_LOOP_LOAD * capacity, plan.openLoopMs);
+    const row = await measureOpenLoop(label, strategy, { ...options, ...extra }, OPEN_LOOP_LOAD * capacity, plan.openLoopMs);
     openLoop.push(row);
-    progress(`open loop ${strategy}: ${Math.round(row.offeredPerSec)}/s offered, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms, p99.9 ${row.p999Ms.toFixed(2)} ms`);
+    progress(`open loop ${label}: ${Math.round(row.offeredPerSec)}/s offered, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms, p99.9 ${row.p999Ms.toFixed(2)} ms`);
   }
 
   const sandbox = await measureSandbox(options, plan, progress);

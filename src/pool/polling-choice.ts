@@ -8,7 +8,7 @@ export const LONGEST_STRETCH = 4096;
 // The other way must be this much faster to be taken: noise must not flip the choice.
 const SWITCH_MARGIN = 0.85;
 // A call sent this soon after its slot's previous result came back to back: only then does the
-// way of waiting matter, and only then is its cycle measured.
+// way of waiting matter, and only then is its round trip measured.
 const BACK_TO_BACK_MS = 1;
 
 const NOTHING_POLLS = { workerPolls: false, hostPolls: false } as const;
@@ -19,6 +19,7 @@ interface SlotTiming {
   sentAt: number;
   answeredAt: number;
   polled: boolean;
+  backToBack: boolean;
 }
 
 /**
@@ -27,14 +28,18 @@ interface SlotTiming {
  * (on a VM an idle vCPU halts, and waking it costs more than a small call), but only while each
  * side has a core of its own: on a busy machine (or a busy hypervisor) the spinning takes the
  * core the other side needs, and calls run at a third of the speed. Neither way is right
- * everywhere, so the pool measures both: it keeps the way whose calls have cycled faster (from
- * one send to the next on a slot, the application's own turnaround included), and every so often
- * sends a few calls the other way to see whether that has become the faster one. The worker
+ * everywhere, so the pool measures both: it keeps the way whose back-to-back calls have made
+ * their round trip faster, and every so often sends a few calls the other way to see whether
+ * that has become the faster one. The worker
  * learns the way from each run message (`poll: false`), so nothing else is kept in step.
  */
 export class PollingChoice {
-  /** The way in use (probes aside). */
-  polling = true;
+  /**
+   * The way in use (probes aside). Sleeping first: where no call cycle can be measured (calls
+   * after gaps, or waiting in a queue) nothing polls, as with `busyPollUs: 0`; polling is taken
+   * once a probe shows it faster.
+   */
+  polling = false;
   /** How often the choice changed (read by tests and the benchmark). */
   switches = 0;
   private stretch = FIRST_STRETCH;
@@ -57,20 +62,27 @@ export class PollingChoice {
     if (!this.enabled) return NOTHING_POLLS;
     let timing = this.timings.get(slot);
     const backToBack = timing !== undefined && now - timing.answeredAt < BACK_TO_BACK_MS && timing.answeredAt >= timing.sentAt;
-    if (backToBack) this.record((timing as SlotTiming).polled, now - (timing as SlotTiming).sentAt);
     const polled = this.polling !== this.probing;
-    if (timing === undefined) this.timings.set(slot, (timing = { sentAt: 0, answeredAt: -1, polled }));
+    if (timing === undefined) this.timings.set(slot, (timing = { sentAt: 0, answeredAt: -1, polled, backToBack }));
     // Updated in place, and answered with shared constants: this runs on every call.
     timing.sentAt = now;
     timing.answeredAt = -1;
     timing.polled = polled;
+    timing.backToBack = backToBack;
     return polled ? (backToBack ? BOTH_POLL : WORKER_POLLS) : NOTHING_POLLS;
   }
 
-  /** The call on `slot` was answered now. */
+  /**
+   * The call on `slot` was answered now. Its round trip is measured if it came back to back (then
+   * the way of waiting applied on both sides). The round trip, not the cycle from one send to the
+   * next: where polling hurts, it is the round trip that it slows (the worker's wake-up and the
+   * host's), and under open-loop load the cycle would time the arrivals instead.
+   */
   answered(slot: Slot, now: number): void {
     const timing = this.timings.get(slot);
-    if (timing !== undefined) timing.answeredAt = now;
+    if (timing === undefined) return;
+    timing.answeredAt = now;
+    if (timing.backToBack) this.record(timing.polled, now - timing.sentAt);
   }
 
   private record(polled: boolean, cycleMs: number): void {
