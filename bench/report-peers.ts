@@ -51,7 +51,7 @@ export function pollingSection(results: BenchResults): string {
 export function openLoopSection(results: BenchResults): string {
   const rows = results.openLoop.map((row) => [row.label, perSec(row.offeredPerSec), String(row.calls), fixed(row.p50Ms, 3), fixed(row.p99Ms, 3), fixed(row.p999Ms, 3)]);
   return [
-    `Calls arriving at random (Poisson) at ${fixed(100 * OPEN_LOOP_LOAD, 0)}% of each strategy's side-by-side calls/s, on one worker; each call timed from its arrival, queueing included. The arrivals are made in the same Node thread as the pool's work (spinning the event loop between close arrivals), so the host has less time for calls than in a closed loop; and between arrivals the machine idles, so a VM's wake-up stalls show in the tail. The busyPollUs 0 rows show what polling costs here: the pool chooses it by the round trip of back-to-back calls, which under this load can favour polling while the spinning host does everything else more slowly.`,
+    `Calls arriving at random (Poisson) at ${fixed(100 * OPEN_LOOP_LOAD, 0)}% of each strategy's side-by-side calls/s, on one worker; each call timed from its arrival, queueing included. The arrivals are made in the same Node thread as the pool's work (spinning the event loop between close arrivals), so the host has less time for calls than in a closed loop; and between arrivals the machine idles, so a VM's wake-up stalls show in the tail. The busyPollUs 0 rows run at the same rates, for comparison. Milliseconds at p50 mean the host is overloaded at this rate: half of a closed loop's capacity is more than it keeps up with while it also makes the arrivals.`,
     '',
     markdownTable(['', 'offered calls/s', 'calls', 'p50 ms', 'p99 ms', 'p99.9 ms'], rows),
   ].join('\n');
