@@ -67,12 +67,13 @@ def begin(base_frame):
         _state["place"] = place
         _state["base"] = base_frame.f_code
         user_limit = getrecursionlimit()
-        limit = _frames_below(base_frame) + _PROBE_ROOM
+        below = _frames_below(base_frame)
+        limit = below + _PROBE_ROOM
         # A call's code runs from a module frame exec'd by the runner's; the probe's runs from
         # one exec'd by _exec_probe, which stands where main() does in measure_script_reach.
         call_reach = _reach(limit, _exec_probe) - limit
         script_reach = _state["script_reach"]
-        _state["offset"] = _frames_below(base_frame) if script_reach is None else script_reach - call_reach
+        _state["offset"] = below if script_reach is None else script_reach - call_reach
         _real_setrecursionlimit(user_limit + _state["offset"])
 
 

@@ -1,3 +1,4 @@
+import type { ResultPoll } from './result-poll.js';
 import type { Slot } from './slot.js';
 
 // Messages taken the other way per probe, and the longest stretch between probes (reached by
@@ -49,8 +50,24 @@ export class PollingChoice {
   private probed: number[] = [];
   private readonly timings = new WeakMap<Slot, SlotTiming>();
 
-  /** `enabled`: busyPollUs is above 0 (else nothing polls, and nothing is measured). */
-  constructor(readonly enabled: boolean) {}
+  /**
+   * `enabled`: busyPollUs is above 0 (else nothing polls, and nothing is measured).
+   * `resultPoll`: the host's half of polling, which this choice starts for the calls it polls.
+   */
+  constructor(
+    readonly enabled: boolean,
+    private readonly resultPoll?: ResultPoll,
+  ) {}
+
+  /**
+   * A run message goes to `slot` now: starts the host's poll for its result if that is the way,
+   * and says whether the message tells the worker to sleep after it (`poll: false`).
+   */
+  sent(slot: Slot, now: number): boolean {
+    const { workerPolls, hostPolls } = this.sending(slot, now);
+    if (hostPolls) this.resultPoll?.sent();
+    return this.enabled && !workerPolls;
+  }
 
   /**
    * A call goes to `slot` now. `workerPolls`: the worker is to poll for the next message after

@@ -35,8 +35,7 @@ export class WorkerPool {
   private readonly policy: PoolPolicy;
   private readonly runtime: SlotRuntime;
   private readonly control: PoolControl;
-  private readonly resultPoll: ResultPoll;
-  private readonly pollingChoice: PollingChoice;
+  private readonly polling: PollingChoice;
   /** Where everything the application observes goes out, in order (the executor's install events too). */
   readonly announcer: Announcer;
   private closing: Promise<void> | undefined;
@@ -66,8 +65,7 @@ export class WorkerPool {
       killWorker: (slot, reason) => void this.workers.kill(slot, reason),
     });
     this.runtime = strategy.runtime(options, control);
-    this.resultPoll = new ResultPoll(options.busyPollUs / 1000, () => this.slots.some((slot) => slot.state === 'busy'));
-    this.pollingChoice = new PollingChoice(options.busyPollUs > 0);
+    this.polling = new PollingChoice(options.busyPollUs > 0, new ResultPoll(options.busyPollUs / 1000, () => this.slots.some((slot) => slot.state === 'busy')));
   }
 
   get closed(): boolean {
@@ -157,10 +155,9 @@ export class WorkerPool {
   private send(slot: Slot, call: Call): void {
     const worker = slot.send();
     call.workerPid = worker.servingPid;
-    armDeadline(slot, call, call.markSent(), this.options.timeoutMs, (late) => this.interrupt(late, 'timeout'));
-    const { workerPolls, hostPolls } = this.pollingChoice.sending(slot, performance.now());
-    worker.send(call.runMessage(this.pollingChoice.enabled && !workerPolls));
-    if (hostPolls) this.resultPoll.sent();
+    const sentAt = call.markSent();
+    armDeadline(slot, call, sentAt, this.options.timeoutMs, (late) => this.interrupt(late, 'timeout'));
+    worker.send(call.runMessage(this.polling.sent(slot, sentAt)));
   }
 
   private onWorkerReady(slot: Slot): void {
@@ -199,7 +196,7 @@ export class WorkerPool {
         if (call === undefined || message.id !== call.id) answeredOutOfSequence(this.control, slot, worker, message);
         else if (message.type === 'stream') deliverOutput(call, message.name, message.text, this.announcer);
         else {
-          this.pollingChoice.answered(slot, performance.now());
+          this.polling.answered(slot, performance.now());
           this.finishOnWorker(slot, call, call.resultFromHarness(deliverTail(call, message, this.announcer)));
         }
         return;

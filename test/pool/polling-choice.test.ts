@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIRST_STRETCH, LONGEST_STRETCH, PollingChoice, PROBE_CALLS } from '../../src/pool/polling-choice.js';
+import { ResultPoll } from '../../src/pool/result-poll.js';
 import { Slot } from '../../src/pool/slot.js';
 
 // Back-to-back calls on one slot whose round trip costs what each way costs now.
@@ -66,5 +67,18 @@ describe('the polling choice', () => {
     choice.answered(slot, 0.15);
     expect(choice.sending(slot, 5)).toEqual({ workerPolls: true, hostPolls: false }); // after a 5 ms gap
     expect(new PollingChoice(false).sending(slot, 0)).toEqual({ workerPolls: false, hostPolls: false });
+  });
+
+  it('starts the host\'s poll only for the calls it polls, and tells the worker to sleep otherwise', () => {
+    const resultPoll = new ResultPoll(50, () => true);
+    const choice = new PollingChoice(true, resultPoll);
+    const slot = new Slot();
+    expect(choice.sent(slot, 0)).toBe(true); // asleep at first: `poll: false`
+    choice.answered(slot, 0.05);
+    expect(resultPoll.active).toBe(false);
+    choice.polling = true;
+    expect(choice.sent(slot, 0.1)).toBe(false);
+    expect(resultPoll.active).toBe(true);
+    expect(new PollingChoice(false).sent(slot, 0)).toBe(false); // nothing polls: nothing to say
   });
 });
