@@ -50,7 +50,8 @@ def scratch_dir(test, parent=None):
 
 
 class HarnessClient:
-    def __init__(self, config=None):
+    def __init__(self, config=None, runtime_dir=RUNTIME_DIR, env=None):
+        """runtime_dir: the directory holding pyexec_harness; env: the harness's environment."""
         config = dict(config or {})
         # Without one the harness makes a working directory it never removes (the launcher case).
         self._own_work_dir = None
@@ -61,7 +62,8 @@ class HarnessClient:
         if "callRoot" not in config:
             self._own_call_root = config["callRoot"] = tempfile.mkdtemp(prefix="pyexec-test-calls-")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", BOOTSTRAP, RUNTIME_DIR, json.dumps(config)],
+            [sys.executable, "-c", BOOTSTRAP, runtime_dir, json.dumps(config)],
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
