@@ -4,6 +4,9 @@ export interface PoolPolicy {
   readonly keepWarm: boolean;
   /** Every worker serves exactly one call, then is killed (baseline). */
   readonly singleUse: boolean;
-  /** Keep one worker started ahead of need, for strategies that replace workers routinely. */
-  readonly keepSpare: boolean;
+  /**
+   * Workers kept started ahead of need (0 for none), for strategies that replace workers
+   * routinely: a recycle, a crash or a single-use worker's end then takes a ready worker.
+   */
+  readonly spares: number;
 }

@@ -50,7 +50,7 @@ export class WorkerPool {
     this.announcer = new Announcer(events);
     this.calls = new CallRegistry(this.announcer);
     this.policy = strategy.policy(options);
-    this.workers = new WorkerSupply(launcher, this.policy.keepSpare, this.announcer, {
+    this.workers = new WorkerSupply(launcher, this.policy.spares, this.announcer, {
       ready: (slot) => this.onWorkerReady(slot),
       failed: (slot, error) => this.onWorkerFailed(slot, error),
       message: (slot, worker, message) => this.onMessage(slot, worker, message),

@@ -3,7 +3,7 @@ import type { HarnessMessage } from '../protocol/messages.js';
 import type { WorkerExit, WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 import type { Slot } from './slot.js';
 import type { Announcer } from './announcer.js';
-import { SpareWorker } from './spare-worker.js';
+import { SpareWorkers } from './spare-workers.js';
 
 /** What the pool does when a slot's worker becomes ready, fails to start, speaks or exits. */
 export interface WorkerSupplyHandlers {
@@ -13,9 +13,9 @@ export interface WorkerSupplyHandlers {
   exited(slot: Slot, worker: WorkerHandle, exit: WorkerExit): void;
 }
 
-/** Starts, replaces and retires the workers of a pool's slots, with an optional warm spare. */
+/** Starts, replaces and retires the workers of a pool's slots, with optional warm spares. */
 export class WorkerSupply {
-  private readonly spare: SpareWorker;
+  private readonly spares: SpareWorkers;
   /** Kills of workers already detached from their slot; close() waits for them too. */
   private readonly retiring = new Set<Promise<unknown>>();
   /** Set as soon as the pool begins to close: a worker whose start finishes later is killed, not attached. */
@@ -23,17 +23,17 @@ export class WorkerSupply {
 
   constructor(
     private readonly launcher: WorkerSource,
-    private readonly keepSpare: boolean,
+    private readonly spareCount: number,
     private readonly announcer: Announcer,
     private readonly handlers: WorkerSupplyHandlers,
   ) {
-    this.spare = new SpareWorker(launcher);
+    this.spares = new SpareWorkers(launcher, spareCount);
   }
 
-  /** Starts a worker for `slot` (the spare, if one is kept); resolves once it is attached or failed. */
+  /** Starts a worker for `slot` (the oldest spare, if they are kept); resolves once it is attached or failed. */
   async start(slot: Slot, reason: string): Promise<void> {
     const generation = slot.beginStart();
-    const starting = (this.keepSpare ? this.spare.take() : this.launcher.start()).then(
+    const starting = (this.spareCount > 0 ? this.spares.take() : this.launcher.start()).then(
       (worker) => this.attach(slot, generation, worker, reason),
       (error: PyExecError) => {
         if (slot.generation !== generation) return;
@@ -72,7 +72,7 @@ export class WorkerSupply {
     });
     this.announcer.emit('worker:spawn', { pid: worker.pid, reason });
     this.handlers.ready(slot);
-    if (this.keepSpare && !this.closing) this.spare.replenish();
+    if (this.spareCount > 0 && !this.closing) this.spares.replenish();
   }
 
   // A fault of the pool itself (a transition Slot refuses) must not become an uncaught exception
@@ -111,7 +111,7 @@ export class WorkerSupply {
 
   /** Packages worth preloading from now on; a spare started without them is replaced. */
   learnPreloads(modules: readonly string[]): void {
-    if (this.launcher.learnPreloads(modules) && this.keepSpare && !this.closing) this.spare.refresh();
+    if (this.launcher.learnPreloads(modules) && this.spareCount > 0 && !this.closing) this.spares.refresh();
   }
 
   /** From now on no worker is attached or kept spare. */
@@ -119,10 +119,10 @@ export class WorkerSupply {
     this.closing = true;
   }
 
-  /** Once the slots' workers are gone: kills the spare and waits for retired workers. */
+  /** Once the slots' workers are gone: kills the spares and waits for retired workers. */
   async close(): Promise<void> {
     this.closing = true;
-    await this.spare.dispose();
+    await this.spares.dispose();
     await Promise.all([...this.retiring]);
     await this.launcher.dispose();
   }

@@ -7,6 +7,6 @@ export const forkedStrategy: Strategy = {
   workerLifeOptions: ['preload'],
   defaults: () => ({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, busyPollUs: 0 }),
   harnessConfig: () => ({ mode: 'forked', generations: false }),
-  policy: () => ({ keepWarm: true, singleUse: false, keepSpare: false }),
+  policy: () => ({ keepWarm: true, singleUse: false, spares: 0 }),
   runtime: (options, control) => forkedRuntime(control, options.command.length === 0),
 };

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BaselineExecutor } from '../../src/index.js';
-import { closeAllExecutors, makeExecutor, testPython } from '../helpers/executors.js';
+import { baselineSpares } from '../../src/strategies/baseline.js';
+import { closeAllExecutors, eventually, makeExecutor, testPython } from '../helpers/executors.js';
+import { liveHarnessChildren } from '../helpers/harness-children.js';
 
 afterEach(closeAllExecutors);
 
@@ -10,6 +12,27 @@ describe('the baseline strategy', () => {
     const pids = new Set<number | undefined>();
     for (let i = 0; i < 3; i++) pids.add((await executor.run('import os\nos.getpid()')).workerPid);
     expect(pids.size).toBe(3);
+  });
+
+  it('starts the next calls\' processes ahead of them, side by side, and kills them on close', async () => {
+    const executor = makeExecutor('baseline');
+    const first = await executor.run('print(1)');
+    // The first call's process is gone; fresh ones wait for the next calls.
+    await eventually(() => liveHarnessChildren().length === baselineSpares(1), 20_000);
+    const waiting = liveHarnessChildren();
+    expect(waiting).not.toContain(first.workerPid);
+    const second = await executor.run('import os\nos.getpid()');
+    expect(waiting).toContain(second.workerPid);
+    expect(second.value).toBe(String(second.workerPid));
+    await executor.close();
+    expect(liveHarnessChildren()).toEqual([]);
+  });
+
+  it('keeps one more process started than the pool runs at once, never more than the cores', () => {
+    expect(baselineSpares(1, 2)).toBe(2);
+    expect(baselineSpares(1, 1)).toBe(1);
+    expect(baselineSpares(4, 2)).toBe(2);
+    expect(baselineSpares(3, 8)).toBe(4);
   });
 
   it('runs up to poolSize calls at once', async () => {
