@@ -8,7 +8,7 @@ import socket
 import time
 import unittest
 
-from pyexec_harness.forking.template import Spare, TemplateServer
+from pyexec_harness.forking.template import Spare, TemplateServer, _remove_directory
 from pyexec_harness.protocol import check_harness_message
 
 from .harness_client import HarnessClient, is_running, scratch_dir
@@ -122,3 +122,22 @@ class HandOverTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RemoveDirectoryTest(unittest.TestCase):
+    """The template removes each finished child's directories, whatever the call left in them."""
+
+    def test_removes_empty_usual_and_crowded_directories(self):
+        root = scratch_dir(self)
+        empty, usual, crowded = (os.path.join(root, name) for name in ("empty", "usual", "crowded"))
+        for path in (empty, usual, crowded):
+            os.mkdir(path)
+        for path in (os.path.join(usual, "main.py"), os.path.join(crowded, "main.py"), os.path.join(crowded, "data.csv")):
+            with open(path, "w") as handle:
+                handle.write("x")
+        os.makedirs(os.path.join(crowded, "nested", "deeper"))
+        _remove_directory(empty)
+        _remove_directory(usual, "main.py")
+        _remove_directory(crowded, "main.py")
+        _remove_directory(os.path.join(root, "never-made"), "main.py")
+        self.assertEqual(os.listdir(root), [])

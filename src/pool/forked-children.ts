@@ -23,11 +23,17 @@ const PROCESS_SIGNALS: ChildSignals = {
   interrupt: (pid) => signalQuietly(pid, 'SIGINT'),
   killTree: (pid) => void killProcessTree(pid),
   childOf: (pid, templatePid, namespaced) => {
-    const child = childCalled(templatePid, pid);
-    if (child !== undefined) return child;
-    // A host process of that pid exists but is not the template's child: named by user code.
-    // (A namespaced pid says nothing of the host's processes: then the child is only gone.)
-    return !namespaced && parentOf(pid) !== undefined ? 'forged' : 'gone';
+    if (!namespaced) {
+      // The pid is the host's: its own stat answers exactly, in one read. A fast call's child
+      // is often gone (reaped) by the time its `started` is read.
+      const parent = parentOf(pid);
+      if (parent === undefined) return 'gone';
+      // A host process of that pid exists but is not the template's child: named by user code.
+      return parent === templatePid ? pid : 'forged';
+    }
+    // A namespaced pid says nothing of the host's processes: the template's children are
+    // searched for it, and if none has it, the child is only gone.
+    return childCalled(templatePid, pid) ?? 'gone';
   },
 };
 

@@ -69,10 +69,11 @@ export function pidInOwnNamespace(pid: number): number | undefined {
 const LIST_READS = 2;
 
 /**
- * The host pid of the child of `parent` that calls itself `reported` in its namespace, if any.
- * Outside namespaces the child's own stat answers exactly. A children list can skip an entry
- * when a sibling before it is reaped during the read (the kernel resumes by position), and a
- * template reaps its finished children while it starts the next call: a miss is read again.
+ * The host pid of the child of `parent` that calls itself `reported` in its namespace, if any
+ * (outside namespaces, `parentOf` answers in one read). A process whose host pid happens to be
+ * `reported` answers at once. A children list can skip an entry when a sibling before it is
+ * reaped during the read (the kernel resumes by position), and a template reaps its finished
+ * children while it starts the next call: a miss is read again.
  */
 export function childCalled(parent: number, reported: number): number | undefined {
   if (parentOf(reported) === parent && pidInOwnNamespace(reported) === reported) return reported;
