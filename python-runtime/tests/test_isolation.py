@@ -45,6 +45,26 @@ class IsolationTest(unittest.TestCase):
         self.value("open('f.txt', 'w').write('x')\nimport os\nos.mkdir('sub')")
         self.assertEqual(self.value("import os\nos.listdir('.')"), "[]")
 
+    def test_a_directory_swapped_in_for_the_call_directory_is_not_the_next_calls(self):
+        # The harness holds its call directory open: a call that renames it away and plants
+        # another at its path must not have the next call start in either.
+        self.value(
+            "import os\nhere = os.getcwd()\nos.rename(here, here + '-moved')\nos.mkdir(here)\n"
+            "open(os.path.join(here, 'planted.txt'), 'w').write('x')"
+        )
+        self.assertEqual(self.value("import os\n(os.listdir('.'), os.getcwd().endswith('-moved'))"), "([], False)")
+
+    def test_a_call_that_closes_the_directory_descriptor_leaves_the_next_one_a_fresh_directory(self):
+        self.value(
+            "import os\nhere = os.getcwd()\nfor fd in map(int, os.listdir('/proc/self/fd')):\n"
+            "    try:\n        same = os.readlink('/proc/self/fd/%d' % fd) == here\n    except OSError:\n        same = False\n"
+            "    if same:\n        os.close(fd)\n        os.open('/dev/null', os.O_RDONLY)  # the number, reused\n"
+            "open('left.txt', 'w').write('x')\nos.chdir('/')"
+        )
+        for _ in range(2):
+            self.assertEqual(self.value("import os\n(os.listdir('.'), os.getcwd() == '/')"), "([], False)")
+            self.value("open('again.txt', 'w').write('x')")
+
     @unittest.skipUnless(os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK), "needs a tmpfs at /dev/shm")
     def test_on_tmpfs_one_stat_per_call_still_notices_every_file_left(self):
         # Calls this close together fall in one timestamp tick on kernels with coarse timestamps:
