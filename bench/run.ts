@@ -9,7 +9,7 @@ import { renderChart } from './chart.js';
 import { BENCH_STRATEGIES, MEASUREMENT_ORDER, NUMPY_CALL, OPEN_LOOP_LOAD, PAIRED_WITH_ECHO, planFor, TRIVIAL_CALL } from './config.js';
 import { type EchoMetrics, EchoServer, measureEcho, medianEcho } from './echo.js';
 import { measureIsolation } from './isolation-matrix.js';
-import { measureOpenLoop } from './open-loop.js';
+import { measureOpenLoop, type OpenLoopRow } from './open-loop.js';
 import { measurePeers, PEER_ROWS } from './peers.js';
 import { measurePollingRegimes } from './polling-regimes.js';
 import { printSummary, renderMarkdown } from './report.js';
@@ -93,17 +93,22 @@ async function main(): Promise<void> {
 
   const peers = await measurePeers(python.executable, PEER_ROWS, plan.peerRounds, plan.peerSliceMs, plan.coldStarts, progress);
   const pollingRegimes = await measurePollingRegimes(['optimized', 'isolated'], options, plan.regimeRounds, plan.regimeSliceMs, progress);
-  const openLoop = [];
-  // Each strategy with its defaults, and the polled ones also without polling, at the same rate.
-  const openLoopRows = [
-    ...BENCH_STRATEGIES.map((strategy) => ({ label: strategy, strategy, extra: {} })),
-    ...(['optimized', 'isolated'] as const).map((strategy) => ({ label: `${strategy}, busyPollUs 0`, strategy, extra: { busyPollUs: 0 } })),
+  // Each strategy at half its own capacity; then the polled ones with and without polling, both
+  // at half the capacity without it, so that both keep up and their latencies compare.
+  const capacity = (name: string) => peers.find((row) => row.name === name)?.callsPerSec as number;
+  const openLoopRows: OpenLoopRow[] = [
+    ...BENCH_STRATEGIES.map((strategy) => ({ label: `${strategy} (default)`, strategy, options, ratePerSec: OPEN_LOOP_LOAD * capacity(`pyexec ${strategy}`) })),
+    ...(['optimized', 'isolated'] as const).flatMap((strategy) => {
+      const ratePerSec = OPEN_LOOP_LOAD * capacity(`pyexec ${strategy}, busyPollUs 0`);
+      return [
+        { label: `${strategy} (default), at the no-polling rate`, strategy, options, ratePerSec },
+        { label: `${strategy}, busyPollUs 0`, strategy, options: { ...options, busyPollUs: 0 }, ratePerSec },
+      ];
+    }),
   ];
-  for (const { label, strategy, extra } of openLoopRows) {
-    const capacity = peers.find((row) => row.name === `pyexec ${strategy}`)?.callsPerSec as number;
-    const row = await measureOpenLoop(label, strategy, { ...options, ...extra }, OPEN_LOOP_LOAD * capacity, plan.openLoopMs);
-    openLoop.push(row);
-    progress(`open loop ${label}: ${Math.round(row.offeredPerSec)}/s offered, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms, p99.9 ${row.p999Ms.toFixed(2)} ms`);
+  const openLoop = await measureOpenLoop(python.executable, openLoopRows, plan.openLoopRounds, plan.openLoopMs / plan.openLoopRounds);
+  for (const row of openLoop) {
+    progress(`open loop ${row.label}: ${Math.round(row.offeredPerSec)}/s offered, p50 ${row.p50Ms.toFixed(3)} ms, p99 ${row.p99Ms.toFixed(2)} ms, p99.9 ${row.p999Ms.toFixed(2)} ms`);
   }
 
   const sandbox = await measureSandbox(options, plan, progress);
