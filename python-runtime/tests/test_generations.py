@@ -82,10 +82,45 @@ class GenerationsTest(unittest.TestCase):
         self.value("1")
         self.assertEqual(self.value("import threading; threading.active_count()"), "1")
 
+    def waiting_generation(self, serving):
+        """The started process's other child: the next generation, forked and waiting."""
+        started = self.harness.process.pid
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with open("/proc/%d/task/%d/children" % (started, started)) as listing:
+                others = [int(pid) for pid in listing.read().split() if int(pid) != serving and is_running(int(pid))]
+            if others:
+                self.assertEqual(len(others), 1, others)
+                return others[0]
+            time.sleep(0.01)
+        self.fail("no generation waits beside %d" % serving)
+
+    def test_the_next_generation_waits_forked_and_serves_from_the_recycle_on(self):
+        first = self.harness.hello["pid"]
+        waiting = self.waiting_generation(first)
+        self.value("import json; json.dumps = None")
+        self.harness.send({"type": "recycle"})
+        _, hello = self.next_generation(first)
+        self.assertEqual(hello["pid"], waiting)
+        self.assertEqual(self.value("import os, json; os.getpid(), json.dumps(1)"), "(%d, '1')" % waiting)
+        self.waiting_generation(waiting)  # and the one after it
+
     def test_end_of_input_ends_the_generation_and_the_started_process(self):
         self.value("1")
+        waiting = self.waiting_generation(self.harness.hello["pid"])
         self.harness.process.stdin.close()
         self.assertEqual(self.harness.process.wait(timeout=10), 0)
+        self.assertFalse(is_running(self.harness.hello["pid"]))
+        self.assertFalse(is_running(waiting))
+
+    def test_the_waiting_generation_ends_with_the_started_process(self):
+        waiting = self.waiting_generation(self.harness.hello["pid"])
+        self.harness.process.kill()
+        self.harness.process.wait()
+        deadline = time.monotonic() + 10
+        while is_running(waiting) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.assertFalse(is_running(waiting))
 
     def test_a_worker_spoiled_by_a_leftover_thread_ends_once_the_host_is_gone(self):
         # The host would kill it on `spoiled`; a host that died first never will.

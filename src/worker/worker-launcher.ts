@@ -24,6 +24,7 @@ const RESULT_TEXT_RATIO = 5 * (8 / 3);
 // Room for figures, and for fields too small to be packed (their JSON escape may be 12x).
 const PROTOCOL_SLACK = 64 * 1024 * 1024;
 // A forked template starts the next call's child (and that child its output thread) while a call runs.
+// (Isolated generations need none: the next one is already waiting when the first says hello.)
 const FORKED_CHURN = 2;
 // What a worker gets of Node's environment with `inheritEnv: false`.
 const CLEAN_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL'];
