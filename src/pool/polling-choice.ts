@@ -6,8 +6,10 @@ import type { Slot } from './slot.js';
 export const PROBE_CALLS = 16;
 export const FIRST_STRETCH = 128;
 export const LONGEST_STRETCH = 4096;
-// The other way must be this much faster to be taken: noise must not flip the choice.
-const SWITCH_MARGIN = 0.85;
+// Polling must be this much faster to be taken: noise must not flip the choice. Sleeping is taken
+// back as soon as it is no slower: polling spends a core on each side, and must earn it.
+const TAKE_POLLING_BELOW = 0.85;
+const TAKE_SLEEPING_BELOW = 1;
 // A call sent this soon after its slot's previous result came back to back: only then does the
 // way of waiting matter, and only then is its round trip measured.
 const BACK_TO_BACK_MS = 1;
@@ -115,7 +117,8 @@ export class PollingChoice {
       return;
     }
     this.probing = false;
-    if (this.recent.length === PROBE_CALLS && this.probed.length >= PROBE_CALLS / 2 && median(this.probed) < SWITCH_MARGIN * median(this.recent)) {
+    const margin = this.polling ? TAKE_SLEEPING_BELOW : TAKE_POLLING_BELOW;
+    if (this.recent.length === PROBE_CALLS && this.probed.length >= PROBE_CALLS / 2 && median(this.probed) <= margin * median(this.recent)) {
       this.polling = !this.polling;
       this.switches++;
       this.recent = this.probed.slice(-PROBE_CALLS);

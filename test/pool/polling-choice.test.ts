@@ -38,10 +38,20 @@ describe('the polling choice', () => {
     expect(choice.switches).toBe(1);
   });
 
-  it('never flips on a difference within its margin', () => {
+  it('never takes up polling for a gain within its margin', () => {
     const choice = new PollingChoice(true);
     drive(choice, 5 * LONGEST_STRETCH, { polling: 0.046, sleeping: 0.05 });
     expect(choice.switches).toBe(0);
+  });
+
+  it('gives polling up once sleeping is no slower, and does not flip back on noise', () => {
+    const choice = new PollingChoice(true);
+    const { clock } = drive(choice, FIRST_STRETCH + PROBE_CALLS + 2, { polling: 0.02, sleeping: 0.08 });
+    expect(choice.polling).toBe(true);
+    // A busy machine: both ways now cost the same, so the core polling spends buys nothing.
+    drive(choice, 5 * LONGEST_STRETCH, { polling: 0.05, sleeping: 0.05 }, clock);
+    expect(choice.polling).toBe(false);
+    expect(choice.switches).toBe(2);
   });
 
   it('measures nothing of calls that come after gaps: neither way of waiting applied to them', () => {
