@@ -12,6 +12,11 @@ export interface RegimeMetrics {
   regime: string;
   defaultCallsPerSec: number;
   noPollCallsPerSec: number;
+  /**
+   * Default ÷ no polling in each round (a slice of each): the quartiles. Rounds differ by ±10%
+   * and more here, so the totals' ratio alone can show a difference that is only noise.
+   */
+  roundRatios?: { q25: number; median: number; q75: number };
 }
 
 interface Regime {
@@ -78,17 +83,24 @@ export async function measurePollingRegimes(
       try {
         await Promise.all(configs.map(async (executor) => Promise.all(Array.from({ length: poolSize }, async () => expectOk(await executor.run(TRIVIAL_CALL), strategy)))));
         const totals = configs.map(() => ({ calls: 0, busyMs: 0 }));
+        const ratios: number[] = [];
         for (let round = 0; round < rounds; round++) {
+          const rates: number[] = [];
           for (let step = 0; step < configs.length; step++) {
             const index = (round + step) % configs.length; // which goes first alternates
             const { calls, busyMs } = await regime.slice(configs[index] as PythonExecutor, strategy, sliceMs);
             (totals[index] as { calls: number }).calls += calls;
             (totals[index] as { busyMs: number }).busyMs += busyMs;
+            rates[index] = calls / busyMs;
           }
+          ratios.push((rates[0] as number) / (rates[1] as number));
         }
+        ratios.sort((a, b) => a - b);
+        const quartile = (share: number) => ratios[Math.min(ratios.length - 1, Math.floor(share * ratios.length))] as number;
         const [polled, asleep] = totals.map((total) => (1000 * total.calls) / total.busyMs) as [number, number];
-        rows.push({ strategy, regime: regime.name, defaultCallsPerSec: polled, noPollCallsPerSec: asleep });
-        report(`polling, ${regime.name}, ${strategy}: default ${Math.round(polled)} calls/s, busyPollUs 0 ${Math.round(asleep)} calls/s`);
+        const roundRatios = { q25: quartile(0.25), median: quartile(0.5), q75: quartile(0.75) };
+        rows.push({ strategy, regime: regime.name, defaultCallsPerSec: polled, noPollCallsPerSec: asleep, roundRatios });
+        report(`polling, ${regime.name}, ${strategy}: default ${Math.round(polled)} calls/s, busyPollUs 0 ${Math.round(asleep)} calls/s, rounds' ratio median ${roundRatios.median.toFixed(2)} (${roundRatios.q25.toFixed(2)}–${roundRatios.q75.toFixed(2)})`);
       } finally {
         load?.kill('SIGKILL');
         await Promise.all(configs.map((executor) => executor.close()));
