@@ -27,6 +27,16 @@ export interface WorkerLifeOptions {
    * @default 100 when poolSize is below the CPU count (a core stays free for Node), else 0
    */
   busyPollUs?: number;
+  /**
+   * Workers kept started ahead of need, each an idle interpreter with the preloads: a recycle, a
+   * crash, or (baseline) each call's new process then takes a ready one instead of waiting for
+   * a start. Baseline's are started side by side, so back-to-back calls run at up to one start
+   * per core and not one at a time. 0: workers start only when needed. Not for forked (its
+   * template keeps the next child ready).
+   * @default baseline: min(poolSize + 1, CPUs); isolated: 1; optimized: 1 when `maxExecutions`
+   * or `maxRssMb` is set, else 0
+   */
+  spareWorkers?: number;
 }
 
 export interface NormalizedWorkerLife {
@@ -36,6 +46,8 @@ export interface NormalizedWorkerLife {
   readonly gcInterval: number;
   readonly maxRssMb: number | undefined;
   readonly busyPollUs: number;
+  /** As given; undefined for the strategy's own default (see its pool policy). */
+  readonly spareWorkers: number | undefined;
 }
 
 /** What a strategy fills in for the worker-life options it uses, when they are not given. */
@@ -45,7 +57,7 @@ const MODULE_NAME = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
 // Past a few ms, polling costs more CPU than any wake-up it saves: surely a unit mistake.
 const MAX_BUSY_POLL_US = 10_000;
 
-export const WORKER_LIFE_KEYS = ['preload', 'resetHooks', 'maxExecutions', 'gcInterval', 'maxRssMb', 'busyPollUs'] as const;
+export const WORKER_LIFE_KEYS = ['preload', 'resetHooks', 'maxExecutions', 'gcInterval', 'maxRssMb', 'busyPollUs', 'spareWorkers'] as const;
 export type WorkerLifeKey = (typeof WORKER_LIFE_KEYS)[number];
 
 export function expectResetHook(name: string, hook: unknown): string {
@@ -70,6 +82,7 @@ export function normalizeWorkerLife(options: Record<string, unknown>, strategy: 
     gcInterval: options.gcInterval === undefined ? undefined : expectInteger('gcInterval', options.gcInterval, 0),
     maxRssMb: options.maxRssMb === undefined ? undefined : expectInteger('maxRssMb', options.maxRssMb, 1),
     busyPollUs: options.busyPollUs === undefined ? undefined : expectBusyPoll(options.busyPollUs),
+    spareWorkers: options.spareWorkers === undefined ? undefined : expectInteger('spareWorkers', options.spareWorkers, 0),
   };
   const defaults = strategy.defaults(poolSize);
   const uses = (key: WorkerLifeKey) => strategy.workerLifeOptions.includes(key);
@@ -80,6 +93,7 @@ export function normalizeWorkerLife(options: Record<string, unknown>, strategy: 
     gcInterval: (uses('gcInterval') ? given.gcInterval : undefined) ?? defaults.gcInterval,
     maxRssMb: uses('maxRssMb') ? given.maxRssMb : undefined,
     busyPollUs: (uses('busyPollUs') ? given.busyPollUs : undefined) ?? defaults.busyPollUs,
+    spareWorkers: uses('spareWorkers') ? given.spareWorkers : undefined,
   });
 }
 

@@ -10,10 +10,10 @@ import { availableParallelism } from 'node:os';
  */
 export const baselineStrategy: Strategy = {
   name: 'baseline',
-  workerLifeOptions: ['preload'],
+  workerLifeOptions: ['preload', 'spareWorkers'],
   defaults: () => ({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, busyPollUs: 0 }),
   harnessConfig: () => ({ mode: 'baseline', generations: false }),
-  policy: (options) => ({ keepWarm: false, singleUse: true, spares: baselineSpares(options.poolSize) }),
+  policy: (options) => ({ keepWarm: false, singleUse: true, spares: options.spareWorkers ?? baselineSpares(options.poolSize) }),
   runtime: (_options, control) => plainRuntime(control),
 };
 

@@ -16,6 +16,6 @@ export const isolatedStrategy: Strategy = {
   workerLifeOptions: PERSISTENT_WORKER_OPTIONS,
   defaults: (poolSize) => ({ maxExecutions: 1000, gcInterval: 100, busyPollUs: defaultBusyPoll(poolSize) }),
   harnessConfig: (options) => ({ mode: 'isolated', generations: forksGenerations(options) }),
-  policy: () => ({ keepWarm: true, singleUse: false, spares: 1 }),
+  policy: (options) => ({ keepWarm: true, singleUse: false, spares: options.spareWorkers ?? 1 }),
   runtime: (options, control) => (forksGenerations(options) ? generationsRuntime(control) : plainRuntime(control)),
 };

@@ -12,7 +12,7 @@ export const optimizedStrategy: Strategy = {
   policy: (options) => ({
     keepWarm: true,
     singleUse: false,
-    spares: Number.isFinite(options.maxExecutions) || options.maxRssMb !== undefined ? 1 : 0,
+    spares: options.spareWorkers ?? (Number.isFinite(options.maxExecutions) || options.maxRssMb !== undefined ? 1 : 0),
   }),
   runtime: (_options, control) => plainRuntime(control),
 };

@@ -28,6 +28,17 @@ describe('the baseline strategy', () => {
     expect(liveHarnessChildren()).toEqual([]);
   });
 
+  it('starts processes only when calls need them with spareWorkers 0, and keeps as many as asked otherwise', async () => {
+    const onDemand = makeExecutor('baseline', { spareWorkers: 0 });
+    await onDemand.run('print(1)');
+    await eventually(() => liveHarnessChildren().length === 0, 20_000); // the call's own process goes
+    expect((await onDemand.run('print(2)')).stdout).toBe('2\n');
+    await onDemand.close();
+    const three = makeExecutor('baseline', { spareWorkers: 3 });
+    await three.run('print(1)');
+    await eventually(() => liveHarnessChildren().length === 3, 20_000);
+  });
+
   it('keeps one more process started than the pool runs at once, never more than the cores', () => {
     expect(baselineSpares(1, 2)).toBe(2);
     expect(baselineSpares(1, 1)).toBe(1);

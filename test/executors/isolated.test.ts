@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkerEvent } from '../../src/index.js';
 import { closeAllExecutors, eventually, isProcessAlive, makeExecutor } from '../helpers/executors.js';
+import { liveHarnessChildren } from '../helpers/harness-children.js';
 import { isRunning } from '../helpers/proc.js';
 
 afterEach(closeAllExecutors);
@@ -13,6 +14,19 @@ function recordRecycles(executor: ReturnType<typeof makeExecutor>): WorkerEvent[
 }
 
 describe('the isolated strategy', () => {
+  it('keeps a spare worker started unless spareWorkers is 0', async () => {
+    const alone = makeExecutor('isolated', { spareWorkers: 0 });
+    await alone.run('1');
+    await alone.run('2');
+    // Made after alone's first call: once its spare runs, one of alone's (started well before)
+    // would run too. The started processes are this process's children: one each, and one spare.
+    const spared = makeExecutor('isolated');
+    await spared.run('1');
+    await eventually(() => liveHarnessChildren().length >= 3, 20_000);
+    await spared.run('2');
+    expect(liveHarnessChildren()).toHaveLength(3);
+  });
+
   it('runs an innocent call on the replacement after generations crashed quickly in a row', async () => {
     // Five quick deaths make the worker give up forking (a crash loop guard); the call queued
     // behind the last crash never ran there and must go to the replacement, not be `crashed`.

@@ -34,6 +34,8 @@ describe('executor options', () => {
     [{ limits: { disk: 1 } }, 'Unknown option `limits.disk`'],
     [{ strategy: 'turbo' }, 'Expected the `strategy` option to be one of baseline, optimized, isolated, forked, got `"turbo"` (string)'],
     [{ poolsize: 2 }, 'Unknown option `poolsize`'],
+    [{ spareWorkers: -1 }, 'Expected the `spareWorkers` option to be a non-negative integer, got `-1` (number)'],
+    [{ strategy: 'baseline', spareWorkers: 1.5 }, 'Expected the `spareWorkers` option to be a non-negative integer, got `1.5` (number)'],
     [{ busyPollUs: -1 }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `-1` (number)'],
     [{ busyPollUs: 20_000 }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `20000` (number)'],
     [{ busyPollUs: '100' }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `"100"` (string)'],
@@ -101,14 +103,16 @@ describe('executor options', () => {
   });
 
   it('accepts a config valid for one strategy in every other, ignoring options that do not apply', () => {
-    const config: ExecutorOptions = { preload: ['json'], resetHooks: ['pass'], maxExecutions: 5, gcInterval: 3, maxRssMb: 512, busyPollUs: 50 };
-    const used = { preload: ['json'], resetHooks: ['pass'], maxExecutions: 5, gcInterval: 3, maxRssMb: 512, busyPollUs: 50 };
+    const config: ExecutorOptions = { preload: ['json'], resetHooks: ['pass'], maxExecutions: 5, gcInterval: 3, maxRssMb: 512, busyPollUs: 50, spareWorkers: 2 };
+    const used = { preload: ['json'], resetHooks: ['pass'], maxExecutions: 5, gcInterval: 3, maxRssMb: 512, busyPollUs: 50, spareWorkers: 2 };
     const ignored = { preload: ['json'], resetHooks: [], maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, maxRssMb: undefined, busyPollUs: 0 };
     for (const strategy of STRATEGIES) {
       const executor = createExecutor({ ...config, strategy });
       expect(executor.strategy).toBe(strategy);
       const persistent = strategy === 'optimized' || strategy === 'isolated';
       expect((executor as OptimizedExecutor).options).toMatchObject(persistent ? used : ignored);
+      // Baseline keeps spares too; forked's template keeps its own next child instead.
+      expect((executor as OptimizedExecutor).options.spareWorkers).toBe(strategy === 'forked' ? undefined : 2);
     }
   });
 
