@@ -30,9 +30,10 @@ describe('sequential calls paired with echo', () => {
       expect(echoes).toHaveLength(3);
       expect(metrics.echoShareSamples).toHaveLength(3);
       expect(metrics.echoShare).toBe(median(metrics.echoShareSamples));
-      // A share of echo (a fraction), not a count of calls per second.
+      // A share of echo, not a count of calls per second (thousands). Busy polling can take a
+      // strategy past echo, which sleeps (3x on this VM when waking a core is dear).
       expect(metrics.echoShare).toBeGreaterThan(0);
-      expect(metrics.echoShare).toBeLessThan(1.5);
+      expect(metrics.echoShare).toBeLessThan(20);
       expect(metrics.callsPerSec).toBeCloseTo(1000 / metrics.msPerCall, 6);
       expect(metrics.p50Ms).toBeLessThanOrEqual(metrics.p99Ms);
     } finally {
