@@ -1,6 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { plainRuntime } from '../pool/slot-runtime.js';
 import type { Strategy } from './strategy.js';
-import { availableParallelism } from 'node:os';
 
 /**
  * A new Python process per call, killed when it ends. Processes are started ahead of calls (a
