@@ -47,10 +47,8 @@ def serve_generations(harness, channel, hello):
     waiting = _fork_generation(harness, hello, channel)
     following = _fork_generation_or_none(harness, hello)
     while True:
-        if waiting is None:
-            waiting = _fork_generation(harness, hello, channel)
         born = time.monotonic()
-        current[0] = waiting.release()
+        current[0] = _release_one(waiting, harness, hello, channel)
         # The next one is forked now, while this one serves (its first call has a core to itself
         # on most machines): when this one ends, the next is released at once.
         waiting = following if following is not None else _fork_generation_or_none(harness, hello)
@@ -73,6 +71,25 @@ def serve_generations(harness, channel, hello):
                 os._exit(1)
 
 
+def _release_one(waiting, harness, hello, channel):
+    """Releases the waiting generation, or one forked now if there is none or it is gone (a call
+    may kill it: it is a process of the same user); returns its pid."""
+    if waiting is not None:
+        try:
+            return waiting.release()
+        except OSError:  # its end of the pipe is closed: it died
+            _reap(waiting.pid)
+    return _fork_generation(harness, hello, channel).release()
+
+
+def _reap(pid):
+    try:
+        os.kill(pid, _signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+
+
 class _WaitingGeneration:
     __slots__ = ("pid", "_release_fd")
 
@@ -81,10 +98,12 @@ class _WaitingGeneration:
         self._release_fd = release_fd
 
     def release(self):
-        """Lets it serve; returns its pid."""
-        os.write(self._release_fd, _GO)
-        os.close(self._release_fd)
-        _release_fds.discard(self._release_fd)
+        """Lets it serve; returns its pid. OSError if it is gone."""
+        try:
+            os.write(self._release_fd, _GO)
+        finally:
+            os.close(self._release_fd)
+            _release_fds.discard(self._release_fd)
         return self.pid
 
 

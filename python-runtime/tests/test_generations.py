@@ -105,6 +105,16 @@ class GenerationsTest(unittest.TestCase):
         self.assertEqual(self.value("import os, json; os.getpid(), json.dumps(1)"), "(%d, '1')" % waiting)
         self.waiting_generation(waiting)  # and the one after it
 
+    def test_a_call_that_kills_the_waiting_generation_only_costs_a_fork_at_the_recycle(self):
+        first = self.harness.hello["pid"]
+        waiting = self.waiting_generation(first)
+        self.value("import os, signal\nos.kill(%d, signal.SIGKILL)" % waiting)
+        self.harness.send({"type": "recycle"})
+        exited, hello = self.next_generation(first)
+        self.assertEqual(exited.get("code"), RECYCLED_EXIT_CODE)
+        self.assertNotIn(hello["pid"], (first, waiting))
+        self.assertEqual(self.value("import os; os.getpid()"), str(hello["pid"]))
+
     def test_end_of_input_ends_the_generation_and_the_started_process(self):
         self.value("1")
         waiting = self.waiting_generation(self.harness.hello["pid"])
