@@ -11,9 +11,10 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import _signal
 import os
 
+from .prctl import prctl
+
 _PR_SET_CHILD_SUBREAPER = 36
 _MAX_ROUNDS = 1000  # each round kills every process seen; only a fork racing it makes another
-_prctl = []  # [] until loaded, then [function] or [None] where there is no prctl
 _own_list = [0, None]  # [pid, fd of its main thread's /proc children list] (reopened after fork)
 _pread = os.pread
 _getpid = os.getpid
@@ -21,27 +22,7 @@ _getpid = os.getpid
 
 def become_subreaper():
     """Makes this process its descendants' subreaper (not inherited by fork); False if it cannot."""
-    if not _prctl:
-        _prctl.append(_load_prctl())
-    prctl = _prctl[0]
-    return prctl is not None and prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-
-
-def _load_prctl():
-    # _ctypes directly: the ctypes package costs ~2.5 ms to import, a tenth of a baseline call.
-    try:
-        import _ctypes
-
-        class _Int(_ctypes._SimpleCData):
-            _type_ = "i"
-
-        class _Function(_ctypes.CFuncPtr):
-            _flags_ = _ctypes.FUNCFLAG_CDECL
-            _restype_ = _Int
-
-        return _Function(_ctypes.dlsym(_ctypes.dlopen(None), "prctl"))
-    except Exception:  # no ctypes, or no prctl (not Linux): leftovers are then found by group only
-        return None
+    return prctl(_PR_SET_CHILD_SUBREAPER, 1)
 
 
 def has_children():

@@ -20,6 +20,7 @@ import time
 from .descendants import become_subreaper, kill_descendants
 from .exit_report import exit_report
 from .fork_guard import harness_fork
+from .prctl import make_undumpable
 
 RECYCLED_EXIT_CODE = 75  # a generation that made way for a fresh one
 # Generations that keep dying young (say, a crash at start) must not turn this into a fork loop.
@@ -41,6 +42,9 @@ def serve_generations(harness, channel, hello):
                 pass
 
     _signal.signal(_signal.SIGINT, forward_interrupt)
+    # Every later generation is a copy of this process, and the waiting one already exists: a
+    # call may read or write neither (the generations inherit this).
+    make_undumpable()
     quick_deaths = 0
     # Both forked before the first serves: the host counts this worker's processes once it is
     # ready (a cgroup's pids.max), and from then on there are always two generations.

@@ -42,9 +42,24 @@ const ETC_FILES = [
  * follow): new pid, network, IPC, UTS, mount (and where needed user) namespaces, no capability,
  * killed with the host, a read-only view of Python and the system, the worker's directories
  * writable, a private /tmp and /dev/shm, and only `env` for environment.
+ *
+ * `harnessAsPid1`: for a harness that runs no call itself but forks the processes that do (the
+ * forked template, the process that forks isolated generations), which then serve one tenant
+ * after another in the same sandbox. Without it, bubblewrap's own init is pid 1 there, holding
+ * the channel's descriptors, dumpable and of the same user: a call could open the channel
+ * through /proc/1/fd, or write its own code into that init's memory to outlive it. The harness
+ * as pid 1 makes itself undumpable (prctl.py), so nothing in the sandbox can reach either. Not
+ * for harnesses that run calls: as pid 1, a process ignores the signals it sends itself.
  */
-export function bubblewrapCommand(sandbox: NormalizedSandbox, mounts: SandboxMounts, env: Readonly<Record<string, string>>, cwd: string): string[] {
+export function bubblewrapCommand(
+  sandbox: NormalizedSandbox,
+  mounts: SandboxMounts,
+  env: Readonly<Record<string, string>>,
+  cwd: string,
+  harnessAsPid1 = false,
+): string[] {
   const args = ['bwrap', '--unshare-all', ...(sandbox.network ? ['--share-net'] : []), '--die-with-parent', '--new-session', '--cap-drop', 'ALL'];
+  if (harnessAsPid1) args.push('--as-pid-1');
   for (const path of SYSTEM_DIRECTORIES) args.push('--ro-bind-try', path, path);
   for (const path of ETC_FILES) args.push('--ro-bind-try', path, path);
   if (sandbox.network) args.push('--ro-bind-try', '/etc/resolv.conf', '/etc/resolv.conf');

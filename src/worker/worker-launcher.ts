@@ -156,7 +156,7 @@ export class WorkerLauncher implements WorkerSource {
     const readOnly = [this.options.autoInstall?.target, this.options.autoInstall?.venv].filter((path): path is string => path !== undefined);
     const inside = { ...env, PATH: `${dirname(python.executable)}:${SANDBOX_PATH}` };
     const mounts = { python, harnessDir: harnessRuntimeDir(), readOnly, writable: [workDir, callRoot] };
-    const command = bubblewrapCommand(sandbox, mounts, inside, workDir);
+    const command = bubblewrapCommand(sandbox, mounts, inside, workDir, this.mode.mode === 'forked' || this.mode.generations);
     return { python: python.executable, command, env: { PATH: process.env.PATH ?? SANDBOX_PATH }, runtimeDir: SANDBOX_RUNTIME_DIR };
   }
 

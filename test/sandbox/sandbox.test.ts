@@ -77,6 +77,34 @@ def attempt(path):
   });
 });
 
+// Every other process in the call's sandbox, with what opening its memory for reading and for
+// writing, and its descriptor 0, gave: 'open' or the errno.
+const REACH_OTHERS = `import os
+reached = []
+for pid in sorted(int(entry) for entry in os.listdir('/proc') if entry.isdigit()):
+    if pid == os.getpid():
+        continue
+    for path, mode in (('mem', 'rb'), ('mem', 'r+b'), ('fd/0', 'rb')):
+        try:
+            open('/proc/%d/%s' % (pid, path), mode).close()
+            reached.append((pid, path, mode, 'open'))
+        except OSError as error:
+            reached.append((pid, path, mode, error.errno))
+reached`;
+
+// The strategies whose sandbox serves one tenant after another from processes that run no call.
+describe.runIf(sandboxAvailable).each(['forked', 'isolated'] as const)('the sandbox of %s workers', (strategy) => {
+  it('lets a call reach no memory nor descriptor of the processes that start later calls', async () => {
+    const executor = makeExecutor(strategy, { sandbox: true });
+    await executor.run('1'); // the next child or generation is waiting by now
+    const result = await executor.run(REACH_OTHERS);
+    expect(result.status, result.error?.traceback).toBe('ok');
+    const reached = result.value as string;
+    expect(reached).toMatch(/\(1, 'mem', 'rb', 13\)/); // the harness is pid 1: no init of bubblewrap's
+    expect(reached).not.toContain("'open'");
+  });
+});
+
 describe.runIf(sandboxAvailable)('the sandbox network', () => {
   let server: Server;
   let port = 0;

@@ -8,10 +8,14 @@ import select
 
 from ..forking import spawn_watch
 from ..forking.template import TemplateServer
+from ..prctl import make_undumpable
 from ..process_setup import call_root, hello, prepare_process
 
 
 def serve(config, channel):
+    # Every call's code passes through the template, and every later child is a copy of it: no
+    # child may read or write its memory. The children inherit this (each holds a copy too).
+    make_undumpable()
     # The template runs no user code and keeps no threads (fork copies only the calling thread),
     # so its fds 0-2 go to /dev/null; every forked child sets up its own capture.
     null = os.open(os.devnull, os.O_RDWR)
