@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { createExecutor, type ExecutorOptions, type PythonExecutor, type StrategyName } from '../src/index.js';
 import { TRIVIAL_CALL } from './config.js';
-import { expectOk } from './strategy-metrics.js';
+import { expectOk, median, percentile } from './strategy-metrics.js';
 
 export interface RegimeMetrics {
   strategy: StrategyName;
@@ -96,9 +96,8 @@ export async function measurePollingRegimes(
           ratios.push((rates[0] as number) / (rates[1] as number));
         }
         ratios.sort((a, b) => a - b);
-        const quartile = (share: number) => ratios[Math.min(ratios.length - 1, Math.floor(share * ratios.length))] as number;
         const [polled, asleep] = totals.map((total) => (1000 * total.calls) / total.busyMs) as [number, number];
-        const roundRatios = { q25: quartile(0.25), median: quartile(0.5), q75: quartile(0.75) };
+        const roundRatios = { q25: percentile(ratios, 0.25), median: median(ratios), q75: percentile(ratios, 0.75) };
         rows.push({ strategy, regime: regime.name, defaultCallsPerSec: polled, noPollCallsPerSec: asleep, roundRatios });
         report(`polling, ${regime.name}, ${strategy}: default ${Math.round(polled)} calls/s, busyPollUs 0 ${Math.round(asleep)} calls/s, rounds' ratio median ${roundRatios.median.toFixed(2)} (${roundRatios.q25.toFixed(2)}–${roundRatios.q75.toFixed(2)})`);
       } finally {
