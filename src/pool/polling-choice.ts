@@ -33,8 +33,8 @@ interface SlotTiming {
  * core the other side needs, and calls run at a third of the speed. Neither way is right
  * everywhere, so the pool measures both: it keeps the way whose back-to-back calls have made
  * their round trip faster, and every so often sends a few calls the other way to see whether
- * that has become the faster one. The worker
- * learns the way from each run message (`poll: false`), so nothing else is kept in step.
+ * that has become the faster one. The worker learns the way from each run message
+ * (`poll: false`), so nothing else is kept in step.
  */
 export class PollingChoice {
   /**
@@ -104,11 +104,11 @@ export class PollingChoice {
     if (timing.backToBack) this.record(timing.polled, now - timing.sentAt);
   }
 
-  private record(polled: boolean, cycleMs: number): void {
+  private record(polled: boolean, roundTripMs: number): void {
     if (polled === this.polling) {
-      this.recent.push(cycleMs);
+      this.recent.push(roundTripMs);
       if (this.recent.length > PROBE_CALLS) this.recent.shift();
-    } else this.probed.push(cycleMs);
+    } else this.probed.push(roundTripMs);
     if (--this.left > 0) return;
     if (!this.probing) {
       this.probing = true;
