@@ -3,7 +3,7 @@ import type { WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 /**
  * Workers started ahead of need, so a recycle (every `maxExecutions` calls, or whenever an
  * isolated worker cannot be restored), a crash or a single-use worker's end does not make the
- * next call wait for a start.
+ * next call wait for a start. With a count of 0 it keeps none: take() starts a worker then.
  */
 export class SpareWorkers {
   private pending: Promise<WorkerHandle>[] = [];

@@ -23,17 +23,17 @@ export class WorkerSupply {
 
   constructor(
     private readonly launcher: WorkerSource,
-    private readonly spareCount: number,
+    spareCount: number,
     private readonly announcer: Announcer,
     private readonly handlers: WorkerSupplyHandlers,
   ) {
     this.spares = new SpareWorkers(launcher, spareCount);
   }
 
-  /** Starts a worker for `slot` (the oldest spare, if they are kept); resolves once it is attached or failed. */
+  /** Starts a worker for `slot` (the oldest spare, if any); resolves once it is attached or failed. */
   async start(slot: Slot, reason: string): Promise<void> {
     const generation = slot.beginStart();
-    const starting = (this.spareCount > 0 ? this.spares.take() : this.launcher.start()).then(
+    const starting = this.spares.take().then(
       (worker) => this.attach(slot, generation, worker, reason),
       (error: PyExecError) => {
         if (slot.generation !== generation) return;
@@ -72,7 +72,7 @@ export class WorkerSupply {
     });
     this.announcer.emit('worker:spawn', { pid: worker.pid, reason });
     this.handlers.ready(slot);
-    if (this.spareCount > 0 && !this.closing) this.spares.replenish();
+    if (!this.closing) this.spares.replenish();
   }
 
   // A fault of the pool itself (a transition Slot refuses) must not become an uncaught exception
@@ -111,7 +111,7 @@ export class WorkerSupply {
 
   /** Packages worth preloading from now on; a spare started without them is replaced. */
   learnPreloads(modules: readonly string[]): void {
-    if (this.launcher.learnPreloads(modules) && this.spareCount > 0 && !this.closing) this.spares.refresh();
+    if (this.launcher.learnPreloads(modules) && !this.closing) this.spares.refresh();
   }
 
   /** From now on no worker is attached or kept spare. */
