@@ -10,7 +10,8 @@ from .capture import OutputCapture
 from .descendants import has_children, kill_descendants
 from .generations import RECYCLED_EXIT_CODE
 from .maintenance import PeriodicCollection, RssCeiling
-from .process_setup import call_root, prepare_process
+from .private_paths import make_fresh_directory, unguessable_name
+from .process_setup import call_root, prepare_process, use_private_matplotlib_dir
 from .protocol import check_host_message
 from .reset_hooks import ResetHooks
 from .runner import DEFAULT_FILENAME, CallRunner
@@ -21,12 +22,15 @@ _exit = os._exit
 
 
 class Harness:
-    def __init__(self, config, channel, isolate=False, forks_generations=False, ends_processes_with_call=False):
+    def __init__(self, config, channel, isolate=False, forks_generations=False, ends_processes_with_call=False, one_call=False):
         """ends_processes_with_call: processes a call started are killed before its result is
         sent (baseline, isolated), as if it ran in a cgroup of its own; otherwise only when the
-        call was interrupted (a timeout or a stop)."""
+        call was interrupted (a timeout or a stop). one_call: the worker serves a single call
+        (baseline), started ahead of it while other calls run."""
         self.channel = channel
         self._ends_processes_with_call = ends_processes_with_call
+        self._one_call = one_call
+        self._isolate = isolate
         self._work_dir = None  # known once prepare_process has settled it
         self._script_dir = None
         # A process that forks generations must stay single-threaded: each generation starts
@@ -46,6 +50,7 @@ class Harness:
         root = config.get("callRoot")
         root = root if root and os.path.isdir(root) else os.path.dirname(config["workDir"])
         self._script_dir = os.path.join(root, "script-%d" % os.getpid())
+        use_private_matplotlib_dir(config, self._script_dir)  # before the isolated snapshot
         # What a call's sys.argv usually is, so the isolated snapshot holds it and a call with the
         # default script and no arguments changes nothing there.
         sys.argv[:] = [os.path.join(self._script_dir, DEFAULT_FILENAME)]
@@ -141,6 +146,10 @@ class Harness:
         self.channel.send(fault)
 
     def _on_run(self, message):
+        if self._one_call:
+            # Started ahead while other calls ran, which could see (and write into) its working
+            # directory: the call gets one made now, under a name none of them can know.
+            os.chdir(make_fresh_directory(os.path.join(self._work_dir, unguessable_name("call-"))))
         # Alone: the run ended its call in OutputCapture.finish (under the lock the output thread
         # sends stream messages with), so that thread sends nothing until the next call begins.
         result = self.runner.run(message)
@@ -153,6 +162,8 @@ class Harness:
         problem = self.runner.after_call()
         if problem is not None:
             self._retire(problem)
+        if self._isolate:
+            self.runner.discard_script_if_changed()  # what a call left there, no later call reads
         self.runner.prepare_next()
 
     def _retire(self, problem):

@@ -70,6 +70,15 @@ def prepare_process(config):
     return interrupts, limiter
 
 
+def use_private_matplotlib_dir(config, script_dir):
+    """Points matplotlib's config and cache directory (where it reads a matplotlibrc, which may
+    name a backend module to import) into the script directory of a call or worker, where no
+    other call's files are: unless the user chose MPLCONFIGDIR themselves."""
+    shared = config.get("matplotlibDir")
+    if shared is not None and os.environ.get("MPLCONFIGDIR") == shared:
+        os.environ["MPLCONFIGDIR"] = os.path.join(script_dir, ".matplotlib")
+
+
 def call_root(config):
     """Where per-call working directories go: the host's fast scratch (tmpfs) if it exists here."""
     root = config.get("callRoot")

@@ -11,6 +11,7 @@ from .compiler import compile_cell
 from .environment import apply_environment, restore_environment
 from .errors import describe_exception
 from .figures import collect_figures
+from .private_paths import make_fresh_directory, remove_path, write_private_text
 from .fork_guard import end_foreign_process, is_foreign
 from . import stack_view
 from .script_end import script_end
@@ -22,22 +23,21 @@ _sys_modules = sys.modules
 _ModuleType = types.ModuleType
 _real_builtins = builtins  # user code gets the real builtins; only harness code uses the copy
 _repr = repr
+_listdir = os.listdir
 _PYPLOT = "matplotlib.pyplot"  # figures are collected only once a call has imported it
 DEFAULT_FILENAME = "main.py"
 _open = open
 _getframe = sys._getframe
-_mkdir = os.makedirs
 _join = os.path.join
 
 
 class CallRunner:
     def __init__(self, capture, interrupts, limiter, guards, script_dir):
         """script_dir: where each call's source is written, as the script file `python3 script.py`
-        would run (kept out of the call's working directory, which stays empty)."""
+        would run (kept out of the call's working directory, which stays empty); None to write
+        no file (a warm-up before the call's own directories exist)."""
         self._capture = capture
-        self._script_dir = script_dir
-        self._written = None  # (path, source) of the script file as last written
-        self._paths = {}  # filename: its path in script_dir
+        self.use_script_dir(script_dir)
         self._script_end = script_end()
         self._loop = CallLoop()
         self._figures = []  # the running call's, taken before its script end closes them
@@ -65,6 +65,29 @@ class CallRunner:
         namespace["__annotations__"] = {}  # a script's module always has it (before 3.14)
         namespace["__cached__"] = None
         self._next_main = main_module
+
+    def use_script_dir(self, script_dir):
+        """Writes later calls' scripts in `script_dir`, made afresh at the first write."""
+        self._script_dir = script_dir
+        self._written = None  # (path, source) of the script file as last written
+        self._paths = {}  # filename: its path in script_dir
+        self._script_dir_made = False
+
+    def discard_script_if_changed(self):
+        """Removes the script directory unless it holds exactly the script as written: a call
+        can add modules there (a spawned child's sys.path[0]) or rewrite the file, which the
+        next call would not rewrite if its source were the same."""
+        if self._written is None:
+            return
+        path, source = self._written
+        try:
+            with _open(path, encoding="utf-8") as file:
+                untouched = _listdir(self._script_dir) == [os.path.basename(path)] and file.read() == source
+        except (OSError, ValueError):
+            untouched = False
+        if not untouched:
+            remove_path(self._script_dir)
+            self.use_script_dir(self._script_dir)
 
     def run(self, message):
         """Returns the result message for a run message."""
@@ -153,16 +176,26 @@ class CallRunner:
     def _write_script(self, filename, source):
         """The call's source as a real file (for __file__, sys.argv[0], tracebacks, inspect and
         multiprocessing's spawn and forkserver, which run it again by path). Written only when it
-        differs from the last call's, so a loop of one snippet costs no file write."""
+        differs from the last call's, so a loop of one snippet costs no file write; the last
+        call's file goes when another name is written, so no call reads an earlier one's source."""
+        script_dir = self._script_dir
+        if script_dir is None:
+            return filename
         path = self._paths.get(filename)
         if path is None:
-            path = self._paths[filename] = _join(self._script_dir, filename)
-        if self._written != (path, source):
+            path = self._paths[filename] = _join(script_dir, filename)
+        written = self._written
+        if written != (path, source):
+            if not self._script_dir_made:
+                make_fresh_directory(script_dir)  # never one that stood there before
+                self._script_dir_made = True
+            elif written is not None and written[0] != path:
+                remove_path(written[0])
             try:
-                _write_text(path, source)
-            except FileNotFoundError:  # the first call, or user code removed the directory
-                _mkdir(self._script_dir, 0o700, exist_ok=True)
-                _write_text(path, source)
+                write_private_text(path, source)
+            except FileNotFoundError:  # user code removed the directory
+                make_fresh_directory(script_dir)
+                write_private_text(path, source)
             self._written = (path, source)
         return path
 
@@ -220,7 +253,3 @@ class CallRunner:
             except BaseException:
                 pass
 
-
-def _write_text(path, text):
-    with _open(path, "w", encoding="utf-8") as file:
-        file.write(text)

@@ -8,6 +8,7 @@ import socket
 import time
 import unittest
 
+from pyexec_harness.forking.child import call_directories
 from pyexec_harness.forking.template import Spare, TemplateServer, _remove_directory
 from pyexec_harness.protocol import check_harness_message
 
@@ -91,13 +92,13 @@ class HandOverTest(unittest.TestCase):
 
     def setUp(self):
         self.channel = _Sent()
-        self.server = TemplateServer(self.channel, scratch_dir(self), None, None)
+        self.server = TemplateServer(self.channel, {"workDir": scratch_dir(self)}, None, None)
         self.waiting = os.fork()
         if self.waiting == 0:  # a stand-in spare: waits to be killed
             time.sleep(60)
             os._exit(0)
         self.template_end, self.child_end = socket.socketpair()
-        self.server._spare = Spare(self.waiting, self.template_end)
+        self.server._spare = Spare(self.waiting, self.template_end, call_directories(self.server._work_dir, "x"))
         self.server._fork = self._no_process_left
 
     def tearDown(self):

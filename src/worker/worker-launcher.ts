@@ -82,7 +82,10 @@ export class WorkerLauncher implements WorkerSource {
     const { mode, generations } = this.mode;
     let worker: WorkerProcess;
     try {
-      const env = this.environment(this.options.sandbox ? callRoot : scratch.path);
+      // Matplotlib's directory while the worker starts (preloads); each call then gets its own
+      // (the harness moves it into the call's script directory), unless the user chose one.
+      const matplotlibDir = join(workDir, '.matplotlib');
+      const env = this.environment(matplotlibDir);
       const start = this.options.sandbox ? await this.sandboxed(env, workDir, callRoot) : { python: this.python, command: this.options.command, env };
       worker = await WorkerProcess.start({
         ...start,
@@ -102,6 +105,7 @@ export class WorkerLauncher implements WorkerSource {
           gcInterval: this.options.gcInterval,
           maxRssMb: this.options.maxRssMb,
           busyPollUs: this.options.busyPollUs,
+          matplotlibDir: env.MPLCONFIGDIR === matplotlibDir ? matplotlibDir : undefined,
         },
         generations,
         namespaced: this.options.sandbox !== undefined,

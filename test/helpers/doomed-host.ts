@@ -18,6 +18,13 @@ const running = [
   'while True:',
   '    time.sleep(0.05)',
 ].join('\n');
-const idle = "import os\nopen('left-behind.txt', 'w').write('x')\nprint(os.getpid(), os.getppid(), 0, os.environ['MPLCONFIGDIR'], flush=True)";
+// The scratch directory is the parent of the worker's own directory, named in the start
+// configuration on the harness's command line.
+const idle = [
+  'import json, os',
+  "open('left-behind.txt', 'w').write('x')",
+  "config = json.loads(open('/proc/self/cmdline', 'rb').read().split(b'\\0')[-2])",
+  "print(os.getpid(), os.getppid(), 0, os.path.dirname(config['workDir']), flush=True)",
+].join('\n');
 void executor.run(process.argv[3] === 'idle' ? idle : running, { onStdout: (text) => process.stdout.write(text) });
 setInterval(() => {}, 60_000); // an idle executor keeps no handle open: stay until killed

@@ -9,12 +9,19 @@ from .. import codec
 from . import spawn_watch
 from ..capture import OutputCapture
 from ..descendants import become_subreaper, has_children, kill_descendants
+from ..private_paths import make_fresh_directory
+from ..process_setup import use_private_matplotlib_dir
 from ..runner import CallRunner
 
 _DONE = b"."
 
 
-def serve_one_call(channel, sock, work_dir, interrupts, limiter):
+def call_directories(root, name):
+    """A call's working and script directories (see private_paths.py), by its unguessable name."""
+    return os.path.join(root, "call-" + name), os.path.join(root, "script-" + name)
+
+
+def serve_one_call(channel, sock, directories, interrupts, limiter, config):
     """Runs in the forked child and never returns: set up, wait for the call, run it, exit."""
     code = 70
     try:
@@ -23,12 +30,9 @@ def serve_one_call(channel, sock, work_dir, interrupts, limiter):
         become_subreaper()  # what the call starts stays below this child, to be killed with it
         has_children()  # opens this child's children list now, off the call's path
         _close_host_input(channel)
-        call_dir = os.path.join(work_dir, "call-%d" % os.getpid())
-        os.mkdir(call_dir, 0o700)
-        os.chdir(call_dir)
         capture = OutputCapture(channel, pump="lazy")  # fresh pipes; threads do not survive fork
         spawn_watch.watch(capture)
-        runner = CallRunner(capture, interrupts, limiter, [], os.path.join(work_dir, "script-%d" % os.getpid()))
+        runner = CallRunner(capture, interrupts, limiter, [], None)
         # Inline, not in a function: the warm-up must run the call's code from the depth the
         # call will (stack_view measures the recursion limit's offset on the first call).
         codec.encode(runner.run(dict(_WARM_UP)))
@@ -36,6 +40,10 @@ def serve_one_call(channel, sock, work_dir, interrupts, limiter):
         if line is None:
             code = 0  # the template is shutting down
         else:
+            working, script = directories
+            os.chdir(make_fresh_directory(working))
+            runner.use_script_dir(script)
+            use_private_matplotlib_dir(config, script)
             result = runner.run(codec.decode(line.decode("utf-8")))
             if has_children():
                 kill_descendants()  # before the result: when the call ends, what it started is gone

@@ -18,8 +18,10 @@ from .. import codec
 from ..descendants import kill_descendants, own_children
 from ..exit_report import exit_report
 from ..fork_guard import harness_fork
+from ..private_paths import unguessable_name
+from ..process_setup import call_root
 from ..runner import DEFAULT_FILENAME
-from .child import serve_one_call
+from .child import call_directories, serve_one_call
 
 _SIGKILL = _signal.SIGKILL
 
@@ -51,11 +53,12 @@ def _remove_directory(path, usual_file=None):
 
 
 class Spare:
-    __slots__ = ("pid", "sock", "exit_fd")
+    __slots__ = ("pid", "sock", "exit_fd", "directories")
 
-    def __init__(self, pid, sock):
+    def __init__(self, pid, sock, directories):
         self.pid = pid
         self.sock = sock
+        self.directories = directories  # (working, script): made by the child once its call comes
         # Readable once the child has exited. Its socket's end of file is not enough: something
         # the call started may hold the child's end open long after the child died.
         self.exit_fd = _pidfd(pid)
@@ -68,6 +71,13 @@ class Spare:
             self.exit_fd = None
 
 
+def _end_group(child):
+    try:
+        os.killpg(child.pid, _SIGKILL)
+    except OSError:
+        pass
+
+
 def _pidfd(pid):
     try:
         return os.pidfd_open(pid)
@@ -76,9 +86,10 @@ def _pidfd(pid):
 
 
 class TemplateServer:
-    def __init__(self, channel, work_dir, interrupts, limiter):
+    def __init__(self, channel, config, interrupts, limiter):
         self._channel = channel
-        self._work_dir = work_dir
+        self._config = config
+        self._work_dir = call_root(config)
         self._interrupts = interrupts
         self._limiter = limiter
         self._spare = None
@@ -151,6 +162,8 @@ class TemplateServer:
             self._spare = None
             self._spare = self._fork()  # before speaking: a failure here is this call's fault
         spare, self._spare = self._spare, None
+        if finished is not None:
+            _end_group(finished)  # nothing of the last call may watch this one's directories appear
         self._channel.send({"type": "started", "id": message["id"], "pid": spare.pid})
         spare.sock.sendall(codec.encode_line(message))
         self._active = spare
@@ -167,8 +180,10 @@ class TemplateServer:
         child = self._active
         try:
             data = child.sock.recv(16, socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            data = b""  # it exited without a word (its socket is held open by what it started)
+        except OSError:
+            # It exited without a word: its socket is held open by what it started (would block),
+            # or it died with our message unread (connection reset).
+            data = b""
         if data:
             self._active = None
             self._release(child)  # finished cleanly
@@ -179,23 +194,21 @@ class TemplateServer:
         child.close()
         _, status = os.waitpid(child.pid, 0)
         self._channel.send(exit_report(child.pid, status))
-        self._remove_call_dir(child.pid)
+        self._remove_call_dir(child)
 
     def _release(self, child):
         # Past its call (it said done, or the host sent the next call: its result came), yet it
         # may run on: a call can forge its result on the channel. Its group goes now; orphans it
         # leaves come to us and are killed in _kill_orphans.
-        try:
-            os.killpg(child.pid, _SIGKILL)
-        except OSError:
-            pass
+        _end_group(child)
         child.close()
-        self._remove_call_dir(child.pid)
+        self._remove_call_dir(child)
         self._finished.append(child.pid)
 
-    def _remove_call_dir(self, pid):
-        _remove_directory(os.path.join(self._work_dir, "call-%d" % pid))
-        _remove_directory(os.path.join(self._work_dir, "script-%d" % pid), DEFAULT_FILENAME)
+    def _remove_call_dir(self, child):
+        working, script = child.directories
+        _remove_directory(working)
+        _remove_directory(script, DEFAULT_FILENAME)
 
     def _reap_finished(self):
         # Only children past their call: the active one's status is read where its death is seen.
@@ -216,6 +229,9 @@ class TemplateServer:
 
     def _fork(self):
         parent_sock, child_sock = socket.socketpair()
+        # Named now, made by the child only when its call comes: the call running meanwhile can
+        # neither name nor find them, and the child makes them over anything planted there.
+        directories = call_directories(self._work_dir, unguessable_name(""))
         pid = harness_fork()
         if pid == 0:
             parent_sock.close()
@@ -223,9 +239,9 @@ class TemplateServer:
                 self._active.close()
             if self._spare is not None:
                 self._spare.close()
-            serve_one_call(self._channel, child_sock, self._work_dir, self._interrupts, self._limiter)
+            serve_one_call(self._channel, child_sock, directories, self._interrupts, self._limiter, self._config)
         child_sock.close()
-        return Spare(pid, parent_sock)
+        return Spare(pid, parent_sock, directories)
 
     def shutdown(self):
         for child in (self._active, self._spare):
@@ -236,5 +252,5 @@ class TemplateServer:
                 except OSError:
                     pass
                 # The host removes the call root only if it is still alive to do so.
-                self._remove_call_dir(child.pid)
+                self._remove_call_dir(child)
         kill_descendants()  # finished children and orphans: no zombie is left to a PID 1 that never reaps

@@ -7,4 +7,4 @@ from ..process_setup import hello
 
 
 def serve(config, channel):
-    Harness(config, channel, ends_processes_with_call=True).serve(hello())
+    Harness(config, channel, ends_processes_with_call=True, one_call=True).serve(hello())

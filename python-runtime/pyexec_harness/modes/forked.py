@@ -9,7 +9,7 @@ import select
 from ..forking import spawn_watch
 from ..forking.template import TemplateServer
 from ..prctl import make_undumpable
-from ..process_setup import call_root, hello, prepare_process
+from ..process_setup import hello, prepare_process
 
 
 def serve(config, channel):
@@ -26,7 +26,7 @@ def serve(config, channel):
     _warm_for_children()
     spawn_watch.install()
     gc.freeze()  # also keeps the collector from touching (and so copying) shared pages
-    TemplateServer(channel, call_root(config), interrupts, limiter).serve(hello())
+    TemplateServer(channel, config, interrupts, limiter).serve(hello())
 
 
 def _warm_for_children():
