@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { PyExecError } from '../errors.js';
 import { expectPlainObject, expectStringArray, expectIntegerOrInfinity, rejectUnknownKeys } from '../options/validators.js';
 import { createEnvironment, environmentPython } from './environment.js';
-import { findMissingModules } from './imports.js';
+import { analyseImports } from './imports.js';
 import { normalizePackageSource, SOURCE_KEYS, type NormalizedPackageSource, type PackageSource } from './install-options.js';
 import { installPackages, type InstalledDistribution } from './install.js';
 import { normalizeDistributionName } from './requirements.js';
@@ -97,14 +97,20 @@ export class AutoInstaller {
     else if (target !== undefined) await mkdir(target, { recursive: true });
   }
 
+  // Workers find what was installed into `target` through PYTHONPATH; the analysis must too.
+  private searchPaths(): string[] {
+    return this.options.target === undefined ? [] : [this.options.target];
+  }
+
   /** Installs what `code` needs; returns what was installed (empty when nothing was missing). */
   async prepare(code: string, signal: AbortSignal | undefined, events: AutoInstallEvents): Promise<InstalledDistribution[]> {
     await this.ensureEnvironment();
-    const candidates = candidateModules(code);
-    if (candidates.every((name) => this.present.has(name))) return [];
-    const missing = await findMissingModules(code, { python: this.python, command: this.command });
+    if (candidateModules(code).every((name) => this.present.has(name))) return [];
+    const { imports, missing } = await analyseImports(code, { python: this.python, command: this.command, searchPaths: this.searchPaths() });
+    // Only what the analysis looked up is known to be there: the quick look at the source also
+    // matches `import x` inside a string, which nobody checked.
     const missingTops = new Set(missing.map(({ module }) => module.split('.')[0]));
-    for (const name of candidates) if (!missingTops.has(name)) this.present.add(name);
+    for (const name of imports) if (!missingTops.has(name)) this.present.add(name);
     const { allow } = this.options;
     const wanted = [...new Set(missing.map(({ distribution }) => distribution))].filter(
       (distribution) => allow === undefined || allow.has(normalizeDistributionName(distribution)),

@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { PyExecError } from '../errors.js';
+import { serialized } from './install-queue.js';
 import { runPythonTool } from './python-tool.js';
+
+// `venv` installs pip with ensurepip: seconds, more on a busy machine.
+const VENV_TIMEOUT_MS = 300_000;
 
 export interface EnvironmentOptions {
   /** The interpreter the environment is made from. @default process.env.PYEXEC_PYTHON ?? 'python3' */
@@ -52,17 +54,29 @@ export async function createEnvironment(dir: string, options: EnvironmentOptions
   }
   const absolute = resolve(dir);
   const python = environmentPython(absolute);
-  if (existsSync(join(absolute, 'pyvenv.cfg')) && existsSync(python)) return { dir: absolute, python };
-  await mkdir(absolute, { recursive: true });
-  const base = options.python ?? defaultPython();
-  const [file, ...prefix] = [...(options.command ?? []), base];
-  const args = [...prefix, '-m', 'venv', ...(options.systemSitePackages ? ['--system-site-packages'] : []), absolute];
-  const made = await execa(file as string, args, { reject: false, all: true, stdin: 'ignore' });
-  if (made.exitCode !== 0) {
-    const hint = /ensurepip|venv/.test(`${made.all}`) ? ' (on Debian: apt-get install python3-venv)' : '';
-    throw new PyExecError('INSTALL_FAILED', `Could not create a virtual environment at \`${absolute}\` with \`${base}\`${hint}:\n${tail(`${made.all}`)}`);
-  }
-  return { dir: absolute, python };
+  // Under the lock installs into it take (in this process, and across processes by the file
+  // lock): concurrent calls never run two `venv` over one directory, nor install into a half-made one.
+  return serialized(environmentLockFile(absolute), async () => {
+    await mkdir(absolute, { recursive: true });
+    const base = options.python ?? defaultPython();
+    const made = await runPythonTool('locked_venv', {
+      python: base,
+      command: options.command,
+      args: [environmentLockFile(absolute), absolute, ...(options.systemSitePackages ? ['--system-site-packages'] : [])],
+      timeoutMs: VENV_TIMEOUT_MS,
+      timeoutCode: 'INSTALL_TIMEOUT',
+    });
+    if (made.exitCode !== 0) {
+      const hint = /ensurepip|venv/.test(made.log) ? ' (on Debian: apt-get install python3-venv)' : '';
+      throw new PyExecError('INSTALL_FAILED', `Could not create a virtual environment at \`${absolute}\` with \`${base}\`${hint}:\n${tail(made.log)}`);
+    }
+    return { dir: absolute, python };
+  });
+}
+
+/** The lock file that installs into (and the creation of) the environment at `dir` take. */
+export function environmentLockFile(dir: string): string {
+  return join(dir, '.pyexec-install.lock');
 }
 
 /** Asks `python` (through `command`, if any) about its environment. */

@@ -10,6 +10,18 @@ export interface ImportOptions {
   command?: readonly string[];
 }
 
+/** What autoInstall asks besides: directories workers find modules in (its `target`). */
+interface AnalysisOptions extends ImportOptions {
+  readonly searchPaths?: readonly string[];
+}
+
+/** A piece of code's imports, and those of them the interpreter cannot find. */
+export interface ImportAnalysis {
+  /** Top-level names, in order of appearance. */
+  imports: string[];
+  missing: MissingModule[];
+}
+
 export interface MissingModule {
   /** What the code imports and this interpreter cannot find (`yaml`, `google.protobuf`). */
   module: string;
@@ -25,12 +37,14 @@ interface Analysis {
 
 const DOTTED_KEYS = Object.keys(DISTRIBUTION_OF_IMPORT).filter((key) => key.includes('.'));
 
-async function analyse(code: string, options: ImportOptions): Promise<Analysis> {
+async function analyse(code: string, options: AnalysisOptions): Promise<Analysis> {
   if (typeof code !== 'string') throw new PyExecError('INVALID_OPTION', `Expected the \`code\` option to be a string of Python source, got \`${typeof code}\``);
   const result = await runPythonTool('imports', {
     python: options.python ?? defaultPython(),
     command: options.command,
-    input: JSON.stringify({ code, dotted: DOTTED_KEYS }),
+    input: JSON.stringify({ code, dotted: DOTTED_KEYS, searchPaths: options.searchPaths ?? [] }),
+    // Modules must be found as workers find them: PYTHONPATH and the user's site-packages count.
+    isolated: false,
     timeoutMs: 30_000,
     timeoutCode: 'WORKER_START_FAILED',
   });
@@ -61,6 +75,12 @@ export async function detectImports(code: string, options: ImportOptions = {}): 
  * the distribution to install; standard-library modules are never listed.
  */
 export async function findMissingModules(code: string, options: ImportOptions = {}): Promise<MissingModule[]> {
-  const missing = (await analyse(code, options)).missing ?? [];
-  return missing.map(({ module }) => ({ module, distribution: distributionForModule(module) }));
+  return (await analyseImports(code, options)).missing;
+}
+
+/** detectImports and findMissingModules in one run of the interpreter. */
+export async function analyseImports(code: string, options: AnalysisOptions = {}): Promise<ImportAnalysis> {
+  const analysis = await analyse(code, options);
+  const missing = (analysis.missing ?? []).map(({ module }) => ({ module, distribution: distributionForModule(module) }));
+  return { imports: analysis.imports ?? [], missing };
 }

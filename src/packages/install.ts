@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { mkdir, realpath } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { devNull, tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PyExecError } from '../errors.js';
-import { createEnvironment, describeInterpreter, tail } from './environment.js';
+import { createEnvironment, describeInterpreter, environmentLockFile, tail } from './environment.js';
 import { normalizeInstallOptions, type InstallOptions, type NormalizedInstallOptions } from './install-options.js';
 import { serialized } from './install-queue.js';
 import { runPythonTool } from './python-tool.js';
+import { ownPrivateDirectory } from './shared-directory.js';
 import { validateRequirements } from './requirements.js';
 
 export interface InstalledDistribution {
@@ -37,16 +37,14 @@ export async function installPackages(requirements: string[], options?: InstallO
   const normalized = normalizeInstallOptions(options);
   const checked = validateRequirements(requirements, { allowUrls: normalized.allowUrls });
   const started = performance.now();
-  const { python, lockDir, targetArgs } = await prepareEnvironment(normalized);
-  const environmentKey = resolve(lockDir);
-  return serialized(environmentKey, async () => {
-    const lockFile = join(lockDir, '.pyexec-install.lock');
-    const args = [lockFile, 'install', '--no-input', '--disable-pip-version-check', '--cache-dir', pipCacheDir(), ...targetArgs, ...sourceArgs(normalized), '--', ...checked];
+  const { python, lockFile, targetArgs } = await prepareEnvironment(normalized);
+  return serialized(lockFile, async () => {
+    const cache = pipCache(normalized.onOutput);
+    const args = [lockFile, 'install', '--no-input', '--disable-pip-version-check', ...cache, ...targetArgs, ...sourceArgs(normalized), '--', ...checked];
     const result = await runPythonTool('locked_pip', {
       python,
       command: normalized.command,
       args,
-      cwd: tmpdir(),
       env: pipEnvironment(),
       timeoutMs: normalized.timeoutMs,
       signal: normalized.signal,
@@ -54,23 +52,23 @@ export async function installPackages(requirements: string[], options?: InstallO
       timeoutCode: 'INSTALL_TIMEOUT',
     });
     if (result.exitCode !== 0) {
-      throw new PyExecError('INSTALL_FAILED', `pip could not install \`${checked.join(' ')}\` (exit code ${result.exitCode}):\n${tail(result.log)}`);
+      throw new PyExecError('INSTALL_FAILED', describeFailure(checked, result.exitCode, result.log));
     }
     return { installed: parseInstalled(result.stdout), python, durationMs: performance.now() - started, log: result.log };
   });
 }
 
-// Where pip installs, with which interpreter, and where its lock lives.
-async function prepareEnvironment(options: NormalizedInstallOptions): Promise<{ python: string; lockDir: string; targetArgs: string[] }> {
+// Where pip installs, with which interpreter, and which lock file installs there take.
+async function prepareEnvironment(options: NormalizedInstallOptions): Promise<{ python: string; lockFile: string; targetArgs: string[] }> {
   if (options.venv !== undefined) {
     const environment = await createEnvironment(options.venv, { python: options.python, command: options.command });
-    return { python: environment.python, lockDir: environment.dir, targetArgs: [] };
+    return { python: environment.python, lockFile: environmentLockFile(environment.dir), targetArgs: [] };
   }
   if (options.target !== undefined) {
     const target = resolve(options.target);
     await mkdir(target, { recursive: true });
     // --upgrade: pip --target otherwise refuses to replace what an earlier install put there.
-    return { python: options.python, lockDir: await realpath(target), targetArgs: ['--target', target, '--upgrade'] };
+    return { python: options.python, lockFile: environmentLockFile(await realpath(target)), targetArgs: ['--target', target, '--upgrade'] };
   }
   const interpreter = await describeInterpreter(options.python, options.command);
   if (interpreter.externallyManaged) {
@@ -80,10 +78,14 @@ async function prepareEnvironment(options: NormalizedInstallOptions): Promise<{ 
         'Give `venv` (a virtual environment pyexec creates and fills) or `target` (a directory workers put on sys.path)',
     );
   }
-  const lockDir = join(tmpdir(), `pyexec-install-locks-${uid()}`);
-  mkdirSync(lockDir, { recursive: true, mode: 0o700 });
+  // The interpreter's own environment may not be ours to write a lock file in: one lock file per
+  // environment (by its prefix) in a directory of this user's.
   const lockName = createHash('sha256').update(interpreter.prefix).digest('hex').slice(0, 16);
-  return { python: interpreter.executable || options.python, lockDir: join(lockDir, lockName), targetArgs: [] };
+  return { python: interpreter.executable || options.python, lockFile: join(locksRoot(), `${lockName}.lock`), targetArgs: [] };
+}
+
+function locksRoot(): string {
+  return ownPrivateDirectory(join(tmpdir(), `pyexec-install-locks-${uid()}`), 'the install lock directory');
 }
 
 function sourceArgs(options: NormalizedInstallOptions): string[] {
@@ -95,20 +97,44 @@ function sourceArgs(options: NormalizedInstallOptions): string[] {
   return args;
 }
 
-// A cache pip can always write: HOME may be read-only, missing, or another user's.
-function pipCacheDir(): string {
-  const dir = join(tmpdir(), `pyexec-pip-cache-${uid()}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
+// A cache pip can always write (HOME may be read-only, missing, or another user's), and only
+// ours: a cache another user made first could hand us their wheels. Without one, no cache.
+function pipCache(onOutput: ((text: string) => void) | undefined): string[] {
+  try {
+    return ['--cache-dir', ownPrivateDirectory(join(tmpdir(), `pyexec-pip-cache-${uid()}`), "pip's cache directory")];
+  } catch (error) {
+    onOutput?.(`pyexec: installing without a cache: ${(error as Error).message}\n`);
+    return ['--no-cache-dir'];
+  }
 }
 
+// Settings of pip's that add nothing to where packages come from: kept from the environment.
+const PIP_SETTINGS_KEPT = new Set(['PIP_CERT', 'PIP_CLIENT_CERT', 'PIP_PROXY', 'PIP_TIMEOUT', 'PIP_DEFAULT_TIMEOUT', 'PIP_RETRIES', 'PIP_TRUSTED_HOST']);
+
+/**
+ * The environment pip runs with: the caller's sources are the only sources, so no configuration
+ * file (/etc/pip.conf, ~/.config/pip/pip.conf) is read and no other PIP_* variable (an
+ * index, find-links) is passed on.
+ */
 function pipEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && (!key.startsWith('PIP_') || PIP_SETTINGS_KEPT.has(key))) env[key] = value;
+  }
+  env.PIP_CONFIG_FILE = devNull;
   // Never installs into the user site (`--user`), and never asks anything.
   env.PIP_USER = '0';
   env.PIP_NO_INPUT = '1';
   return env;
+}
+
+// pip's own verdict first (its ERROR lines), then the end of its output without its retry
+// warnings or the helper's own report line.
+function describeFailure(requirements: string[], exitCode: number | null, log: string): string {
+  const lines = log.split('\n').filter((line) => !line.startsWith(INSTALLED_MARKER) && !/^WARNING: Retrying/.test(line));
+  const errors = lines.filter((line) => line.startsWith('ERROR:'));
+  const summary = errors.length > 0 ? errors.join('\n') : 'pip gave no error line';
+  return `pip could not install \`${requirements.join(' ')}\` (exit code ${exitCode}): ${summary}\n\npip's output, last lines:\n${tail(lines.join('\n'))}`;
 }
 
 function uid(): string {

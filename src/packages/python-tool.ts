@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { abortError, PyExecError } from '../errors.js';
 import { harnessRuntimeDir } from '../worker/harness-location.js';
 import { killProcessTree } from '../worker/kill-tree.js';
+import { inPrivateDirectory } from '../worker/private-directory.js';
 
 /** How to run one of the harness's helper programs (python-runtime/pyexec_harness/tools/). */
 export interface ToolRun {
@@ -10,8 +11,13 @@ export interface ToolRun {
   readonly command?: readonly string[];
   readonly args?: readonly string[];
   readonly input?: string;
-  readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Start Python in isolated mode (`-I`): no PYTHON* variables, no user site-packages. The
+   * import analysis runs without it, since it must find modules as workers do (PYTHONPATH, the
+   * user's site-packages); every helper runs from a private empty directory either way.
+   */
+  readonly isolated?: boolean;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
   /** Receives stdout and stderr text as it comes. */
@@ -36,16 +42,23 @@ const BOOTSTRAP = (tool: string) =>
  * promise settles only once that is done.
  */
 export async function runPythonTool(tool: string, run: ToolRun): Promise<ToolResult> {
+  if (run.signal?.aborted) throw abortError(tool, run.signal.reason);
+  return inPrivateDirectory((cwd) => runInDirectory(tool, run, cwd));
+}
+
+async function runInDirectory(tool: string, run: ToolRun, cwd: string): Promise<ToolResult> {
   const command = run.command ?? [];
   const [file, ...prefix] = command.length > 0 ? [...command, run.python] : [run.python];
-  if (run.signal?.aborted) throw abortError(tool, run.signal.reason);
-  const subprocess = execa(file as string, [...prefix, '-c', BOOTSTRAP(tool), harnessRuntimeDir(), ...(run.args ?? [])], {
+  const flags = run.isolated === false ? [] : ['-I'];
+  const subprocess = execa(file as string, [...prefix, ...flags, '-c', BOOTSTRAP(tool), harnessRuntimeDir(), ...(run.args ?? [])], {
     input: run.input ?? '',
     buffer: false,
     reject: false,
     detached: true,
-    cwd: run.cwd,
+    cwd,
     env: run.env,
+    // A given environment is the whole environment (installs leave PIP_* variables out of it).
+    extendEnv: run.env === undefined,
     stripFinalNewline: false,
   });
   let stdout = '';

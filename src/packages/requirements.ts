@@ -24,6 +24,8 @@ const URL = 'https://[A-Za-z0-9._~:/?#\\[\\]@!$&()*+,;=%-]+';
 const PLAIN = new RegExp(`^(${NAME})\\s*(?:${EXTRAS})?\\s*(?:\\(\\s*${SPECIFIERS}\\s*\\)|${SPECIFIERS})?\\s*(?:;\\s*${MARKER})?$`);
 const DIRECT = new RegExp(`^(${NAME})\\s*(?:${EXTRAS})?\\s*@\\s*${URL}(?:\\s+;\\s*${MARKER})?$`);
 const MAX_LENGTH = 300;
+// To pip, a "name" ending like this is a file to install (an sdist's setup.py runs).
+const ARCHIVE = /\.(?:whl|zip|tar|tgz|tbz|tbz2|txz|tlz|tar\.gz|tar\.bz2|tar\.xz|tar\.lz|tar\.zst|egg|exe)$/i;
 
 /**
  * Checks requirement strings before anything runs: PEP 508 names, extras, version specifiers and
@@ -46,6 +48,10 @@ function validateRequirement(requirement: unknown, index: number, policy: Requir
   if (text.length > MAX_LENGTH) throw invalid(where, `${text.slice(0, 40)}…`, `is longer than ${MAX_LENGTH} characters`);
   if (text.startsWith('-')) throw invalid(where, requirement, 'starts with `-` (pip would read it as an option)');
   if (/[\r\n\0]/.test(text)) throw invalid(where, requirement, 'holds a line break or NUL');
+  const first = text.split(/[\s;@[(<>=!~]/)[0] as string;
+  if (ARCHIVE.test(first) && !/[/\\]/.test(first)) {
+    throw invalid(where, requirement, 'ends like an archive (pip would install the file of that name; install a built wheel through `findLinks`)');
+  }
   if (PLAIN.test(text)) return text;
   if (/^[^\s;@]+\s*(?:\[[^\]]*\])?\s*@/.test(text)) {
     if (policy.allowUrls === true && DIRECT.test(text)) return text;

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { PyExecError } from '../errors.js';
+import { inPrivateDirectory } from '../worker/private-directory.js';
 
 /** Where an interpreter lives on the host: what a sandbox must show it, read-only. */
 export interface PythonLayout {
@@ -17,7 +18,9 @@ const PROBE = [
 
 // Run once per executor, outside the sandbox, before its first worker starts.
 export async function probePythonLayout(python: string): Promise<PythonLayout> {
-  const probe = await execa(python, ['-c', PROBE], { reject: false, timeout: 60_000 });
+  // From a private empty directory: `-c` puts the working directory first on sys.path, and Node's
+  // may hold a json.py. (No -I: the layout must be the one workers get, PYTHONHOME included.)
+  const probe = await inPrivateDirectory((cwd) => execa(python, ['-c', PROBE], { reject: false, timeout: 60_000, cwd }));
   if ((probe.failed && (probe.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') || probe.exitCode === 127) {
     throw new PyExecError('PYTHON_NOT_FOUND', `Python executable not found: \`${python}\` (set the \`python\` option or PYEXEC_PYTHON)`);
   }

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { PyExecError } from '../errors.js';
+import { inPrivateDirectory } from './private-directory.js';
 
 /** The oldest Python the harness supports (also checked by HARNESS_BOOTSTRAP itself). */
 export const MIN_PYTHON: readonly [number, number] = [3, 9];
@@ -17,7 +18,10 @@ export async function explainStartFailure(python: string, command: readonly stri
   const [file, ...prefix] = command.length > 0 ? [...command, python] : [python];
   let output: string;
   try {
-    const probe = await execa(file as string, [...prefix, '-c', PROBE], { reject: false, timeout: PROBE_TIMEOUT_MS, stdin: 'ignore' });
+    // -I and a private directory: nothing on sys.path that anyone else could have put there.
+    const probe = await inPrivateDirectory((cwd) =>
+      execa(file as string, [...prefix, '-I', '-c', PROBE], { reject: false, timeout: PROBE_TIMEOUT_MS, stdin: 'ignore', cwd }),
+    );
     output = `${probe.stdout}`;
   } catch {
     return startError;

@@ -30,6 +30,10 @@ describe('requirement strings', () => {
     ['evil @ http://example.invalid/evil.whl', 'is a URL requirement'],
     ['x'.repeat(301), 'is longer than 300 characters'],
     ['', 'is empty'],
+    ['planted-6.6.6-py3-none-any.whl', 'ends like an archive'],
+    ['x.zip', 'ends like an archive'],
+    ['x.tar.gz', 'ends like an archive'],
+    ['evil.TGZ==1.0', 'ends like an archive'],
   ])('refuses %j: %s', (requirement, why) => {
     expect(() => validateRequirements([requirement])).toThrow(why);
     try {

@@ -1,7 +1,8 @@
 """The modules a piece of code imports, and which of them this interpreter cannot find.
 
-Reads {"code": str, "dotted": [str]} as JSON on stdin ("dotted": module paths the host maps to a
-distribution of their own, such as google.protobuf); writes one JSON object on stdout:
+Reads {"code": str, "dotted": [str], "searchPaths": [str]} as JSON on stdin ("dotted": module
+paths the host maps to a distribution of their own, such as google.protobuf; "searchPaths":
+directories workers also find modules in, put first on sys.path); writes one JSON object on stdout:
 {"imports": [top-level names, in order of appearance], "missing": [{"module", "top"}]} or
 {"syntaxError": {"message", "line"}}. Imports inside functions and try/except blocks count;
 relative imports do not; standard-library modules are never missing."""
@@ -72,6 +73,7 @@ def analyse(code, dotted):
 
 def main(argv):
     request = json.loads(sys.stdin.read())
+    sys.path[:0] = request.get("searchPaths") or []
     try:
         answer = analyse(request["code"], request.get("dotted") or [])
     except SyntaxError as error:

@@ -1,17 +1,15 @@
 """pip of this interpreter under an exclusive lock on the environment it installs into.
 
-argv: LOCK_FILE PIP_ARGS... The lock (flock) is the kernel's: it goes when this process ends,
-however it ends, so an install that crashed or was killed never blocks the next one. Two hosts
-(or two Node processes) installing into one environment therefore take turns. pip runs in this
-process, exactly as `python -m pip` would. Last, one line on stdout names what changed:
+argv: LOCK_FILE PIP_ARGS... (the lock: see install_lock.py). pip runs in this process, exactly as
+`python -m pip` would. Last, one line on stdout names what changed:
 `pyexec-installed [{"name", "version"}]`, with each distribution's name as its metadata spells it."""
 
-import fcntl
 import importlib
 import json
-import os
 import runpy
 import sys
+
+from . import install_lock
 
 MARKER = "pyexec-installed "
 
@@ -30,8 +28,7 @@ def _installed(paths):
 
 def main(argv):
     lock_path, pip_args = argv[0], argv[1:]
-    lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(lock, fcntl.LOCK_EX)
+    install_lock.take(lock_path)
     target = pip_args[pip_args.index("--target") + 1] if "--target" in pip_args else None
     paths = [target] if target else None
     before = _installed(paths)
