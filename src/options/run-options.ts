@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { PyExecError } from '../errors.js';
 import type { NormalizedExecutorOptions } from './executor-options.js';
 import {
+  describeValue,
   expectEnvironment,
   expectIntegerOrInfinity,
   expectNonEmptyString,
   expectPlainObject,
+  expectWellFormed,
   invalidOption,
   rejectUnknownKeys,
 } from './validators.js';
@@ -78,10 +81,18 @@ function expectScriptName(value: unknown): string {
 // Any strings, the empty one included (an argument may be empty).
 function expectStringList(name: string, value: unknown): readonly string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw invalidOption(name, 'an array of strings', value);
+  value.forEach((item: string, index) => expectWellFormed(`${name}[${index}]`, item));
   return Object.freeze([...value] as string[]);
 }
 
+/** The source passed as `run`'s first argument. */
 export function expectCode(code: unknown): string {
-  if (typeof code !== 'string') throw invalidOption('code', 'a string of Python source', code);
-  return code;
+  if (typeof code !== 'string') {
+    const got =
+      code instanceof Uint8Array
+        ? `a ${Buffer.isBuffer(code) ? 'Buffer' : 'Uint8Array'} of ${code.byteLength} bytes (decode it first: \`buffer.toString('utf8')\`)`
+        : describeValue(code);
+    throw new PyExecError('INVALID_OPTION', `Expected \`code\` (the first argument of run) to be a string of Python source, got ${got}`);
+  }
+  return expectWellFormed('code', code);
 }

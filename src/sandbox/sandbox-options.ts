@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { expectBoolean, expectEnvironment, expectPlainObject, expectStringArray, invalidOption, rejectUnknownKeys } from '../options/validators.js';
 
@@ -39,5 +40,8 @@ function absolutePaths(name: string, value: unknown): readonly string[] {
   const paths = expectStringArray(name, value);
   const relative = paths.find((path) => !isAbsolute(path));
   if (relative !== undefined) throw invalidOption(name, 'absolute paths', relative);
+  // bubblewrap refuses to start without them, and would say so only from the first worker.
+  const missing = paths.find((path) => !existsSync(path));
+  if (missing !== undefined) throw invalidOption(name, 'paths that exist on this machine', missing);
   return paths;
 }

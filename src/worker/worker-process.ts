@@ -148,7 +148,11 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
       void exited.then((info) => {
         if (worker !== undefined) return;
         const notFound = info.exitCode === 127 && launch.command.length > 0;
-        if (notFound) {
+        // bubblewrap's own complaint (a missing path to bind, no namespaces): it, not Python, failed.
+        const bubblewrapSaid = launch.command[0] === 'bwrap' ? /^bwrap: (.*)$/m.exec(info.diagnostics) : null;
+        if (bubblewrapSaid !== null) {
+          fail(new PyExecError('SANDBOX_UNAVAILABLE', `bubblewrap could not make the sandbox: ${bubblewrapSaid[1]}`, { cause: startError(launch, 'exited', info.diagnostics) }));
+        } else if (notFound) {
           fail(new PyExecError('PYTHON_NOT_FOUND', `Python executable not found through the launcher: \`${launch.python}\`\n${info.diagnostics}`));
         } else failUnready(startError(launch, `exited (code ${info.exitCode}, signal ${info.signal}) before it was ready`, info.diagnostics));
       });
@@ -202,6 +206,8 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
 }
 
 function startError(launch: WorkerLaunch, what: string, diagnostics: string): PyExecError {
-  const shown = [...launch.command, launch.python].join(' ');
+  // A sandbox's command line runs to a kilobyte of mounts: its first word says enough.
+  const command = launch.command[0] === 'bwrap' ? ['bwrap', '…'] : launch.command;
+  const shown = [...command, launch.python].join(' ');
   return new PyExecError('WORKER_START_FAILED', `The Python worker (\`${shown}\`) ${what}${diagnostics ? `:\n${diagnostics}` : ''}`);
 }

@@ -59,7 +59,7 @@ describe.each(contractStrategies)('lifecycle of the %s strategy', (strategy) => 
 
   it('refuses invalid run arguments with messages naming them', async () => {
     const executor = makeExecutor(strategy);
-    await expect(executor.run(42 as unknown as string)).rejects.toThrow('Expected the `code` option to be a string of Python source, got `42` (number)');
+    await expect(executor.run(42 as unknown as string)).rejects.toThrow('Expected `code` (the first argument of run) to be a string of Python source, got `42` (number)');
     await expect(executor.run('1', { timeoutMs: 0 })).rejects.toThrow('`timeoutMs`');
     await expect(executor.run('1', { env: { A: 3 as unknown as string } })).rejects.toThrow('`env.A`');
   });
