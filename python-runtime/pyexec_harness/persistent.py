@@ -6,6 +6,7 @@ import gc
 import os
 import sys
 
+from . import os_exit
 from .capture import OutputCapture
 from .descendants import has_children, kill_descendants
 from .generations import RECYCLED_EXIT_CODE
@@ -29,6 +30,7 @@ class Harness:
         (baseline), started ahead of it while other calls run."""
         self.channel = channel
         self._ends_processes_with_call = ends_processes_with_call
+        self._forks_generations = forks_generations
         self._one_call = one_call
         self._isolate = isolate
         self._work_dir = None  # known once prepare_process has settled it
@@ -58,6 +60,7 @@ class Harness:
         # Everything alive now (harness, preloads, the isolation snapshot) lives as long as the
         # worker: frozen out of the collector's sight, a periodic gc.collect() costs microseconds.
         gc.freeze()
+        os_exit.on_exit_during_call(self._exit_during_call)
         self.handlers = {
             "run": self._on_run,
             "configure": self._on_configure,
@@ -165,6 +168,21 @@ class Harness:
         if self._isolate:
             self.runner.discard_script_if_changed()  # what a call left there, no later call reads
         self.runner.prepare_next()
+
+    def _exit_during_call(self, status):
+        # os._exit in a call (see os_exit.py): its result goes out as for sys.exit(status), then
+        # the worker retires as for any state it cannot serve on from (the host may have sent it
+        # the next call already: that call goes to a replacement).
+        result = self.runner.finish_on_exit(status)
+        if result is None:
+            return status
+        if has_children():
+            kill_descendants()
+        if not self._one_call:  # (a baseline worker takes one call anyway)
+            result["exiting"] = True  # the host sends this process no other call
+        self.channel.send(result)
+        # A generation exits as recycled: the process that forks them serves on from the next.
+        return RECYCLED_EXIT_CODE if self._forks_generations else status
 
     def _retire(self, problem):
         # The host may already have sent the next call: it gives that call to a replacement.

@@ -6,7 +6,7 @@ import faulthandler
 import os
 import sys
 
-from . import PROTOCOL_VERSION, stack_view
+from . import PROTOCOL_VERSION, os_exit, stack_view
 from .channel import Channel
 from .descendants import become_subreaper
 from .errors import traceback_module
@@ -55,6 +55,7 @@ def prepare_process(config):
     stack_view.install()
     interrupts = InterruptGuard()
     interrupts.install()
+    os_exit.install()
     limiter = ResourceLimiter(config.get("limits") or {}, interrupts)
     sys.argv = [""]
     # Through a launcher (docker exec…) the host's directory may not exist here: make one.

@@ -27,6 +27,7 @@ HARNESS_MESSAGES = {
         "error": (_OBJ, False),
         "figures": (_LIST, True),
         "truncated": (_BOOL, False),
+        "exiting": (_BOOL, False),
     },
     "fault": {"message": (_STR, True), "id": (_STR, False)},
     "spoiled": {"reason": (_STR, True), "preload": (_LIST, False)},

@@ -51,6 +51,7 @@ class CallRunner:
         self._imports_changed = [guard.imports_changed for guard in guards if hasattr(guard, "imports_changed")]
         self._imports_epoch = 0  # the host's install count this worker has caught up with
         self._next_main = None  # made by prepare_next, taken by the call it was made for
+        self._current = None  # (result, saved environment, script, limit) while a call runs
 
     def prepare_next(self):
         """Puts the capture back in place and makes the next call's fresh __main__. Called once
@@ -113,6 +114,7 @@ class CallRunner:
             sys.argv[:] = [script] + (argv or [])  # in place: isolated restores the list
         namespace = main_module.__dict__
         namespace["__file__"] = script
+        self._current = (result, saved_environment, script, limit)
         try:
             value = self._execute(source, script, main_module)
             if value is not None:
@@ -123,17 +125,35 @@ class CallRunner:
                 result["value"] = value
         except SystemExit as exit_request:
             if exit_request.code not in (None, 0):
-                result["status"] = "error"
-                result["error"], cut = describe_exception(exit_request, script, limit)
-                if cut:
-                    result["truncated"] = True
+                self._describe_error(result, exit_request, script, limit)
         except BaseException as exc:
-            result["status"] = "error"
-            result["error"], cut = describe_exception(exc, script, limit)
-            if cut:
-                result["truncated"] = True
+            self._describe_error(result, exc, script, limit)
         if is_foreign():  # a process the call forked ran on to the end of its code: it ends here
             end_foreign_process(result)
+        return self._finish(result, saved_environment)
+
+    def finish_on_exit(self, status):
+        """The running call's result when its code calls os._exit(status): as sys.exit(status)
+        would make it, with the output so far. None between calls."""
+        current, self._current = self._current, None
+        if current is None:
+            return None
+        result, saved_environment, script, limit = current
+        if status not in (None, 0):
+            self._describe_error(result, SystemExit(status), script, limit)
+        if _PYPLOT in _sys_modules:
+            self._figures = self._collect_figures()
+        return self._finish(result, saved_environment)
+
+    def _describe_error(self, result, exc, script, limit):
+        result["status"] = "error"
+        result["error"], cut = describe_exception(exc, script, limit)
+        if cut:
+            result["truncated"] = True
+
+    def _finish(self, result, saved_environment):
+        self._current = None
+        capture = self._capture
         if not capture.streams_in_place():
             self._flush_user_streams()
         figures, self._figures = self._figures, []

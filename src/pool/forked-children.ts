@@ -79,6 +79,8 @@ export function forkedRuntime(control: PoolControl, pidsAreOurs: boolean, signal
       else signals.killTree(slot.childHostPid);
     },
     renewInPlace: () => false,
+    // Every call has a child of its own: the template serves on.
+    succeedsInPlace: () => true,
   };
 }
 

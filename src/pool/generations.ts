@@ -24,6 +24,11 @@ export function generationsRuntime(control: PoolControl): SlotRuntime {
       slot.awaitNextGeneration();
       return true;
     },
+    // It exits as recycled by itself: the same wait for the next generation's hello.
+    succeedsInPlace(slot) {
+      slot.awaitNextGeneration();
+      return true;
+    },
   };
 }
 

@@ -34,6 +34,11 @@ export interface SlotRuntime {
   kill(slot: Slot, reason: string): void;
   /** Renews a worker that served `maxExecutions` calls in place; false if a new process must replace it. */
   renewInPlace(slot: Slot, worker: WorkerHandle): boolean;
+  /**
+   * The process that ran the slot's call ends by itself (os._exit in the call, after its result);
+   * true if a successor takes the slot's next call in place, false if a new worker must.
+   */
+  succeedsInPlace(slot: Slot): boolean;
 }
 
 /** Workers that run their calls themselves and are renewed by a new process (baseline, optimized). */
@@ -43,5 +48,6 @@ export function plainRuntime(control: PoolControl): SlotRuntime {
     interrupt: (slot) => slot.worker?.interrupt(),
     kill: (slot, reason) => control.killWorker(slot, reason),
     renewInPlace: () => false,
+    succeedsInPlace: () => false,
   };
 }

@@ -197,7 +197,7 @@ export class WorkerPool {
         else if (message.type === 'stream') deliverOutput(call, message.name, message.text, this.announcer);
         else {
           this.polling.answered(slot, performance.now());
-          this.finishOnWorker(slot, call, call.resultFromHarness(deliverTail(call, message, this.announcer)));
+          this.finishOnWorker(slot, call, call.resultFromHarness(deliverTail(call, message, this.announcer)), message.exiting === true);
         }
         return;
     }
@@ -215,7 +215,7 @@ export class WorkerPool {
 
   // The worker answered (or the call died, and settleDeath settles it): settle, then keep the
   // worker, or retire it (single use, or recycled).
-  private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult | undefined): void {
+  private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult | undefined, exiting = false): void {
     const worker = slot.worker as WorkerHandle;
     if (slot.state === 'stopping') {
       // The answer beat the kill (a timeout's grace ran out, close()): the call is settled by it
@@ -227,6 +227,17 @@ export class WorkerPool {
     slot.finish();
     slot.executions++;
     if (result !== undefined) this.settle(call, result);
+    if (exiting && !this.closed) {
+      // Its process ends now (os._exit in the call): the next call goes to its successor.
+      this.announceRecycle(worker, 'the call ended its process (os._exit)');
+      if (!this.runtime.succeedsInPlace(slot)) {
+        this.workers.retire(worker, 'recycled');
+        slot.detach();
+        if (this.policy.keepWarm) void this.workers.start(slot, 'replace');
+      }
+      this.dispatch();
+      return;
+    }
     const served = !this.policy.singleUse && slot.executions >= this.options.maxExecutions;
     if (served && !this.closed) this.announceRecycle(worker, `served maxExecutions (${this.options.maxExecutions}) calls`);
     // Renewed in place (isolated's next generation), the slot takes calls again once it says so.

@@ -23,6 +23,7 @@ const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> = {
     error: { type: 'object', optional: true },
     figures: { type: 'array' },
     truncated: { type: 'boolean', optional: true },
+    exiting: { type: 'boolean', optional: true },
   },
   fault: { message: { type: 'string' }, id: { type: 'string', optional: true } },
   spoiled: { reason: { type: 'string' }, preload: { type: 'array', optional: true } },
@@ -53,7 +54,8 @@ function isPlainResult(m: Record<string, unknown>): boolean {
     (m.value === undefined || typeof m.value === 'string') &&
     // An `error` result always says which exception (ExecutionResult's union relies on it).
     (m.status === 'error' ? typeOf(m.error) === 'object' : m.error === undefined || typeOf(m.error) === 'object') &&
-    (m.truncated === undefined || typeof m.truncated === 'boolean')
+    (m.truncated === undefined || typeof m.truncated === 'boolean') &&
+    (m.exiting === undefined || typeof m.exiting === 'boolean')
   );
 }
 

@@ -84,6 +84,8 @@ export interface ResultMessage {
   error?: PythonError;
   figures: Figure[];
   truncated?: boolean;
+  /** The process that ran the call ends after this result (the call called os._exit): it takes no other call. */
+  exiting?: boolean;
 }
 
 /** A harness-side failure; with `id` when it concerns one call's message. */

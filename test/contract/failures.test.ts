@@ -18,14 +18,32 @@ const olderPython = ['3.8', '3.7', '3.6', '2.7']
   .find((path) => existsSync(path));
 
 describe.each(contractStrategies)('failures with the %s strategy', (strategy) => {
-  it('reports os._exit as crashed, with output so far, and replaces the worker', async () => {
+  it('reports a process killed under its call as crashed, with output so far, and replaces the worker', async () => {
     const executor = makeExecutor(strategy);
-    const crashed = await executor.run('import os, time\nprint("last words", flush=True)\ntime.sleep(0.2)\nos._exit(3)');
+    const crashed = await executor.run('import os, signal, time\nprint("last words", flush=True)\ntime.sleep(0.2)\nos.kill(os.getpid(), signal.SIGKILL)');
     expect(crashed).toMatchObject({ status: 'crashed', stdout: 'last words\n', error: { type: 'WorkerCrash' } });
-    expect(crashed.error?.message).toContain('exited with code 3');
+    expect(crashed.error?.message).toContain('killed by SIGKILL');
     const next = await executor.run('"replaced"');
     expect(next.value).toBe("'replaced'");
     expect(executor.status().totals.crashes).toBe(1);
+  });
+
+  // As `python3 script.py` exits: os._exit(n) settles the call as sys.exit(n) would, with all its
+  // output (unflushed print() buffers aside, as under python3), and the next call, already
+  // queued behind it, runs on the process's successor.
+  it('settles os._exit(0) as ok and os._exit(3) as SystemExit 3, output kept, the next call unharmed', async () => {
+    const executor = makeExecutor(strategy);
+    const [zero, queued, three] = await Promise.all([
+      executor.run('import os\nprint("out")\nos.write(2, b"err\\n")\nos._exit(0)'),
+      executor.run('"next"'),
+      executor.run('import os\nprint("three")\nos._exit(3)'),
+    ]);
+    expect(zero).toMatchObject({ status: 'ok', stdout: 'out\n', stderr: 'err\n' });
+    expect(queued).toMatchObject({ status: 'ok', value: "'next'" });
+    expect(three).toMatchObject({ status: 'error', stdout: 'three\n', error: { type: 'SystemExit', message: '3' } });
+    expect((await executor.run('"after"')).value).toBe("'after'");
+    expect(zero.workerPid).not.toBe(queued.workerPid);
+    expect(executor.status().totals.crashes).toBe(0);
   });
 
   it('reports a segfault as crashed with the fault report', async () => {
@@ -61,7 +79,7 @@ describe.each(contractStrategies)('failures with the %s strategy', (strategy) =>
     const ends: string[] = [];
     executor.on('end', ({ executionId }) => ends.push(executionId));
     const calls = Array.from({ length: 8 }, (_, i) =>
-      executor.run(i === 3 ? 'import os; os._exit(1)' : `import time; time.sleep(0.05); ${i}`, { executionId: `c${i}` }),
+      executor.run(i === 3 ? 'import os, signal; os.kill(os.getpid(), signal.SIGKILL)' : `import time; time.sleep(0.05); ${i}`, { executionId: `c${i}` }),
     );
     const results = await Promise.all(calls);
     expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'crashed', 'ok', 'ok', 'ok', 'ok']);

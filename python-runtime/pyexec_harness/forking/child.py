@@ -5,7 +5,7 @@ from .._pristine import BUILTINS as __builtins__  # private builtins: see _prist
 import _signal
 import os
 
-from .. import codec
+from .. import codec, os_exit
 from . import spawn_watch
 from ..capture import OutputCapture
 from ..descendants import become_subreaper, has_children, kill_descendants
@@ -44,6 +44,7 @@ def serve_one_call(channel, sock, directories, interrupts, limiter, config):
             os.chdir(make_fresh_directory(working))
             runner.use_script_dir(script)
             use_private_matplotlib_dir(config, script)
+            os_exit.on_exit_during_call(lambda status: _exit_during_call(runner, channel, sock, status))
             result = runner.run(codec.decode(line.decode("utf-8")))
             if has_children():
                 kill_descendants()  # before the result: when the call ends, what it started is gone
@@ -57,6 +58,18 @@ def serve_one_call(channel, sock, directories, interrupts, limiter, config):
 # A fresh fork pays a copy-on-write fault for every page a call first writes (refcounts
 # included): ~0.7 ms for print(1+1) here. A throwaway call while waiting pays it in advance.
 _WARM_UP = {"type": "run", "id": "", "code": "pass", "maxOutputBytes": 1}
+
+
+def _exit_during_call(runner, channel, sock, status):
+    # os._exit in the call (see os_exit.py): its result, then done, as at a call's normal end.
+    result = runner.finish_on_exit(status)
+    if result is None:
+        return status
+    if has_children():
+        kill_descendants()
+    channel.send(result)
+    sock.sendall(_DONE)
+    return 0
 
 
 def _read_line(sock):
