@@ -7,6 +7,7 @@ export { PersistentExecutor } from './executors/persistent-executor.js';
 export { PooledExecutor } from './executors/pooled-executor.js';
 export type {
   CrashedResult,
+  DroppedBytes,
   ErrorResult,
   ExecutionResult,
   InterruptedResult,

@@ -152,7 +152,8 @@ class OutputCapture:
             _setitimer(_ITIMER_REAL, STREAM_INTERVAL_S)
 
     def finish(self):
-        """Ends the call: returns (stdout tail, stderr tail) not yet streamed, and truncation."""
+        """Ends the call: returns (stdout, stderr) not yet streamed, and the bytes of each that were
+        dropped between head and tail (None when nothing was)."""
         if self._lazy_pump and not self._pump_started:
             _setitimer(_ITIMER_REAL, 0)
         # Under the drain lock even when the pipes are empty: the output thread may have just read
@@ -177,7 +178,13 @@ class OutputCapture:
             stdout, stderr = self.stdout.take(), self.stderr.take()
         finally:
             call_lock.release()
-        return stdout, stderr, self.stdout.truncated or self.stderr.truncated
+        dropped = None
+        if self.stdout.has_tail() or self.stderr.has_tail():  # only past half the output limit
+            stdout += self.stdout.take_tail()
+            stderr += self.stderr.take_tail()
+            if self.stdout.dropped or self.stderr.dropped:
+                dropped = {"stdout": self.stdout.dropped, "stderr": self.stderr.dropped}
+        return stdout, stderr, dropped
 
     def _start_pump(self):
         self._pump_started = True

@@ -28,6 +28,7 @@ HARNESS_MESSAGES = {
         "figures": (_LIST, True),
         "truncated": (_BOOL, False),
         "exiting": (_BOOL, False),
+        "droppedBytes": (_OBJ, False),
     },
     "fault": {"message": (_STR, True), "id": (_STR, False)},
     "spoiled": {"reason": (_STR, True), "preload": (_LIST, False)},

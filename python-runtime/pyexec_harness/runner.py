@@ -159,12 +159,13 @@ class CallRunner:
         figures, self._figures = self._figures, []
         if saved_environment is not None:
             restore_environment(saved_environment)
-        stdout, stderr, truncated = capture.finish()
+        stdout, stderr, dropped = capture.finish()
         result["stdout"] = stdout
         result["stderr"] = stderr
         result["figures"] = figures
-        if truncated:
+        if dropped is not None:
             result["truncated"] = True
+            result["droppedBytes"] = dropped
         return result
 
     def _refresh_imports(self, epoch):

@@ -19,3 +19,14 @@ def cut_utf8(text, limit):
     while end > 0 and data[end] & 0xC0 == 0x80:  # a continuation byte: the character started earlier
         end -= 1
     return data[:end].decode("utf-8", "surrogatepass")
+
+
+def drop_utf8_front(text, count):
+    """`text` without its first `count` UTF-8 bytes, and no part of a character cut there."""
+    if text.isascii():
+        return text[count:]
+    data = text.encode("utf-8", "surrogatepass")
+    start = min(count, len(data))
+    while start < len(data) and data[start] & 0xC0 == 0x80:  # inside the character it cut
+        start += 1
+    return data[start:].decode("utf-8", "surrogatepass")

@@ -133,11 +133,19 @@ class CaptureTest(unittest.TestCase):
             self.assertEqual(streams, [])
             self.assertEqual(result["stdout"], "2\n")
 
-    def test_output_past_the_limit_is_dropped_and_flagged(self):
-        result, _ = self.harness.run("print('x' * 5000)\nimport os\nos.write(2, b'y' * 5000)", maxOutputBytes=100)
-        self.assertEqual(result["stdout"], "x" * 100)
-        self.assertEqual(result["stderr"], "y" * 100)
+    def test_output_past_the_limit_keeps_head_and_tail_and_counts_what_was_dropped(self):
+        result, _ = self.harness.run("print('x' * 5000)\nimport os\nos.write(2, b'y' * 4000 + 'é'.encode() * 500)", maxOutputBytes=101)
+        note = "\n[pyexec: %d bytes of %s dropped here (limits.maxOutputBytes keeps the first and last part)]\n"
+        self.assertEqual(result["stdout"], "x" * 51 + note % (4900, "stdout") + "x" * 49 + "\n")
+        self.assertEqual(result["stderr"], "y" * 51 + note % (4899, "stderr") + "é" * 25)  # never half a character
+        self.assertEqual(result["droppedBytes"], {"stdout": 4900, "stderr": 4899})
         self.assertTrue(result["truncated"])
+
+    def test_output_within_the_limit_past_its_head_is_kept_whole(self):
+        result, _ = self.harness.run("print('x' * 80)", maxOutputBytes=100)
+        self.assertEqual(result["stdout"], "x" * 80 + "\n")
+        self.assertNotIn("truncated", result)
+        self.assertNotIn("droppedBytes", result)
 
     def test_endless_output_is_bounded_until_the_call_is_interrupted(self):
         import signal
@@ -146,7 +154,10 @@ class CaptureTest(unittest.TestCase):
         self.harness.wait_for_output(call_id)
         self.harness.process.send_signal(signal.SIGINT)
         result, streams = self.harness.collect(call_id)
-        self.assertEqual(len(result["stdout"].encode()), 10000)
+        head, _, tail = result["stdout"].partition("\n[pyexec: ")
+        self.assertEqual(len(head), 5000)
+        self.assertEqual(len(tail.split("part)]\n", 1)[1]), 5000)
+        self.assertGreater(result["droppedBytes"]["stdout"], 0)
         self.assertTrue(result["truncated"])
         self.assertEqual(result["error"]["type"], "KeyboardInterrupt")
 

@@ -3,9 +3,9 @@ import type { PyExecError } from '../errors.js';
 import type { RunOptions } from '../options/run-options.js';
 import type { StrategyName } from '../options/executor-options.js';
 import type { InstalledDistribution } from '../packages/install.js';
-import type { Figure, PythonError } from '../protocol/messages.js';
+import type { DroppedBytes, Figure, PythonError } from '../protocol/messages.js';
 
-export type { Figure, PythonError };
+export type { DroppedBytes, Figure, PythonError };
 
 /** How a call ended. Only misuse and infrastructure failures reject `run`; these all resolve. */
 export type ExecutionStatus = 'ok' | 'error' | 'timeout' | 'stopped' | 'crashed';
@@ -24,8 +24,13 @@ interface ResultFields {
   /** From when the call reached its worker (waiting for a worker to start is not counted). */
   durationMs: number;
   workerPid?: number;
-  /** Output (or the value) was cut at `limits.maxOutputBytes`. */
+  /**
+   * Output (or the value) was cut at `limits.maxOutputBytes`. A stream past the limit keeps its
+   * first and last halves, with a line between them saying how many bytes were dropped there.
+   */
   truncated?: boolean;
+  /** How many bytes of stdout and stderr were dropped between their kept head and tail. */
+  droppedBytes?: DroppedBytes;
   /** What `autoInstall` installed for this call before it ran. */
   installed?: InstalledDistribution[];
 }

@@ -12,6 +12,9 @@ export type Interruption = 'timeout' | 'stopped';
 type ResultDraft = Omit<ExecutionResult, 'status' | 'error'> & { status: ExecutionStatus; error?: PythonError };
 
 /** One `run` call through its lifecycle: queued → running → settled, settled exactly once. */
+// Room for the harness's line saying how many bytes it dropped between a stream's head and tail.
+const DROPPED_NOTE_ROOM = 256;
+
 export class Call {
   state: CallState = 'queued';
   workerPid: number | undefined;
@@ -74,7 +77,9 @@ export class Call {
   /** The buffer that output streamed before the result goes into. */
   streamBuffer(name: 'stdout' | 'stderr'): OutputBuffer {
     this.streamed ??= {};
-    return (this.streamed[name] ??= new OutputBuffer(this.maxOutputBytes));
+    // The harness keeps a stream within the limit, plus its note of what it dropped: the host's
+    // bound is a backstop against a harness that does not.
+    return (this.streamed[name] ??= new OutputBuffer(this.maxOutputBytes + DROPPED_NOTE_ROOM));
   }
 
   /** The message that starts this call on a worker; `sleepAfter`: the worker is not to poll for the next. */
@@ -132,6 +137,7 @@ export class Call {
     if (message.error !== undefined) result.error = message.error;
     result.figures = message.figures;
     if (message.truncated || this.streamTruncated()) result.truncated = true;
+    if (message.droppedBytes !== undefined) result.droppedBytes = message.droppedBytes;
     return result as ExecutionResult;
   }
 

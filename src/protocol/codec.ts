@@ -24,6 +24,7 @@ const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> = {
     figures: { type: 'array' },
     truncated: { type: 'boolean', optional: true },
     exiting: { type: 'boolean', optional: true },
+    droppedBytes: { type: 'object', optional: true },
   },
   fault: { message: { type: 'string' }, id: { type: 'string', optional: true } },
   spoiled: { reason: { type: 'string' }, preload: { type: 'array', optional: true } },
@@ -55,8 +56,16 @@ function isPlainResult(m: Record<string, unknown>): boolean {
     // An `error` result always says which exception (ExecutionResult's union relies on it).
     (m.status === 'error' ? typeOf(m.error) === 'object' : m.error === undefined || typeOf(m.error) === 'object') &&
     (m.truncated === undefined || typeof m.truncated === 'boolean') &&
-    (m.exiting === undefined || typeof m.exiting === 'boolean')
+    (m.exiting === undefined || typeof m.exiting === 'boolean') &&
+    (m.droppedBytes === undefined || isDroppedBytes(m.droppedBytes))
   );
+}
+
+// Counts of the bytes of each stream the harness dropped between their head and tail.
+function isDroppedBytes(value: unknown): boolean {
+  if (typeOf(value) !== 'object') return false;
+  const counts = value as Record<string, unknown>;
+  return Object.keys(counts).length === 2 && ['stdout', 'stderr'].every((name) => Number.isSafeInteger(counts[name]) && (counts[name] as number) >= 0);
 }
 
 function parse(line: string): Record<string, unknown> {
@@ -84,6 +93,9 @@ export function decodeHarnessMessage(line: string): HarnessMessage {
     if (value === undefined && rule.optional) continue;
     if (typeOf(value) !== rule.type) throw protocolError(`field \`${name}\` must be ${rule.type}`, line);
     if (rule.oneOf && !rule.oneOf.includes(value as string)) throw protocolError(`field \`${name}\` is ${String(value)}`, line);
+  }
+  if (fields.type === 'result' && fields.droppedBytes !== undefined && !isDroppedBytes(fields.droppedBytes)) {
+    throw protocolError('field `droppedBytes` must hold the stdout and stderr counts', line);
   }
   return fields as unknown as HarnessMessage;
 }

@@ -86,6 +86,14 @@ export interface ResultMessage {
   truncated?: boolean;
   /** The process that ran the call ends after this result (the call called os._exit): it takes no other call. */
   exiting?: boolean;
+  /** Bytes of each stream dropped between the head and the tail kept (only when any were). */
+  droppedBytes?: DroppedBytes;
+}
+
+/** How many bytes of each output stream went past limits.maxOutputBytes and were not kept. */
+export interface DroppedBytes {
+  stdout: number;
+  stderr: number;
 }
 
 /** A harness-side failure; with `id` when it concerns one call's message. */

@@ -47,13 +47,16 @@ describe.each(contractStrategies)('output of the %s strategy', (strategy) => {
     expect(result.stderr).toBe('warn\n');
   });
 
-  it('drops output past limits.maxOutputBytes and says truncated', async () => {
+  it('keeps the head and the tail of output past limits.maxOutputBytes, saying what it dropped where', async () => {
     const executor = makeExecutor(strategy, { limits: { maxOutputBytes: 1000 } });
-    const result = await executor.run('print("x" * 5000)\nimport os\nos.write(1, b"y" * 5000)');
-    expect(result.stdout).toBe('x'.repeat(1000));
-    expect(result.truncated).toBe(true);
+    const result = await executor.run('print("x" * 5000)\nimport os, sys\nos.write(1, b"y" * 5000)\nsys.stderr.write("the error at the end\\n")');
+    const note = '\n[pyexec: 9001 bytes of stdout dropped here (limits.maxOutputBytes keeps the first and last part)]\n';
+    expect(result.stdout).toBe('x'.repeat(500) + note + 'y'.repeat(500));
+    expect(result.stderr).toBe('the error at the end\n');
+    expect(result).toMatchObject({ truncated: true, droppedBytes: { stdout: 9001, stderr: 0 } });
     const small = await executor.run('print("ok")');
     expect(small.truncated).toBeUndefined();
+    expect(small.droppedBytes).toBeUndefined();
   });
 
   // Control characters JSON-escape to 6 bytes and emoji to 12: such texts cross packed (codec.py).
@@ -82,11 +85,14 @@ describe.each(contractStrategies)('output of the %s strategy', (strategy) => {
     ['print() lines', 'while True:\n    print("line of output")'],
     ['writes without newlines', 'import sys\nwhile True:\n    sys.stdout.write("z")'],
     ['os.write floods', 'import os\nwhile True:\n    os.write(1, b"w" * 65536)'],
-  ])('bounds endless output (%s) and keeps the first bytes until the timeout', async (_name, code) => {
+  ])('bounds endless output (%s) and keeps its first and last bytes until the timeout', async (_name, code) => {
     const executor = makeExecutor(strategy, { limits: { maxOutputBytes: 20_000 }, timeoutMs: 1000, interruptGraceMs: 500 });
     const result = await executor.run(code);
     expect(result.status).toBe('timeout');
-    expect(Buffer.byteLength(result.stdout)).toBe(20_000);
+    const [head, tail] = result.stdout.split(/\n\[pyexec: \d+ bytes of stdout dropped here \(limits.maxOutputBytes keeps the first and last part\)\]\n/);
+    expect(Buffer.byteLength(head as string)).toBe(10_000);
+    expect(Buffer.byteLength(tail as string)).toBe(10_000);
+    expect(result.droppedBytes?.stdout).toBeGreaterThan(0);
     expect(result.truncated).toBe(true);
   });
 });
