@@ -13,7 +13,10 @@ const plant = `
 import os, sys
 here = os.getcwd()
 script_dir = os.path.dirname(os.path.abspath(__file__))
+# Only the executor's own directories (its scratch and call roots, removed at close): never the
+# system's /dev/shm or /tmp themselves, which other programs use.
 roots = {os.path.dirname(here), os.path.dirname(script_dir), os.path.dirname(os.path.dirname(here))}
+roots = {root for root in roots if os.path.basename(root).startswith(("pyexec-", "worker-"))}
 targets = set()
 for root in roots:
     try:
