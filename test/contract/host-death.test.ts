@@ -67,7 +67,7 @@ function workingDirectoriesInUse(): Set<string> {
   return inUse;
 }
 
-describe.each(['optimized', 'isolated'] as const)('a host killed between calls, with the %s strategy', (strategy) => {
+describe.each(contractStrategies)('a host killed between calls, with the %s strategy', (strategy) => {
   it('leaves no directory of its idle workers behind', async () => {
     const { host, callPid, workingDirectory: scratch } = await startDoomedHost(strategy, 'idle');
     try {

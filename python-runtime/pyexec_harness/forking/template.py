@@ -254,3 +254,5 @@ class TemplateServer:
                 # The host removes the call root only if it is still alive to do so.
                 self._remove_call_dir(child)
         kill_descendants()  # finished children and orphans: no zombie is left to a PID 1 that never reaps
+        # The template's own directory: the host removes it too, unless it died (a signal).
+        shutil.rmtree(self._config["workDir"], ignore_errors=True)
