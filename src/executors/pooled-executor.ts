@@ -50,28 +50,17 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
     }
     const { signal } = call.options;
     if (signal?.aborted) return Promise.reject(abortError(call.id, signal.reason));
-    const installer = installers.get(this);
-    if (installer !== undefined) return this.installThenRun(installer, call);
-    return this.submit(call);
+    return this.submit(call, installers.get(this));
   }
 
-  // autoInstall: what the call imports and lacks is installed first, off the call's clock.
-  private async installThenRun(installer: AutoInstaller, call: Call): Promise<ExecutionResult> {
-    const executionId = call.id;
-    const { announcer } = poolOf(this);
-    call.installed = await installer.prepare(call.code, call.options.signal, {
-      started: (requirements) => announcer.emit('install:start', { executionId, requirements }),
-      ended: (installed, error) => announcer.emit('install:end', error === undefined ? { executionId, installed } : { executionId, installed, error }),
-    });
-    call.importsEpoch = installer.epoch;
-    return this.submit(call);
-  }
-
-  private submit(call: Call): Promise<ExecutionResult> {
+  // autoInstall: what the call imports and lacks is installed first, off the call's clock, while
+  // the call is already the pool's (stop, status, maxQueue and close reach it).
+  private submit(call: Call, installer: AutoInstaller | undefined): Promise<ExecutionResult> {
     const pool = poolOf(this);
     const { signal } = call.options;
     try {
-      pool.submit(call);
+      if (installer === undefined) pool.submit(call);
+      else pool.submitPrepared(call, (stopping) => this.install(installer, call, stopping));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -81,6 +70,16 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
       void call.settled.then(() => signal.removeEventListener('abort', onAbort));
     }
     return call.promise;
+  }
+
+  private async install(installer: AutoInstaller, call: Call, stopping: AbortSignal): Promise<void> {
+    const executionId = call.id;
+    const { announcer } = poolOf(this);
+    call.installed = await installer.prepare(call.code, stopping, {
+      started: (requirements) => announcer.emit('install:start', { executionId, requirements }),
+      ended: (installed, error) => announcer.emit('install:end', error === undefined ? { executionId, installed } : { executionId, installed, error }),
+    });
+    call.importsEpoch = installer.epoch;
   }
 
   stop(executionId: string): Promise<boolean> {

@@ -100,6 +100,8 @@ export interface ExecutorTotals {
 export interface ExecutorStatus {
   strategy: StrategyName;
   running: RunningExecution[];
+  /** Calls whose missing imports `autoInstall` is installing before they are queued (since: epoch ms). */
+  installing: { executionId: string; since: number }[];
   queued: number;
   workers: WorkerStatus[];
   totals: ExecutorTotals;

@@ -10,6 +10,8 @@ export class CallRegistry {
   readonly totals = new PoolTotals();
   private readonly queue = new FifoQueue<Call>();
   private readonly pending = new Map<string, Call>();
+  /** Calls being prepared (autoInstall): the pool's, counted as queued, not yet in the FIFO. */
+  private readonly preparing = new Set<Call>();
 
   constructor(private readonly announcer: Announcer) {}
 
@@ -26,15 +28,44 @@ export class CallRegistry {
   }
 
   /** Queues a call, or throws if its id is taken or the queue is full (`maxQueue`) while no worker is free. */
-  enqueue(call: Call, workerFree: boolean, maxQueue: number): void {
+  enqueue(call: Call, freeWorkers: number, maxQueue: number): void {
+    this.admit(call, freeWorkers, maxQueue);
+    this.queue.push(call);
+  }
+
+  /**
+   * Takes a call that is prepared before it is queued (autoInstall); throws as enqueue() does.
+   * Each call being prepared will want a worker: they count as queued beyond the free ones.
+   */
+  beginPreparing(call: Call, freeWorkers: number, maxQueue: number): void {
+    this.admit(call, freeWorkers, maxQueue);
+    this.preparing.add(call);
+    call.markPreparing();
+  }
+
+  /** A prepared call joins the queue; false if it was settled meanwhile (stopped, closed). */
+  endPreparing(call: Call): boolean {
+    if (!this.preparing.delete(call)) return false;
+    call.markQueued();
+    this.queue.push(call);
+    return true;
+  }
+
+  // Calls that want a worker and have none (queued, or being prepared) may be `maxQueue` more
+  // than the workers free for them.
+  private admit(call: Call, freeWorkers: number, maxQueue: number): void {
     if (this.pending.has(call.id)) {
       throw new PyExecError('INVALID_OPTION', `The \`executionId\` \`${call.id}\` is already queued or running`);
     }
-    if (!workerFree && this.queue.length >= maxQueue) {
+    if (this.queue.length + this.preparing.size >= maxQueue + freeWorkers) {
       throw new PyExecError('QUEUE_FULL', `The queue is full (\`maxQueue\` is ${maxQueue}); call \`${call.id}\` was not queued`);
     }
     this.pending.set(call.id, call);
-    this.queue.push(call);
+  }
+
+  /** Calls being prepared, for status(). */
+  installing(): { executionId: string; since: number }[] {
+    return [...this.preparing].map((call) => ({ executionId: call.id, since: call.preparingSince }));
   }
 
   nextQueued(): Call | undefined {
@@ -63,6 +94,7 @@ export class CallRegistry {
     const resolve = call.settle(result);
     if (resolve === undefined) return;
     this.pending.delete(call.id);
+    this.preparing.delete(call);
     this.totals.count(result.status);
     this.announcer.emit('end', { executionId: call.id, result });
     this.announcer.after(resolve);
@@ -73,6 +105,7 @@ export class CallRegistry {
     const reject = call.fail(error);
     if (reject === undefined) return;
     this.pending.delete(call.id);
+    this.preparing.delete(call);
     this.announcer.after(reject);
   }
 }

@@ -4,17 +4,20 @@ import type { NormalizedRunOptions } from '../options/run-options.js';
 import type { PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
 import { OutputBuffer } from './output-buffer.js';
 
-export type CallState = 'queued' | 'running' | 'settled';
+export type CallState = 'preparing' | 'queued' | 'running' | 'settled';
 export type Interruption = 'timeout' | 'stopped';
 
 // A result being filled in; the status/error pairing the public union promises holds by construction
 // (the codec refuses an `error` result without its exception; a crash always says how).
 type ResultDraft = Omit<ExecutionResult, 'status' | 'error'> & { status: ExecutionStatus; error?: PythonError };
 
-/** One `run` call through its lifecycle: queued → running → settled, settled exactly once. */
 // Room for the harness's line saying how many bytes it dropped between a stream's head and tail.
 const DROPPED_NOTE_ROOM = 256;
 
+/**
+ * One `run` call through its lifecycle: (preparing →) queued → running → settled, settled
+ * exactly once. Preparing: autoInstall installs what it imports before it is queued.
+ */
 export class Call {
   state: CallState = 'queued';
   workerPid: number | undefined;
@@ -36,6 +39,8 @@ export class Call {
    */
   rerunOnReplacement = false;
   private rerun = false;
+  /** Epoch ms when its preparation began (status); 0 if it had none. */
+  preparingSince = 0;
   /** performance.now() when a slot took it (waiting for a worker counts as running); 0 while queued. */
   private takenTime = 0;
   /** performance.now() when its run message went to a worker: durations and timeouts count from here. */
@@ -113,6 +118,17 @@ export class Call {
   prepareRerun(): void {
     this.rerun = true;
     this.rerunOnReplacement = false;
+  }
+
+  /** It is the pool's from now on, but is prepared (installed for) before it is queued. */
+  markPreparing(): void {
+    this.state = 'preparing';
+    this.preparingSince = Date.now();
+  }
+
+  /** Prepared: it waits in the queue like any other call now. */
+  markQueued(): void {
+    this.state = 'queued';
   }
 
   markRunning(): void {

@@ -154,6 +154,11 @@ export class Slot {
 }
 
 /** The slot a queued call should take: an idle one, else one whose worker is missing or still starting. */
+/** How many slots could take a call now. */
+export function freeSlotCount(slots: readonly Slot[]): number {
+  return slots.filter((slot) => slot.call === undefined && slot.state !== 'stopping').length;
+}
+
 export function freeSlot(slots: readonly Slot[]): Slot | undefined {
   let fallback: Slot | undefined;
   for (const slot of slots) {

@@ -15,9 +15,10 @@ import { answeredOutOfSequence } from './distrust.js';
 import { escalateInterrupt } from './escalate.js';
 import type { PoolPolicy } from './pool-policy.js';
 import { PollingChoice } from './polling-choice.js';
+import { Preparations } from './preparations.js';
 import { ResultPoll } from './result-poll.js';
 import type { PoolControl, SlotRuntime } from './slot-runtime.js';
-import { freeSlot, Slot } from './slot.js';
+import { freeSlot, freeSlotCount, Slot } from './slot.js';
 import { WorkerSupply } from './worker-supply.js';
 
 /**
@@ -36,6 +37,7 @@ export class WorkerPool {
   private readonly runtime: SlotRuntime;
   private readonly control: PoolControl;
   private readonly polling: PollingChoice;
+  private readonly preparations = new Preparations();
   /** Where everything the application observes goes out, in order (the executor's install events too). */
   readonly announcer: Announcer;
   private closing: Promise<void> | undefined;
@@ -81,15 +83,40 @@ export class WorkerPool {
   }
 
   submit(call: Call): void {
-    if (this.closed) throw new PyExecError('EXECUTOR_CLOSED', 'The executor is closed; create a new one to run more code');
-    this.calls.enqueue(call, freeSlot(this.slots) !== undefined, this.options.maxQueue);
+    this.expectOpen();
+    this.calls.enqueue(call, freeSlotCount(this.slots), this.options.maxQueue);
     this.dispatch();
+  }
+
+  /**
+   * Takes `call` now and queues it once `prepare` (autoInstall's install) has run: it is the
+   * pool's throughout, so stop(), status(), maxQueue and close() apply while it prepares; they
+   * abort `prepare`'s signal (pip is killed) and settle the call `stopped`.
+   */
+  submitPrepared(call: Call, prepare: (signal: AbortSignal) => Promise<void>): void {
+    this.expectOpen();
+    this.calls.beginPreparing(call, freeSlotCount(this.slots), this.options.maxQueue);
+    this.preparations.start(call, prepare, {
+      prepared: () => {
+        if (this.calls.endPreparing(call)) this.dispatch();
+      },
+      failed: (error) => this.fail(call, error),
+    });
+  }
+
+  private expectOpen(): void {
+    if (this.closed) throw new PyExecError('EXECUTOR_CLOSED', 'The executor is closed; create a new one to run more code');
   }
 
   // Stops a queued call at once, or interrupts a running one and waits for it to settle.
   async stop(executionId: string): Promise<boolean> {
     const call = this.calls.get(executionId);
     if (call === undefined) return false;
+    if (call.state === 'preparing') {
+      this.settle(call, call.resultWithoutHarness('stopped'));
+      await this.preparations.cancel(call);
+      return true;
+    }
     if (call.state === 'queued') {
       this.calls.removeQueued(call);
       this.settle(call, call.resultWithoutHarness('stopped'));
@@ -112,7 +139,7 @@ export class WorkerPool {
 
   status(): Omit<ExecutorStatus, 'strategy'> {
     const workers = this.slots.flatMap((slot) => slot.describe() ?? []);
-    return { running: this.calls.running(), queued: this.calls.queued, workers, totals: this.calls.totals.snapshot() };
+    return { running: this.calls.running(), installing: this.calls.installing(), queued: this.calls.queued, workers, totals: this.calls.totals.snapshot() };
   }
 
   close(): Promise<void> {
@@ -122,6 +149,8 @@ export class WorkerPool {
 
   private async shutDown(): Promise<void> {
     this.workers.beginClose();
+    for (const call of this.preparations.calls()) this.settle(call, call.resultWithoutHarness('stopped'));
+    const installs = this.preparations.cancelAll();
     for (const call of this.calls.drainQueued()) this.settle(call, call.resultWithoutHarness('stopped'));
     const exits: Promise<unknown>[] = [];
     for (const slot of this.slots) {
@@ -131,7 +160,7 @@ export class WorkerPool {
       else if (slot.call) this.settleInterrupted(slot);
       if (slot.starting) exits.push(slot.starting);
     }
-    await Promise.all(exits);
+    await Promise.all([...exits, installs]);
     await this.workers.close(); // after the starts above: includes workers that arrived during close
   }
 

@@ -1,16 +1,18 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAllExecutors, contractStrategies, makeExecutor, testPython } from '../helpers/executors.js';
+import { closeAllExecutors, contractStrategies, eventually, makeExecutor, testPython } from '../helpers/executors.js';
+import { procStatFields } from '../helpers/proc.js';
 import { buildWheels, serveIndex, type PackageIndex } from '../helpers/package-index.js';
 
 let index: PackageIndex;
+let wheels: string;
 const scratch = mkdtempSync(join(tmpdir(), 'pyexec-autoinstall-test-'));
 const fresh = (name: string) => join(scratch, `${name}-${Math.random().toString(36).slice(2)}`);
 
 beforeAll(async () => {
-  const wheels = buildWheels([
+  wheels = buildWheels([
     { name: 'pyexec-probe-a', version: '1.0', module: 'pyexec_probe_a' },
     { name: 'pyexec-probe-b', version: '1.0', module: 'pyexec_probe_b' },
   ]);
@@ -36,6 +38,74 @@ describe.each(contractStrategies)('autoInstall with the %s strategy', (strategy)
     expect(again.value).toBe('2');
     expect(again.installed).toBeUndefined();
   });
+});
+
+// pip processes whose command line names `dir` (zombies count as gone).
+function pipProcesses(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((entry) => {
+      try {
+        return procStatFields(entry)[0] !== 'Z' && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('a call while autoInstall installs for it', () => {
+  let silent: PackageIndex;
+  beforeAll(async () => {
+    silent = await serveIndex(wheels, { silent: true }); // accepts, never answers: pip waits
+  });
+  afterAll(() => silent.close());
+
+  async function installing(options: { maxQueue?: number } = {}) {
+    const venv = fresh('venv');
+    const executor = makeExecutor('optimized', { python: testPython, ...options, autoInstall: { venv, indexUrl: silent.url } });
+    const asked = silent.requests.length;
+    const call = executor.run('import pyexec_probe_a', { executionId: 'installing' });
+    await eventually(() => silent.requests.length > asked, 60_000);
+    return { executor, call, venv };
+  }
+
+  it('is listed by status(), and stop() settles it stopped with pip gone', async () => {
+    const { executor, call, venv } = await installing();
+    expect(executor.status().installing).toEqual([{ executionId: 'installing', since: expect.any(Number) }]);
+    expect(pipProcesses(venv).length).toBeGreaterThan(0);
+    expect(await executor.stop('installing')).toBe(true);
+    expect(pipProcesses(venv)).toEqual([]);
+    expect((await call).status).toBe('stopped');
+    expect(executor.status().installing).toEqual([]);
+  }, 90_000);
+
+  it('counts against maxQueue', async () => {
+    const { executor, call } = await installing({ maxQueue: 0 });
+    // The one worker is spoken for by the call being installed for: the queue (0) is full.
+    await expect(executor.run('1')).rejects.toMatchObject({ code: 'QUEUE_FULL' });
+    await executor.stop('installing');
+    await call;
+  }, 90_000);
+
+  it('is stopped by close(), which resolves once pip is gone', async () => {
+    const { executor, call, venv } = await installing();
+    await executor.close();
+    expect(pipProcesses(venv)).toEqual([]);
+    expect((await call).status).toBe('stopped');
+  }, 90_000);
+
+  it('rejects with an AbortError when its signal aborts, pip gone', async () => {
+    const venv = fresh('venv');
+    const executor = makeExecutor('optimized', { python: testPython, autoInstall: { venv, indexUrl: silent.url } });
+    const controller = new AbortController();
+    const asked = silent.requests.length;
+    const call = executor.run('import pyexec_probe_a', { signal: controller.signal });
+    await eventually(() => silent.requests.length > asked, 60_000);
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    await eventually(() => pipProcesses(venv).length === 0);
+  }, 90_000);
 });
 
 describe('autoInstall', () => {
