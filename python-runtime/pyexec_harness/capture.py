@@ -21,6 +21,9 @@ from .sinks import StreamSink
 from .streams import CapturedText, devnull_stdin, fd_text_stream
 
 STREAM_INTERVAL_S = 0.05  # first output of a long call reaches the host within about this
+# A call running longer than this is named to the host this often (`running`): a call sent after
+# one that forged its result is found waiting behind it within about this, and rerun elsewhere.
+RUNNING_INTERVAL_S = 0.25
 _READ_SIZE = 1 << 16
 # A writer blocks once the pipe is full, so at a call's end the pipe holds at most its capacity.
 _MAX_DRAIN_READS = 32
@@ -39,12 +42,15 @@ _start_thread = _thread.start_new_thread
 class OutputCapture:
     """Owns fds 0-2 for the harness process's lifetime and attributes output to the running call."""
 
-    def __init__(self, channel, pump="thread", on_host_lost=None):
+    def __init__(self, channel, pump="thread", on_host_lost=None, announces_running=False):
         """pump: "thread" starts the output thread now; "lazy" only for a call still running after
         STREAM_INTERVAL_S (forked children); "later" waits for start_generation() (a process that
         forks the workers and must itself stay single-threaded). on_host_lost: called before the
-        worker takes itself down because the host died during a call."""
+        worker takes itself down because the host died during a call. announces_running: the
+        output thread sends `running` for a long call (workers that serve many calls)."""
         self._channel = channel
+        self._announces_running = announces_running
+        self._last_running = 0.0
         self._on_host_lost = on_host_lost
         self.stdout = StreamSink("stdout")
         self.stderr = StreamSink("stderr")
@@ -146,7 +152,7 @@ class OutputCapture:
         # The sinks are empty: prepare_next cleared them once the previous result was sent.
         self.stdout.limit = self.stderr.limit = limit
         # No lock: between calls the output thread only reads _call_id, and it is set last.
-        self._last_flush = _monotonic()
+        self._last_flush = self._last_running = _monotonic()
         self._call_id = call_id
         if self._lazy_pump and not self._pump_started:
             _setitimer(_ITIMER_REAL, STREAM_INTERVAL_S)
@@ -239,8 +245,19 @@ class OutputCapture:
                 if (channel_closed and self._call_id is not None) or _os_getppid() != self._parent_pid:
                     _exit_orphaned(self._parent_pid, self._on_host_lost)
                 self.stream_pending(STREAM_INTERVAL_S)
+                if self._announces_running:
+                    self._announce_running()
             except Exception:  # the pump must outlive any single failure
                 time.sleep(STREAM_INTERVAL_S)
+
+    def _announce_running(self):
+        if self._call_id is None or _monotonic() - self._last_running < RUNNING_INTERVAL_S:
+            return
+        with self._call_lock:  # never after the call's result: finish() clears _call_id under it
+            call_id = self._call_id
+            if call_id is not None:
+                self._channel.send({"type": "running", "id": call_id})
+                self._last_running = _monotonic()
 
     def host_lost(self):
         """The host is gone: takes this worker and all it started down (never returns)."""

@@ -38,7 +38,10 @@ class Harness:
         # A process that forks generations must stay single-threaded: each generation starts
         # its own output thread (start_generation).
         self.capture = OutputCapture(
-            self.channel, pump="later" if forks_generations else "thread", on_host_lost=self.remove_directories
+            self.channel,
+            pump="later" if forks_generations else "thread",
+            on_host_lost=self.remove_directories,
+            announces_running=not one_call,
         )
         self.isolation = None
         interrupts, limiter = prepare_process(config)

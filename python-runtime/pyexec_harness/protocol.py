@@ -33,6 +33,7 @@ HARNESS_MESSAGES = {
     "fault": {"message": (_STR, True), "id": (_STR, False)},
     "spoiled": {"reason": (_STR, True), "preload": (_LIST, False)},
     "started": {"id": (_STR, True), "pid": (_INT, True)},
+    "running": {"id": (_STR, True)},
     "exited": {"pid": (_INT, True), "code": (_INT, False), "signal": (_STR, False)},
 }
 
@@ -79,4 +80,12 @@ def check_host_message(message):
 
 
 def check_harness_message(message):
-    return check_message(message, HARNESS_MESSAGES)
+    problem = check_message(message, HARNESS_MESSAGES)
+    if problem is None and message["type"] == "result" and "droppedBytes" in message:
+        counts = message["droppedBytes"]
+        valid = sorted(counts) == ["stderr", "stdout"] and all(
+            type(count) is int and count >= 0 for count in counts.values()
+        )
+        if not valid:
+            return "result message field 'droppedBytes' must hold the stdout and stderr counts"
+    return problem

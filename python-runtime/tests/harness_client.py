@@ -72,6 +72,7 @@ class HarnessClient:
         self.hello = self.read()
         self._next_id = 0
         self._early_streams = []  # read by wait_for_output, handed to collect
+        self.running = []  # `running` messages collect() read
 
     def send(self, message):
         self.process.stdin.write((json.dumps(message) + "\n").encode())
@@ -97,6 +98,8 @@ class HarnessClient:
     def wait_for_output(self, call_id):
         """Reads up to the call's first stream message: proof that it runs (no fixed sleep)."""
         message = self.read()
+        while message["type"] == "running":
+            message = self.read()
         assert message["type"] == "stream" and message["id"] == call_id, message
         self._early_streams.append(message)
         return message
@@ -105,6 +108,10 @@ class HarnessClient:
         streams, self._early_streams = self._early_streams, []
         while True:
             message = self.read()
+            if message["type"] == "running":  # a long call named (see capture.py)
+                assert message["id"] == call_id, message
+                self.running.append(message)
+                continue
             if message["type"] == "stream":
                 assert message["id"] == call_id, message
                 streams.append(message)

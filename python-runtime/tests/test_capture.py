@@ -127,6 +127,15 @@ class CaptureTest(unittest.TestCase):
         self.assertEqual(result["stdout"], "".join("w%d\n" % i for i in range(20000)))
         self.assertGreater(len(streams), 1)
 
+    def test_a_long_call_is_named_while_it_runs_and_a_short_one_never(self):
+        self.harness.running.clear()
+        self.harness.run("import time\ntime.sleep(0.8)")
+        self.assertGreaterEqual(len(self.harness.running), 2)
+        self.harness.running.clear()
+        for _ in range(5):
+            self.harness.run("1")
+        self.assertEqual(self.harness.running, [])
+
     def test_a_trivial_call_costs_exactly_one_result_message(self):
         for _ in range(20):
             result, streams = self.harness.run("print(1 + 1)")

@@ -220,6 +220,9 @@ export class WorkerPool {
         }
         this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', { type: 'HarnessFault', message: message.message, traceback: '' }));
         return;
+      case 'running':
+        if (call === undefined || message.id !== call.id) answeredOutOfSequence(this.control, slot, worker, message);
+        return;
       case 'stream':
       case 'result':
         if (call === undefined || message.id !== call.id) answeredOutOfSequence(this.control, slot, worker, message);

@@ -29,6 +29,7 @@ const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> = {
   fault: { message: { type: 'string' }, id: { type: 'string', optional: true } },
   spoiled: { reason: { type: 'string' }, preload: { type: 'array', optional: true } },
   started: { id: { type: 'string' }, pid: { type: 'number' } },
+  running: { id: { type: 'string' } },
   exited: { pid: { type: 'number' }, code: { type: 'number', optional: true }, signal: { type: 'string', optional: true } },
 };
 

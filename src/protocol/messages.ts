@@ -133,7 +133,18 @@ export interface ExitedMessage {
   signal?: string;
 }
 
+/**
+ * Sent by a persistent worker's output thread while a call runs past RUNNING_INTERVAL: which call
+ * the worker is busy with. For a call the host already settled (it forged its own result and ran
+ * on), the call sent since never started: the host replaces the worker and reruns it.
+ */
+export interface RunningMessage {
+  type: 'running';
+  id: string;
+}
+
 export type HarnessMessage =
+  | RunningMessage
   | HelloMessage
   | StreamMessage
   | ResultMessage

@@ -64,6 +64,18 @@ describe.each(hostileVariants)('a call that forges its own result with the %s st
     if (strategy === 'optimized' || strategy === 'isolated') expect(errors).toContain('PROTOCOL_ERROR');
   });
 
+  // The worker never shows it is idle: the forger spins on with SIGINT ignored. The innocent call
+  // sent behind it must not run into its own timeout there.
+  it('that then ignores SIGINT and spins cannot make the next call time out', async () => {
+    const executor = makeExecutor(strategy, { sandbox, poolSize: 1, interruptGraceMs: 200 });
+    executor.on('error', () => undefined); // the PROTOCOL_ERROR of the replaced worker
+    const spin = 'import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass';
+    const forger = executor.run(`${writeOnChannel(forgedResult('forger'))}\n${spin}`, { executionId: 'forger' });
+    const innocent = executor.run('print("hello")', { timeoutMs: 2000 });
+    expect((await forger).value).toBe("'forged'");
+    expect(await innocent).toMatchObject({ status: 'ok', stdout: 'hello\n' });
+  });
+
   it('gets its worker replaced when the real result comes after the forged one', async () => {
     const executor = makeExecutor(strategy, { sandbox, poolSize: 1 });
     const errors: string[] = [];
