@@ -1,5 +1,5 @@
 // `npm run soak [-- --calls N] [-- --sandbox]`: N calls across every strategy, a fault about every
-// 100th (timeout, crash, exception, memory blow-up, a killed worker, a stop). Checks that every
+// 100th (timeout, crash (a segfault), exception, memory blow-up, a killed worker, a stop). Checks that every
 // call settles exactly once with the right outcome, and reports drift of the host (Node heap,
 // RSS, descriptors, child processes), of the workers' RSS and of scratch entries in /tmp and
 // /dev/shm. Exits 1 on a wrong or missing settlement, or on anything left after close().
@@ -52,7 +52,7 @@ function codeOf(kind: Kind, call: number): string {
     case 'stop':
       return 'import time\nwhile True:\n    time.sleep(0.01)';
     case 'crash':
-      return 'import os\nos._exit(3)';
+      return 'import ctypes\nctypes.string_at(0)'; // a segfault (os._exit(n) is a clean exit, as sys.exit(n))
     case 'exception':
       return `raise ValueError(${call})`;
     case 'memory':

@@ -33,6 +33,8 @@ export class Call {
   readonly promise: Promise<ExecutionResult>;
   /** Whether its run message went to a worker (a worker that dies before is not its fault). */
   sent = false;
+  /** A forked template said it handed the call to its child (`started`). */
+  handedOver = false;
   /**
    * Its worker answered for another call after it was sent (the one before had forged its own
    * end): it never started there, and runs on the replacement, once.
@@ -129,6 +131,10 @@ export class Call {
   /** Prepared: it waits in the queue like any other call now. */
   markQueued(): void {
     this.state = 'queued';
+  }
+
+  markHandedOver(): void {
+    this.handedOver = true;
   }
 
   markRunning(): void {

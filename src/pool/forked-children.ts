@@ -50,6 +50,7 @@ export function forkedRuntime(control: PoolControl, pidsAreOurs: boolean, signal
       const call = slot.call;
       if (message.type === 'started') {
         if (call === undefined || message.id !== call.id) return true;
+        call.markHandedOver();
         // Behind a launcher the pid is another namespace's: shown, never signalled (interrupts
         // and kills then go to the template, whose death ends the call).
         if (!pidsAreOurs) {
@@ -81,6 +82,9 @@ export function forkedRuntime(control: PoolControl, pidsAreOurs: boolean, signal
     renewInPlace: () => false,
     // Every call has a child of its own: the template serves on.
     succeedsInPlace: () => true,
+    // A call reaches its child once the template says `started`: a template that dies before
+    // (killed by the call before, which got its child's result) never ran it.
+    reachedRunner: (call) => call.handedOver,
   };
 }
 

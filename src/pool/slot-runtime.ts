@@ -39,6 +39,11 @@ export interface SlotRuntime {
    * true if a successor takes the slot's next call in place, false if a new worker must.
    */
   succeedsInPlace(slot: Slot): boolean;
+  /**
+   * Whether a call sent to the worker reached the process that runs it: one that did not (the
+   * worker died before handing it on) was not its cause, and goes to the replacement.
+   */
+  reachedRunner(call: Call): boolean;
 }
 
 /** Workers that run their calls themselves and are renewed by a new process (baseline, optimized). */
@@ -49,5 +54,6 @@ export function plainRuntime(control: PoolControl): SlotRuntime {
     kill: (slot, reason) => control.killWorker(slot, reason),
     renewInPlace: () => false,
     succeedsInPlace: () => false,
+    reachedRunner: (call) => call.sent,
   };
 }

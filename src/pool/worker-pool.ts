@@ -296,7 +296,7 @@ export class WorkerPool {
     slot.detach();
     // A call the dead worker never ran (waiting for its next generation), or one sent after its
     // last result to a worker that spoiled, stays on the slot and goes to the replacement.
-    const innocent = call !== undefined && call.interruption === undefined && (!call.sent || worker.killReason === 'spoiled');
+    const innocent = call !== undefined && call.interruption === undefined && (!this.runtime.reachedRunner(call) || worker.killReason === 'spoiled');
     const rerun = call?.rerunOnReplacement === true && call.mayRerun;
     if ((innocent || rerun) && !this.closed) {
       if (rerun) call.prepareRerun();

@@ -71,4 +71,17 @@ describe('the forked strategy', () => {
     expect(workers.every((w) => w.childPid !== undefined && w.state === 'busy')).toBe(true);
     await Promise.all(calls);
   });
+
+  // The call gets its child's result; the template's death is found after it, while the call
+  // queued behind was already sent to the dead template. That call never reached a child: it is
+  // not charged with the crash, and runs on the replacement.
+  it('runs the call queued behind one that killed its template on the replacement', async () => {
+    const executor = makeExecutor('forked', { poolSize: 1 });
+    const killer = 'import os, signal, time\nos.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(0.01)\nprint("killer done")';
+    for (let round = 0; round < 5; round++) {
+      const [killed, innocent] = await Promise.all([executor.run(killer), executor.run('print("innocent")')]);
+      expect(killed).toMatchObject({ status: 'ok', stdout: 'killer done\n' });
+      expect(innocent).toMatchObject({ status: 'ok', stdout: 'innocent\n' });
+    }
+  });
 });
