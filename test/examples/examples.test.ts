@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testPython } from '../helpers/executors.js';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '../..');
+const examples = join(root, 'examples');
+const matplotlibPython = process.env.PYEXEC_MATPLOTLIB_PYTHON || '/usr/bin/python3';
+
+// The examples import 'pyexec' as an application would; inside this package that resolves to
+// dist/ (a package may import itself by name), which `npm run build` makes.
+beforeAll(async () => {
+  if (!existsSync(join(root, 'dist/index.js'))) await run('npm', ['run', 'build'], { cwd: root });
+}, 120_000);
+
+async function runExample(file: string, args: string[] = [], env: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await run(process.execPath, [join(examples, file), ...args], {
+    cwd: root,
+    env: { ...process.env, PYEXEC_PYTHON: testPython, PORT: '0', ...env },
+    timeout: 90_000,
+  });
+  return stdout;
+}
+
+describe('the programs in examples/', () => {
+  it('are each covered here', () => {
+    expect(readdirSync(examples).sort()).toEqual(['code-interpreter-endpoint.mjs', 'data-analysis.mjs', 'grader.mjs']);
+  });
+
+  it('code-interpreter-endpoint: answers over HTTP, with no network inside', async () => {
+    const out = await runExample('code-interpreter-endpoint.mjs', ['--self-test']);
+    expect(out).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\/run\n/);
+    expect(out).toContain('ok "hello from the sandbox\\n" 42');
+    expect(out).toMatch(/\nerror "" OSError\n/);
+  }, 90_000);
+
+  it('grader: a verdict per submission, whatever each one does', async () => {
+    const out = await runExample('grader.mjs');
+    expect(out).toContain('alice: pass\n');
+    expect(out).toContain('bob: fail: AssertionError: add(2, 3)\n');
+    expect(out).toContain('carol: fail: timeout\n');
+    expect(out).toMatch(/dave: (pass|fail: crashed)\n/); // in the sandbox its template ignores the kill
+    expect(out).toContain('erin: fail: the tests did not run to the end\n');
+  }, 90_000);
+
+  it('data-analysis: numbers as JSON, and a chart where matplotlib is installed', async () => {
+    const out = await runExample('data-analysis.mjs', [], { PYEXEC_PYTHON: matplotlibPython });
+    expect(out).toContain('days: 30');
+    expect(out).toContain('mean: 20.57');
+    if (process.env.CI) expect(out).toMatch(/chart written to .*\.png/); // .ci/run installs matplotlib
+  }, 90_000);
+});
