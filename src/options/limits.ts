@@ -8,17 +8,27 @@ import {
 
 /** Resource limits applied to every Python process that runs user code. */
 export interface ResourceLimits {
-  /** Address-space limit (RLIMIT_AS) in MiB; allocations past it raise MemoryError. */
+  /**
+   * Memory in MiB. Each process gets it as RLIMIT_AS (address space: allocations past it raise
+   * MemoryError; virtual memory counts, so allow for BLAS reservations). Where the host may make
+   * cgroups (root, or a delegated subtree), the worker's whole process tree is also bound by a
+   * memory cgroup: past it the kernel kills a process of the tree (the call ends `crashed`).
+   */
   memoryMb?: number;
   /** CPU seconds one call may use (RLIMIT_CPU, re-armed per call); past it the call fails. */
   cpuSeconds?: number;
   /**
-   * Bytes kept per stream (stdout and stderr each) per call; past it output is dropped and the
-   * result says `truncated: true`. Also bounds `value`.
+   * Bytes kept per stream (stdout and stderr each) per call: past it the stream keeps its first
+   * and last halves, with a line saying how many bytes were dropped between them, and the result
+   * says `truncated: true` and `droppedBytes`. Also bounds `value`.
    * @default 10485760 (10 MiB)
    */
   maxOutputBytes?: number;
-  /** Processes the user may have at once (RLIMIT_NPROC; Linux ignores it for root). */
+  /**
+   * Processes and threads a worker's calls may add to its tree at once: through a pids cgroup
+   * where the host may make one (exact, root included); elsewhere RLIMIT_NPROC, which counts all
+   * of the user's processes and which Linux does not apply to root.
+   */
   maxProcesses?: number;
   /** Largest file user code may write, in MiB (RLIMIT_FSIZE); bigger writes raise OSError. */
   maxFileSizeMb?: number;

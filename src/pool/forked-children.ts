@@ -58,6 +58,9 @@ export function forkedRuntime(control: PoolControl, pidsAreOurs: boolean, signal
           return true;
         }
         const child = signals.childOf(message.pid, worker.harnessPid, worker.namespaced);
+        // A template being killed (a timeout that came before its `started`) loses its children to
+        // another parent as it dies: its last words are not a forgery.
+        if (child === 'forged' && slot.state === 'stopping') return true;
         if (child === 'forged') {
           // User code writing on the channel: the template is not to be trusted again.
           replaceDistrusted(control, slot, `The forked template (pid ${worker.pid}) named pid ${message.pid}, which is not its child`);

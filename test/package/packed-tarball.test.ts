@@ -45,7 +45,11 @@ describe('the packed npm tarball', () => {
 
   it('ships only the build, the harness and the docs a user needs', () => {
     const files = readdirSync(join(project, 'node_modules', 'pyexec'));
-    expect(files.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json', 'python-runtime']);
+    expect(files.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'docs', 'examples', 'package.json', 'python-runtime']);
+    // The README links to docs/ and examples/: they ship, so the links work from the package too.
+    for (const linked of ['docs/SECURITY.md', 'docs/PROTOCOL.md', 'examples/grader.mjs']) {
+      expect(statSync(join(project, 'node_modules', 'pyexec', linked)).isFile()).toBe(true);
+    }
     expect(readdirSync(join(project, 'node_modules', 'pyexec', 'python-runtime'))).toEqual(['pyexec_harness']);
     const harness = join(project, 'node_modules', 'pyexec', 'python-runtime', 'pyexec_harness');
     const harnessFiles = readdirSync(harness, { recursive: true }) as string[];
