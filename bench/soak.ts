@@ -114,10 +114,15 @@ async function main(): Promise<void> {
   const wrong: string[] = [];
   const tally = new Map<string, number>();
 
+  // Drift is sampled at every fifth of the run: growth that keeps on is told from a plateau
+  // (spares started, caches filled) reached early.
+  const checkpoints: { calls: number; at: Snapshot }[] = [];
+  const checkpointEvery = Math.max(1, Math.floor(calls / 5));
   let next = 0;
   const worker = async () => {
     while (next < calls) {
       const call = next++;
+      if (call > 0 && call % checkpointEvery === 0) checkpoints.push({ calls: call, at: snapshot() });
       const kind = kindOf(call);
       const executor = executors[executorIndex(call, kind, executors.length)] as PythonExecutor;
       const executionId = `soak-${call}`;
@@ -149,6 +154,10 @@ async function main(): Promise<void> {
   log('drift from after warm-up to the last call:');
   for (const key of Object.keys(before) as (keyof Snapshot)[]) {
     log(`  ${key}: ${before[key].toFixed(1)} → ${after[key].toFixed(1)} (${after[key] - before[key] >= 0 ? '+' : ''}${(after[key] - before[key]).toFixed(1)})`);
+  }
+  log(`at each fifth of the run (${['calls', ...Object.keys(before)].join(', ')}):`);
+  for (const { calls: done, at } of [...checkpoints, { calls, at: after }]) {
+    log(`  ${[done, ...Object.values(at).map((value) => value.toFixed(1))].join(', ')}`);
   }
   log(`after close(): ${left.length} live child processes, ${Math.max(0, scratchEntries() - before.scratch)} new scratch entries`);
   const problems = [...wrong, ...settledTwice.map((id) => `${id} settled twice`), ...missing.map((id) => `${id} never settled`)];
