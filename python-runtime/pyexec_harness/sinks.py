@@ -87,8 +87,16 @@ class StreamSink:
             tail, self._tail, self._tail_bytes = self._tail, [], 0
         if not tail:
             return ""
+        text = "".join(tail)
+        # Measured again: a KeyboardInterrupt (a timeout) may have landed inside _add_tail,
+        # between adding a write and trimming the oldest.
+        excess = utf8_size(text) - (self.limit >> 1)
+        if excess > 0:
+            kept = drop_utf8_front(text, excess)
+            self.dropped += utf8_size(text) - utf8_size(kept)
+            text = kept
         note = _DROPPED_NOTE % (self.dropped, self.name) if self.dropped else ""
-        return note + "".join(tail)
+        return note + text
 
     def add_bytes(self, data):
         self._decoding = True

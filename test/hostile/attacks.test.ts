@@ -110,7 +110,8 @@ children = [subprocess.Popen([sys.executable, '-c', hog]) for _ in range(3)]
     const result = await executor.run("while True:\n    print('x' * 1000)", { timeoutMs: 700 });
     expect(result.status).toBe('timeout');
     expect(result.truncated).toBe(true);
-    expect(result.stdout.length).toBeLessThanOrEqual(100_000 + 200); // and the note of what was dropped
+    // The limit, and room for the note of what was dropped (the host bounds it so, whatever comes).
+    expect(result.stdout.length).toBeLessThanOrEqual(100_000 + 256);
     await stillServing(executor);
   });
 
