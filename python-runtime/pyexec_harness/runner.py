@@ -3,18 +3,18 @@
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
 
 import builtins
-import os
 import sys
+import time
 import types
 
 from .compiler import compile_cell
 from .environment import apply_environment, restore_environment
 from .errors import describe_exception
 from .figures import collect_figures
-from .private_paths import make_fresh_directory, remove_path, write_private_text
 from .fork_guard import end_foreign_process, is_foreign
 from . import stack_view
 from .script_end import script_end
+from .script_file import ScriptFile
 from .text_limits import cut_utf8
 from .top_level_await import CallLoop, awaits
 from .unrestorable import Unrestorable
@@ -23,12 +23,10 @@ _sys_modules = sys.modules
 _ModuleType = types.ModuleType
 _real_builtins = builtins  # user code gets the real builtins; only harness code uses the copy
 _repr = repr
-_listdir = os.listdir
+_time_ns = time.time_ns
 _PYPLOT = "matplotlib.pyplot"  # figures are collected only once a call has imported it
 DEFAULT_FILENAME = "main.py"
-_open = open
 _getframe = sys._getframe
-_join = os.path.join
 
 
 class CallRunner:
@@ -37,7 +35,8 @@ class CallRunner:
         would run (kept out of the call's working directory, which stays empty); None to write
         no file (a warm-up before the call's own directories exist)."""
         self._capture = capture
-        self.use_script_dir(script_dir)
+        self._script = ScriptFile(script_dir)
+        self._began_ns = 0
         self._script_end = script_end()
         self._loop = CallLoop()
         self._figures = []  # the running call's, taken before its script end closes them
@@ -69,26 +68,11 @@ class CallRunner:
 
     def use_script_dir(self, script_dir):
         """Writes later calls' scripts in `script_dir`, made afresh at the first write."""
-        self._script_dir = script_dir
-        self._written = None  # (path, source) of the script file as last written
-        self._paths = {}  # filename: its path in script_dir
-        self._script_dir_made = False
+        self._script.use_directory(script_dir)
 
     def discard_script_if_changed(self):
-        """Removes the script directory unless it holds exactly the script as written: a call
-        can add modules there (a spawned child's sys.path[0]) or rewrite the file, which the
-        next call would not rewrite if its source were the same."""
-        if self._written is None:
-            return
-        path, source = self._written
-        try:
-            with _open(path, encoding="utf-8") as file:
-                untouched = _listdir(self._script_dir) == [os.path.basename(path)] and file.read() == source
-        except (OSError, ValueError):
-            untouched = False
-        if not untouched:
-            remove_path(self._script_dir)
-            self.use_script_dir(self._script_dir)
+        """See ScriptFile.discard_if_changed: after the call that began at the last run()."""
+        self._script.discard_if_changed(self._began_ns)
 
     def run(self, message):
         """Returns the result message for a run message."""
@@ -108,7 +92,8 @@ class CallRunner:
         saved_environment = apply_environment(overrides) if overrides else None
         result = {"type": "result", "id": call_id, "status": "ok"}
         source = message["code"]
-        script = self._write_script(message.get("filename") or DEFAULT_FILENAME, source)
+        self._began_ns = _time_ns()
+        script = self._script.write(message.get("filename") or DEFAULT_FILENAME, source)
         argv = message.get("argv")
         if argv or sys.argv[:1] != [script]:
             sys.argv[:] = [script] + (argv or [])  # in place: isolated restores the list
@@ -193,32 +178,6 @@ class CallRunner:
             except BaseException as exc:
                 return Unrestorable("state could not be restored: %s: %s" % (type(exc).__name__, exc))
         return None
-
-    def _write_script(self, filename, source):
-        """The call's source as a real file (for __file__, sys.argv[0], tracebacks, inspect and
-        multiprocessing's spawn and forkserver, which run it again by path). Written only when it
-        differs from the last call's, so a loop of one snippet costs no file write; the last
-        call's file goes when another name is written, so no call reads an earlier one's source."""
-        script_dir = self._script_dir
-        if script_dir is None:
-            return filename
-        path = self._paths.get(filename)
-        if path is None:
-            path = self._paths[filename] = _join(script_dir, filename)
-        written = self._written
-        if written != (path, source):
-            if not self._script_dir_made:
-                make_fresh_directory(script_dir)  # never one that stood there before
-                self._script_dir_made = True
-            elif written is not None and written[0] != path:
-                remove_path(written[0])
-            try:
-                write_private_text(path, source)
-            except FileNotFoundError:  # user code removed the directory
-                make_fresh_directory(script_dir)
-                write_private_text(path, source)
-            self._written = (path, source)
-        return path
 
     def _execute(self, source, script, main_module):
         stack_view.begin(_getframe())  # the call's stack starts above this frame

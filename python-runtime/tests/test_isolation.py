@@ -81,11 +81,11 @@ class IsolationTest(unittest.TestCase):
             harness.close()
 
     def test_tmpfs_is_recognised_from_the_mount_table(self):
-        from pyexec_harness.isolation.call_directory import _size_counts_entries
+        from pyexec_harness.filesystems import on_tmpfs
 
-        self.assertFalse(_size_counts_entries(os.path.dirname(os.path.abspath(__file__))))
+        self.assertFalse(on_tmpfs(os.path.dirname(os.path.abspath(__file__))))
         if os.path.isdir("/dev/shm"):
-            self.assertTrue(_size_counts_entries(scratch_dir(self, "/dev/shm")))
+            self.assertTrue(on_tmpfs(scratch_dir(self, "/dev/shm")))
 
     def spoiled_after(self, code):
         result, _ = self.harness.run(code)

@@ -64,3 +64,47 @@ class PrivateTextTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ScriptFileTest(unittest.TestCase):
+    """What a call does to its script directory is found after the call, however quickly done."""
+
+    def setUp(self):
+        import time
+
+        from pyexec_harness.script_file import ScriptFile
+
+        self.now = time.time_ns
+        self.directory = os.path.join(scratch_dir(self), "script")
+        self.script = ScriptFile(self.directory)
+
+    def test_an_untouched_script_is_kept_and_not_rewritten(self):
+        path = self.script.write("main.py", "print(1)")
+        inode = os.stat(path).st_ino
+        self.script.discard_if_changed(self.now())
+        self.assertEqual(self.script.write("main.py", "print(1)"), path)
+        self.assertEqual(os.stat(path).st_ino, inode)
+
+    def test_a_same_size_rewrite_at_once_is_found(self):
+        began = self.now()
+        path = self.script.write("main.py", "print(1)")
+        with open(path, "w") as handle:
+            handle.write("print(2)")  # the same size, within the same timestamp tick
+        self.script.discard_if_changed(began)
+        self.assertFalse(os.path.exists(self.directory))
+        self.script.write("main.py", "print(1)")
+        with open(path) as handle:
+            self.assertEqual(handle.read(), "print(1)")
+
+    def test_a_module_added_beside_the_script_is_found(self):
+        began = self.now()
+        self.script.write("main.py", "print(1)")
+        open(os.path.join(self.directory, "helper.py"), "w").close()
+        self.script.discard_if_changed(began)
+        self.assertFalse(os.path.exists(self.directory))
+
+    def test_another_name_removes_the_last_calls_file(self):
+        first = self.script.write("tenant_a.py", "secret = 1")
+        self.script.write("main.py", "print(1)")
+        self.assertFalse(os.path.exists(first))
+        self.assertEqual(os.listdir(self.directory), ["main.py"])

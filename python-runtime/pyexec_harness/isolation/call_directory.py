@@ -6,6 +6,8 @@ import os
 import shutil
 import time
 
+from ..filesystems import on_tmpfs
+
 _listdir = os.listdir
 _fstat = os.fstat
 _chdir = os.chdir
@@ -33,28 +35,6 @@ def _identity(fd):
 _MTIME = 5  # index of st_mtime_ns in an identity
 
 
-def _size_counts_entries(path):
-    """True on tmpfs, where a directory's st_size grows with every entry in it: an unchanged size
-    then proves the directory still empty, whatever its (coarse) timestamps say."""
-    try:
-        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as mounts:
-            lines = mounts.read().splitlines()
-    except OSError:
-        return False
-    real = os.path.realpath(path)
-    best, best_type = "", None
-    for line in lines:
-        fields, _, rest = line.partition(" - ")
-        parts = fields.split(" ")
-        if len(parts) < 5 or not rest:
-            continue
-        mount_point = parts[4].replace("\\040", " ")
-        inside = real == mount_point or real.startswith(mount_point.rstrip("/") + "/")
-        if inside and len(mount_point) >= len(best):
-            best, best_type = mount_point, rest.split(" ", 1)[0]
-    return best_type == "tmpfs"
-
-
 class CallDirectory:
     # Creating and removing a directory costs ~170 us on ext4; an untouched one is reused instead.
     # Adding or removing an entry always advances the directory's mtime, so in steady state one
@@ -68,7 +48,7 @@ class CallDirectory:
         self._fd = None
         self._identity = None
         self._entered_at = 0
-        self._size_counts_entries = _size_counts_entries(root)
+        self._size_counts_entries = on_tmpfs(root)
 
     def create(self):
         """Makes the (empty) directory now, ahead of the first call."""
