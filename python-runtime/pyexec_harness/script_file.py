@@ -18,10 +18,20 @@ _listdir = os.listdir
 _lstat = os.lstat
 _time_ns = time.time_ns
 # File timestamps come from a coarse clock: a change within that tick of our own write leaves
-# them equal. Past this margin they cannot: the kernel's tick on tmpfs (at most 10 ms; a wide
-# margin), whole seconds on some other filesystems.
-_TMPFS_MARGIN_NS = 50_000_000
+# them equal. Past this margin they cannot: on tmpfs, two ticks of the kernel's coarse clock
+# (CLOCK_REALTIME_COARSE, whose resolution is the tick); whole seconds on some other filesystems.
+_CLOCK_REALTIME_COARSE = 5  # Linux's id (the time module does not name it)
 _OTHER_MARGIN_NS = 2_000_000_000
+
+
+def _tmpfs_margin_ns():
+    try:
+        return max(2 * int(time.clock_getres(_CLOCK_REALTIME_COARSE) * 1e9), 1_000_000)
+    except (OSError, AttributeError):
+        return 50_000_000
+
+
+_TMPFS_MARGIN_NS = _tmpfs_margin_ns()
 
 
 def _identity(status):
@@ -61,9 +71,6 @@ class ScriptFile:
             if not self._made:
                 make_fresh_directory(directory)  # never one that stood there before
                 self._made = True
-                if self._margin_ns is None:
-                    self._tmpfs = on_tmpfs(directory)
-                    self._margin_ns = _TMPFS_MARGIN_NS if self._tmpfs else _OTHER_MARGIN_NS
             elif written is not None and written[0] != path:
                 remove_path(written[0])
             try:
@@ -86,6 +93,9 @@ class ScriptFile:
         entry always shows in the directory's size, elsewhere the directory is listed)."""
         if self._written is None:
             return
+        if self._margin_ns is None:  # once per directory: the mount table is read
+            self._tmpfs = on_tmpfs(self._directory)
+            self._margin_ns = _TMPFS_MARGIN_NS if self._tmpfs else _OTHER_MARGIN_NS
         path, source = self._written
         try:
             identities = self._identities(path)
