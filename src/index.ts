@@ -5,28 +5,11 @@ export { IsolatedExecutor } from './executors/isolated.js';
 export { OptimizedExecutor } from './executors/optimized.js';
 export { PersistentExecutor } from './executors/persistent-executor.js';
 export { PooledExecutor } from './executors/pooled-executor.js';
-export type {
-  CrashedResult,
-  DroppedBytes,
-  ErrorResult,
-  ExecutionResult,
-  InterruptedResult,
-  OkResult,
-  ExecutionStatus,
-  ExecutorEvents,
-  ExecutorStatus,
-  ExecutorTotals,
-  Figure,
-  OutputEvent,
-  PythonError,
-  PythonExecutor,
-  RunningExecution,
-  WorkerEvent,
-  WorkerState,
-  WorkerStatus,
-} from './executors/types.js';
-export { PyExecError, type PyExecErrorCode } from './errors.js';
-export { isStrategyName, STRATEGIES, type ExecutorOptions, type NormalizedExecutorOptions, type StrategyName } from './options/executor-options.js';
+export type { PythonExecutor } from './executors/types.js';
+export type { CrashedResult, DroppedBytes, ErrorResult, ExecutionResult, InterruptedResult, OkResult, ExecutionStatus, ExecutorEvents, ExecutorStatus, ExecutorTotals, Figure, OutputEvent, PythonError, RunningExecution, WorkerEvent, WorkerState, WorkerStatus } from './core/results.js';
+export { PyExecError, type PyExecErrorCode } from './core/errors.js';
+export { type ExecutorOptions, type NormalizedExecutorOptions } from './options/executor-options.js';
+export { isStrategyName, STRATEGIES, type StrategyName } from './core/strategy-names.js';
 export type { ResourceLimits, NormalizedLimits } from './options/limits.js';
 export type { WorkerLifeOptions, NormalizedWorkerLife } from './options/worker-options.js';
 export type { RunOptions } from './options/run-options.js';

@@ -1,4 +1,5 @@
-import { readStrategy, type ExecutorOptions, type StrategyName } from '../options/executor-options.js';
+import { readStrategy, type ExecutorOptions } from '../options/executor-options.js';
+import { type StrategyName } from '../core/strategy-names.js';
 import { BaselineExecutor } from './baseline.js';
 import { ForkedExecutor } from './forked.js';
 import { IsolatedExecutor } from './isolated.js';

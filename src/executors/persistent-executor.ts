@@ -1,4 +1,4 @@
-import type { StrategyName } from '../options/executor-options.js';
+import type { StrategyName } from '../core/strategy-names.js';
 import { expectResetHook } from '../options/worker-options.js';
 import { PooledExecutor, poolOf } from './pooled-executor.js';
 

@@ -1,13 +1,15 @@
 import { EventEmitter } from 'eventemitter3';
-import { abortError } from '../errors.js';
-import { normalizeExecutorOptions, type NormalizedExecutorOptions, type StrategyName } from '../options/executor-options.js';
+import { abortError } from '../core/errors.js';
+import { normalizeExecutorOptions, type NormalizedExecutorOptions } from '../options/executor-options.js';
+import { type StrategyName } from '../core/strategy-names.js';
 import { expectCode, normalizeRunOptions, type RunOptions } from '../options/run-options.js';
 import { AutoInstaller } from '../packages/auto-install.js';
 import { Call } from '../pool/call.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 import { strategyNamed } from '../strategies/registry.js';
 import { WorkerLauncher } from '../worker/worker-launcher.js';
-import type { ExecutionResult, ExecutorEvents, ExecutorStatus, PythonExecutor } from './types.js';
+import type { PythonExecutor } from './types.js';
+import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../core/results.js';
 
 // The pool behind each executor, out of the public type (and its .d.ts) altogether.
 const pools = new WeakMap<PooledExecutor, WorkerPool>();
@@ -26,8 +28,8 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
 
   protected constructor(strategy: StrategyName, options: unknown) {
     super();
-    this.options = normalizeExecutorOptions(options, strategy);
     const definition = strategyNamed(strategy);
+    this.options = normalizeExecutorOptions(options, strategy, definition);
     const launcher = new WorkerLauncher(this.options, definition.harnessConfig(this.options));
     pools.set(this, new WorkerPool(this.options, definition, launcher, this));
     const { autoInstall, python, basePython, command } = this.options;

@@ -1,9 +1,9 @@
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
+import { STRATEGIES, type StrategyName } from '../core/strategy-names.js';
 import { autoInstallPython, normalizeAutoInstall, type AutoInstallOptions, type NormalizedAutoInstall } from '../packages/auto-install.js';
 import { normalizeSandbox, type NormalizedSandbox, type SandboxOptions } from '../sandbox/sandbox-options.js';
-import { strategyNamed } from '../strategies/registry.js';
 import { normalizeLimits, type NormalizedLimits, type ResourceLimits } from './limits.js';
-import { normalizeWorkerLife, WORKER_LIFE_KEYS, type NormalizedWorkerLife, type WorkerLifeOptions } from './worker-options.js';
+import { normalizeWorkerLife, WORKER_LIFE_KEYS, type NormalizedWorkerLife, type WorkerLifeOptions, type WorkerLifeRules } from './worker-options.js';
 import {
   expectBoolean,
   expectEnvironment,
@@ -15,22 +15,6 @@ import {
   invalidOption,
   rejectUnknownKeys,
 } from './validators.js';
-
-/** Every strategy's name, for validating one read from configuration (see isStrategyName). */
-export const STRATEGIES = ['baseline', 'optimized', 'isolated', 'forked'] as const;
-/** How calls are isolated from each other; see the README's strategy table. */
-export type StrategyName = (typeof STRATEGIES)[number];
-
-/**
- * Whether `value` names a strategy: validates one read from an environment variable or a config
- * file without a cast.
- * @example
- * const strategy = process.env.PYEXEC_STRATEGY;
- * const executor = createExecutor({ strategy: isStrategyName(strategy) ? strategy : 'optimized' });
- */
-export function isStrategyName(value: unknown): value is StrategyName {
-  return typeof value === 'string' && (STRATEGIES as readonly string[]).includes(value);
-}
 
 /** Options shared by every executor. All are optional; defaults are filled in once, here. */
 export interface ExecutorOptions extends WorkerLifeOptions {
@@ -119,8 +103,9 @@ const OPTION_KEYS = [
   ...WORKER_LIFE_KEYS,
 ] as const;
 
-// The one place defaults are decided; everything downstream reads the frozen result.
-export function normalizeExecutorOptions(input: unknown, strategy: StrategyName): NormalizedExecutorOptions {
+// The one place defaults are decided; everything downstream reads the frozen result. `rules`:
+// what strategy `strategy` says of the worker-life options (its definition in src/strategies/).
+export function normalizeExecutorOptions(input: unknown, strategy: StrategyName, rules: WorkerLifeRules): NormalizedExecutorOptions {
   const options = input === undefined ? {} : expectPlainObject('options', input);
   rejectUnknownKeys('', options, OPTION_KEYS);
   if (options.strategy !== undefined && options.strategy !== strategy) {
@@ -157,7 +142,7 @@ export function normalizeExecutorOptions(input: unknown, strategy: StrategyName)
     env: pick('env', Object.freeze({}), (n, v) => expectEnvironment(n, v, false) as Record<string, string>),
     inheritEnv: pick('inheritEnv', true, expectBoolean),
     limits: normalizeLimits(options.limits),
-    ...normalizeWorkerLife(options, strategyNamed(strategy), poolSize),
+    ...normalizeWorkerLife(options, rules, poolSize),
   });
 }
 

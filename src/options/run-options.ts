@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import type { NormalizedExecutorOptions } from './executor-options.js';
 import {
   describeValue,

@@ -1,4 +1,4 @@
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 
 // Describes a bad value the way messages quote it: `-1` (number).
 export function describeValue(value: unknown): string {

@@ -1,4 +1,3 @@
-import type { Strategy } from '../strategies/strategy.js';
 import { expectInteger, expectIntegerOrInfinity, expectStringArray, invalidOption } from './validators.js';
 
 /** Options about the life of persistent workers, whose defaults depend on the strategy. */
@@ -60,6 +59,17 @@ const MAX_BUSY_POLL_US = 10_000;
 export const WORKER_LIFE_KEYS = ['preload', 'resetHooks', 'maxExecutions', 'gcInterval', 'maxRssMb', 'busyPollUs', 'spareWorkers'] as const;
 export type WorkerLifeKey = (typeof WORKER_LIFE_KEYS)[number];
 
+/**
+ * What a strategy says of the worker-life options (src/strategies/ implements it): which it
+ * uses, and its defaults. The options layer asks, and never imports a strategy.
+ */
+export interface WorkerLifeRules {
+  /** Worker-life options that mean something here; the others are validated, then ignored. */
+  readonly workerLifeOptions: readonly WorkerLifeKey[];
+  /** This strategy's defaults for worker life, given the pool size. */
+  defaults(poolSize: number): WorkerLifeDefaults;
+}
+
 export function expectResetHook(name: string, hook: unknown): string {
   if (typeof hook !== 'string' || hook.trim() === '') throw invalidOption(name, 'Python code or a `module:function` reference', hook);
   return hook;
@@ -70,7 +80,7 @@ export function expectResetHook(name: string, hook: unknown): string {
  * use are validated all the same (a config valid for one strategy is valid for all, so swapping
  * is a one-word change) and then ignored: they take the value that means "off".
  */
-export function normalizeWorkerLife(options: Record<string, unknown>, strategy: Strategy, poolSize: number): NormalizedWorkerLife {
+export function normalizeWorkerLife(options: Record<string, unknown>, strategy: WorkerLifeRules, poolSize: number): NormalizedWorkerLife {
   const preload = options.preload === undefined ? [] : expectStringArray('preload', options.preload);
   for (const module of preload) if (!MODULE_NAME.test(module)) throw invalidOption('preload', 'module names such as `numpy` or `os.path`', module);
   const resetHooks = options.resetHooks === undefined ? [] : expectStringArray('resetHooks', options.resetHooks);

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import { expectPlainObject, expectStringArray, expectIntegerOrInfinity, rejectUnknownKeys } from '../options/validators.js';
 import { createEnvironment, environmentPython } from './environment.js';
 import { analyseImports } from './imports.js';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import { serialized } from './install-queue.js';
 import { runPythonTool } from './python-tool.js';
 

@@ -1,4 +1,4 @@
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import { defaultPython } from './environment.js';
 import { DISTRIBUTION_OF_IMPORT, distributionForModule } from './distribution-names.js';
 import { runPythonTool } from './python-tool.js';

@@ -1,4 +1,4 @@
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import { expectIntegerOrInfinity, expectNonEmptyString, expectPlainObject, expectStringArray, rejectUnknownKeys } from '../options/validators.js';
 
 /** Where packages go and where they come from; shared by installPackages and `autoInstall`. */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, realpath } from 'node:fs/promises';
 import { devNull, tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
+import type { InstalledDistribution } from '../core/results.js';
 import { createEnvironment, describeInterpreter, environmentLockFile, tail } from './environment.js';
 import { normalizeInstallOptions, type InstallOptions, type NormalizedInstallOptions } from './install-options.js';
 import { serialized } from './install-queue.js';
@@ -10,10 +11,7 @@ import { runPythonTool } from './python-tool.js';
 import { ownPrivateDirectory } from './shared-directory.js';
 import { validateRequirements } from './requirements.js';
 
-export interface InstalledDistribution {
-  name: string;
-  version: string;
-}
+export type { InstalledDistribution };
 
 export interface InstallResult {
   /** What this install put in place (already satisfied requirements are not listed). */

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { abortError, PyExecError } from '../errors.js';
+import { abortError, PyExecError } from '../core/errors.js';
 import { harnessRuntimeDir } from '../worker/harness-location.js';
 import { killProcessTree } from '../worker/kill-tree.js';
 import { inPrivateDirectory } from '../worker/private-directory.js';

@@ -1,4 +1,4 @@
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 
 /** What a requirement string may be besides a name with specifiers, when the caller allows it. */
 export interface RequirementPolicy {

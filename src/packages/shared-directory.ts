@@ -1,5 +1,5 @@
 import { lstatSync, mkdirSync } from 'node:fs';
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 
 /**
  * A directory at a well-known place in the shared temp directory (pip's cache, the install

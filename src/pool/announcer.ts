@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'eventemitter3';
-import { PyExecError } from '../errors.js';
-import type { ExecutorEvents } from '../executors/types.js';
+import { PyExecError } from '../core/errors.js';
+import type { ExecutorEvents } from '../core/results.js';
 
 type Effect = () => void;
 

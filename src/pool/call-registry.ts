@@ -1,5 +1,5 @@
-import { PyExecError } from '../errors.js';
-import type { ExecutionResult, RunningExecution } from '../executors/types.js';
+import { PyExecError } from '../core/errors.js';
+import type { ExecutionResult, RunningExecution } from '../core/results.js';
 import type { Announcer } from './announcer.js';
 import type { Call } from './call.js';
 import { FifoQueue } from './fifo-queue.js';

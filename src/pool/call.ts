@@ -1,5 +1,5 @@
-import { abortError, type PyExecError } from '../errors.js';
-import type { ExecutionResult, ExecutionStatus } from '../executors/types.js';
+import { abortError, type PyExecError } from '../core/errors.js';
+import type { ExecutionResult, ExecutionStatus } from '../core/results.js';
 import type { NormalizedRunOptions } from '../options/run-options.js';
 import type { PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
 import { OutputBuffer } from './output-buffer.js';

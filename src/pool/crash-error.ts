@@ -1,4 +1,4 @@
-import type { ExecutionResult } from '../executors/types.js';
+import type { ExecutionResult } from '../core/results.js';
 import type { ExitedMessage, PythonError } from '../protocol/messages.js';
 import type { WorkerExit, WorkerHandle } from '../worker/worker-handle.js';
 import type { Call } from './call.js';

@@ -1,4 +1,4 @@
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import type { WorkerHandle } from '../worker/worker-handle.js';
 import type { PoolControl } from './slot-runtime.js';
 import type { Slot } from './slot.js';

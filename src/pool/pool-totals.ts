@@ -1,4 +1,4 @@
-import type { ExecutionStatus, ExecutorTotals } from '../executors/types.js';
+import type { ExecutionStatus, ExecutorTotals } from '../core/results.js';
 
 /** Counters behind `status().totals`. */
 export class PoolTotals implements ExecutorTotals {

@@ -1,4 +1,4 @@
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import type { Call } from './call.js';
 
 interface Preparation {

@@ -1,8 +1,10 @@
-import type { ExecutionResult } from '../executors/types.js';
+import type { ExecutionResult } from '../core/results.js';
+import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { ExitedMessage, HarnessMessage } from '../protocol/messages.js';
 import type { WorkerHandle } from '../worker/worker-handle.js';
 import type { Announcer } from './announcer.js';
 import type { Call } from './call.js';
+import type { PoolPolicy } from './pool-policy.js';
 import type { Slot } from './slot.js';
 import type { WorkerSupply } from './worker-supply.js';
 
@@ -44,6 +46,14 @@ export interface SlotRuntime {
    * worker died before handing it on) was not its cause, and goes to the replacement.
    */
   reachedRunner(call: Call): boolean;
+}
+
+/** What the pool asks of a strategy (src/strategies/ implements it; the pool imports none). */
+export interface PoolStrategy {
+  /** How the pool keeps this strategy's workers. */
+  policy(options: NormalizedExecutorOptions): PoolPolicy;
+  /** The pool's strategy-specific half: extra messages, interrupt and kill targets, renewal. */
+  runtime(options: NormalizedExecutorOptions, control: PoolControl): SlotRuntime;
 }
 
 /** Workers that run their calls themselves and are renewed by a new process (baseline, optimized). */

@@ -1,5 +1,5 @@
-import type { PyExecError } from '../errors.js';
-import type { WorkerStatus } from '../executors/types.js';
+import type { PyExecError } from '../core/errors.js';
+import type { WorkerStatus } from '../core/results.js';
 import { readRssMb } from '../worker/rss.js';
 import type { WorkerHandle } from '../worker/worker-handle.js';
 import type { Call } from './call.js';

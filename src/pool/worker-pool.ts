@@ -1,9 +1,8 @@
 import type { EventEmitter } from 'eventemitter3';
-import { PyExecError } from '../errors.js';
-import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../executors/types.js';
+import { PyExecError } from '../core/errors.js';
+import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../core/results.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { ExitedMessage, HarnessMessage } from '../protocol/messages.js';
-import type { Strategy } from '../strategies/strategy.js';
 import type { WorkerExit, WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 import type { Call, Interruption } from './call.js';
 import { CallRegistry } from './call-registry.js';
@@ -17,7 +16,7 @@ import type { PoolPolicy } from './pool-policy.js';
 import { PollingChoice } from './polling-choice.js';
 import { Preparations } from './preparations.js';
 import { ResultPoll } from './result-poll.js';
-import type { PoolControl, SlotRuntime } from './slot-runtime.js';
+import type { PoolControl, PoolStrategy, SlotRuntime } from './slot-runtime.js';
 import { freeSlot, freeSlotCount, Slot } from './slot.js';
 import { WorkerSupply } from './worker-supply.js';
 
@@ -44,7 +43,7 @@ export class WorkerPool {
 
   constructor(
     private readonly options: NormalizedExecutorOptions,
-    strategy: Strategy,
+    strategy: PoolStrategy,
     launcher: WorkerSource,
     events: EventEmitter<ExecutorEvents>,
   ) {

@@ -1,4 +1,4 @@
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import type { HarnessMessage } from '../protocol/messages.js';
 import type { WorkerExit, WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 import type { Slot } from './slot.js';

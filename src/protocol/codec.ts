@@ -1,4 +1,4 @@
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import type { HarnessMessage, HostMessage } from './messages.js';
 import { unpackTexts } from './packed-text.js';
 

@@ -1,4 +1,4 @@
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 
 /** Splits a text stream into lines, refusing any line longer than `maxLineLength` characters. */
 export class LineSplitter {

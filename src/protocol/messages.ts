@@ -1,3 +1,6 @@
+import type { DroppedBytes, Figure, PythonError } from '../core/results.js';
+
+export type { DroppedBytes, Figure, PythonError };
 /** Protocol version this host speaks; the harness announces its own in `hello`. */
 export const PROTOCOL_VERSION = 1;
 
@@ -62,17 +65,6 @@ export interface StreamMessage {
   text: string;
 }
 
-export interface PythonError {
-  type: string;
-  message: string;
-  traceback: string;
-}
-
-export interface Figure {
-  mime: 'image/png';
-  data: string;
-}
-
 /** The end of a call. `stdout`/`stderr` hold only what was not already streamed. */
 export interface ResultMessage {
   type: 'result';
@@ -88,12 +80,6 @@ export interface ResultMessage {
   exiting?: boolean;
   /** Bytes of each stream dropped between the head and the tail kept (only when any were). */
   droppedBytes?: DroppedBytes;
-}
-
-/** How many bytes of each output stream went past limits.maxOutputBytes and were not kept. */
-export interface DroppedBytes {
-  stdout: number;
-  stderr: number;
 }
 
 /** A harness-side failure; with `id` when it concerns one call's message. */

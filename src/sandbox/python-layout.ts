@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import { inPrivateDirectory } from '../worker/private-directory.js';
 
 /** Where an interpreter lives on the host: what a sandbox must show it, read-only. */

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 
 /** bubblewrap's arguments for a sandbox that only runs `true`: the namespaces, /proc and /dev the sandbox needs. */
 export const SANDBOX_PROBE_ARGS: readonly string[] = ['--unshare-all', '--die-with-parent', '--cap-drop', 'ALL', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', 'true'];

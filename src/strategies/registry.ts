@@ -1,4 +1,4 @@
-import type { StrategyName } from '../options/executor-options.js';
+import type { StrategyName } from '../core/strategy-names.js';
 import { baselineStrategy } from './baseline.js';
 import { forkedStrategy } from './forked.js';
 import { isolatedStrategy } from './isolated.js';

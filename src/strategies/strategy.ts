@@ -1,7 +1,7 @@
-import type { NormalizedExecutorOptions, StrategyName } from '../options/executor-options.js';
-import type { WorkerLifeDefaults, WorkerLifeKey } from '../options/worker-options.js';
-import type { PoolPolicy } from '../pool/pool-policy.js';
-import type { PoolControl, SlotRuntime } from '../pool/slot-runtime.js';
+import type { NormalizedExecutorOptions } from '../options/executor-options.js';
+import type { StrategyName } from '../core/strategy-names.js';
+import type { WorkerLifeRules } from '../options/worker-options.js';
+import type { PoolStrategy } from '../pool/slot-runtime.js';
 
 /**
  * Everything that makes one strategy differ from the others, in one object: the options it
@@ -9,17 +9,10 @@ import type { PoolControl, SlotRuntime } from '../pool/slot-runtime.js';
  * pool delegates once they run. Its Python mirror is python-runtime/pyexec_harness/modes/.
  * Adding a strategy: a file here and one in modes/, each registered in its registry.
  */
-export interface Strategy {
+export interface Strategy extends WorkerLifeRules, PoolStrategy {
   readonly name: StrategyName;
-  /** Worker-life options that mean something here; the others are validated, then ignored. */
-  readonly workerLifeOptions: readonly WorkerLifeKey[];
-  /** This strategy's defaults for worker life, given the pool size. */
-  defaults(poolSize: number): WorkerLifeDefaults;
   /** What the harness is told at start: its mode (a module in modes/) and that mode's settings. */
   harnessConfig(options: NormalizedExecutorOptions): HarnessModeConfig;
-  policy(options: NormalizedExecutorOptions): PoolPolicy;
-  /** The pool's strategy-specific half: extra messages, interrupt and kill targets, renewal. */
-  runtime(options: NormalizedExecutorOptions, control: PoolControl): SlotRuntime;
 }
 
 export interface HarnessModeConfig {

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import { inPrivateDirectory } from './private-directory.js';
 
 /** The oldest Python the harness supports (also checked by HARNESS_BOOTSTRAP itself). */

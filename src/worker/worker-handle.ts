@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'eventemitter3';
-import type { PyExecError } from '../errors.js';
+import type { PyExecError } from '../core/errors.js';
 import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
 
 export interface WorkerExit {

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { dir, type DirectoryResult } from 'tmp-promise';
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import { removeAtExit } from './exit-cleanup.js';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { execa, type ResultPromise } from 'execa';
-import { PyExecError } from '../errors.js';
+import { PyExecError } from '../core/errors.js';
 import { decodeHarnessMessage, encodeHostMessage } from '../protocol/codec.js';
 import { LineSplitter } from '../protocol/line-splitter.js';
 import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { PyExecError } from '../../src/errors.js';
+import { PyExecError } from '../../src/core/errors.js';
 import type { HarnessMessage, HelloMessage, HostMessage, RunMessage } from '../../src/protocol/messages.js';
 import type { WorkerEvents, WorkerExit, WorkerHandle, WorkerSource } from '../../src/worker/worker-handle.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PyExecError } from '../../src/errors.js';
+import { PyExecError } from '../../src/core/errors.js';
 import { Slot, SlotTransitionError } from '../../src/pool/slot.js';
 import { FakeWorker } from './fake-worker.js';
 

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
 import { describe, expect, it } from 'vitest';
-import type { ExecutionResult, ExecutorEvents } from '../../src/executors/types.js';
-import { normalizeExecutorOptions, type ExecutorOptions, type StrategyName } from '../../src/options/executor-options.js';
+import type { ExecutionResult, ExecutorEvents } from '../../src/core/results.js';
+import { normalizeExecutorOptions, type ExecutorOptions } from '../../src/options/executor-options.js';
+import { type StrategyName } from '../../src/core/strategy-names.js';
 import { normalizeRunOptions, type RunOptions } from '../../src/options/run-options.js';
 import { Call } from '../../src/pool/call.js';
 import { WorkerPool } from '../../src/pool/worker-pool.js';
@@ -14,7 +15,7 @@ import { FakeWorkerSource, startFailure } from './fake-worker.js';
 
 // The pool driven by scripted workers (fake-worker.ts): every transition of a slot, no Python.
 function fakePool(strategy: StrategyName, options: ExecutorOptions = {}) {
-  const normalized = normalizeExecutorOptions({ busyPollUs: 0, ...options }, strategy);
+  const normalized = normalizeExecutorOptions({ busyPollUs: 0, ...options }, strategy, strategyNamed(strategy));
   const source = new FakeWorkerSource(strategy === 'forked' ? 'forked' : strategy === 'isolated' ? 'generations' : 'plain');
   const events = new EventEmitter<ExecutorEvents>();
   const seen: string[] = [];
