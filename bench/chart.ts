@@ -6,7 +6,11 @@ export function renderChart(results: BenchResults): string {
   const bars = [
     { label: 'echo (raw pipe limit)', value: results.echoCallsPerSec, color: '#9ca3af' },
     ...results.strategies.map((s) => ({ label: `pyexec ${s.strategy}`, value: s.callsPerSec, color: '#2563eb' })),
-    ...Object.values(REFERENCE).map((r) => ({ label: `reference: ${r.label}`, value: r.callsPerSec, color: '#f59e0b' })),
+    ...Object.values(REFERENCE).map((r) => ({
+      label: `reference: ${r.label}`,
+      value: r.callsPerSec,
+      color: '#f59e0b',
+    })),
   ];
   const left = 230;
   const width = 790;

@@ -25,8 +25,44 @@ export interface BenchPlan {
 
 export function planFor(quick: boolean): BenchPlan {
   return quick
-    ? { ...{ quick, sequentialMs: 700, baselineSequentialMs: 1000, concurrentMs: 700, coldStarts: 1, numpyMs: 500, echoRounds: 2 }, ...{ peerRounds: 2, peerSliceMs: 150, regimeRounds: 2, regimeSliceMs: 200, openLoopMs: 1000, openLoopRounds: 1 } }
-    : { ...{ quick, sequentialMs: 4000, baselineSequentialMs: 4000, concurrentMs: 3000, coldStarts: 5, numpyMs: 2000, echoRounds: 8 }, ...{ peerRounds: 8, peerSliceMs: 500, regimeRounds: 12, regimeSliceMs: 250, openLoopMs: 6000, openLoopRounds: 3 } };
+    ? {
+        ...{
+          quick,
+          sequentialMs: 700,
+          baselineSequentialMs: 1000,
+          concurrentMs: 700,
+          coldStarts: 1,
+          numpyMs: 500,
+          echoRounds: 2,
+        },
+        ...{
+          peerRounds: 2,
+          peerSliceMs: 150,
+          regimeRounds: 2,
+          regimeSliceMs: 200,
+          openLoopMs: 1000,
+          openLoopRounds: 1,
+        },
+      }
+    : {
+        ...{
+          quick,
+          sequentialMs: 4000,
+          baselineSequentialMs: 4000,
+          concurrentMs: 3000,
+          coldStarts: 5,
+          numpyMs: 2000,
+          echoRounds: 8,
+        },
+        ...{
+          peerRounds: 8,
+          peerSliceMs: 500,
+          regimeRounds: 12,
+          regimeSliceMs: 250,
+          openLoopMs: 6000,
+          openLoopRounds: 3,
+        },
+      };
 }
 
 /** Strategies benchmarked, in table order. */

@@ -49,14 +49,28 @@ export interface OpenLoopRow {
  * Every row for `rounds` rounds of `sliceMs` each, in turn, so that a bad phase of a shared
  * machine (their tails vary several-fold from one run to the next) is spread over all of them.
  */
-export async function measureOpenLoop(python: string, rows: readonly OpenLoopRow[], rounds: number, sliceMs: number): Promise<OpenLoopMetrics[]> {
+export async function measureOpenLoop(
+  python: string,
+  rows: readonly OpenLoopRow[],
+  rounds: number,
+  sliceMs: number,
+): Promise<OpenLoopMetrics[]> {
   const latencies: number[][] = rows.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    for (const [index, row] of rows.entries()) (latencies[index] as number[]).push(...(await openLoopSlice(python, row, sliceMs)));
+    for (const [index, row] of rows.entries())
+      (latencies[index] as number[]).push(...(await openLoopSlice(python, row, sliceMs)));
   }
   return rows.map((row, index) => {
     const sorted = (latencies[index] as number[]).sort((a, b) => a - b);
-    return { label: row.label, strategy: row.strategy, offeredPerSec: row.ratePerSec, calls: sorted.length, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), p999Ms: percentile(sorted, 0.999) };
+    return {
+      label: row.label,
+      strategy: row.strategy,
+      offeredPerSec: row.ratePerSec,
+      calls: sorted.length,
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
+      p999Ms: percentile(sorted, 0.999),
+    };
   });
 }
 
@@ -68,7 +82,9 @@ async function openLoopSlice(python: string, row: OpenLoopRow, durationMs: numbe
     expectOk(await executor.run(TRIVIAL_CALL), strategy);
     const latencies: number[] = [];
     const pending: Promise<void>[] = [];
-    const client = spawn(python, ['-c', POISSON_CLIENT, String(row.ratePerSec), String(durationMs / 1000)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const client = spawn(python, ['-c', POISSON_CLIENT, String(row.ratePerSec), String(durationMs / 1000)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let partial = '';
     client.stdout.setEncoding('latin1');
     client.stdout.on('data', (chunk: string) => {

@@ -75,7 +75,8 @@ const pythonShellLoop: PeerRow = {
         waiting = resolve;
         shell.send({ id: ++id, code: TRIVIAL_CALL });
       });
-      if (reply.error !== null || reply.stdout !== '2\n') throw new Error(`python-shell loop: ${reply.error ?? reply.stdout}`);
+      if (reply.error !== null || reply.stdout !== '2\n')
+        throw new Error(`python-shell loop: ${reply.error ?? reply.stdout}`);
     };
     await call();
     return { call, close: async () => void shell.kill() };
@@ -121,7 +122,14 @@ export const PEER_ROWS: readonly PeerRow[] = [
  * Every row for `rounds` rounds of one `sliceMs` slice each, the order rotated by one row per
  * round; then each row's cold start (start to first result, median of `coldStarts`).
  */
-export async function measurePeers(python: string, rows: readonly PeerRow[], rounds: number, sliceMs: number, coldStarts: number, report: (line: string) => void): Promise<PeerMetrics[]> {
+export async function measurePeers(
+  python: string,
+  rows: readonly PeerRow[],
+  rounds: number,
+  sliceMs: number,
+  coldStarts: number,
+  report: (line: string) => void,
+): Promise<PeerMetrics[]> {
   const callers = [];
   for (const row of rows) callers.push(await row.start(python));
   const latencies: number[][] = rows.map(() => []);
@@ -146,8 +154,17 @@ export async function measurePeers(python: string, rows: readonly PeerRow[], rou
     const samples = (latencies[index] as number[]).sort((a, b) => a - b);
     const total = samples.reduce((sum, value) => sum + value, 0);
     const coldStartMs = await measureRowColdStart(row, python, coldStarts);
-    metrics.push({ name: row.name, note: row.note, callsPerSec: (1000 * samples.length) / total, p50Ms: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99), coldStartMs });
-    report(`side by side: ${row.name}: ${Math.round((1000 * samples.length) / total)} calls/s, cold start ${coldStartMs.toFixed(0)} ms`);
+    metrics.push({
+      name: row.name,
+      note: row.note,
+      callsPerSec: (1000 * samples.length) / total,
+      p50Ms: percentile(samples, 0.5),
+      p99Ms: percentile(samples, 0.99),
+      coldStartMs,
+    });
+    report(
+      `side by side: ${row.name}: ${Math.round((1000 * samples.length) / total)} calls/s, cold start ${coldStartMs.toFixed(0)} ms`,
+    );
   }
   return metrics;
 }

@@ -28,7 +28,12 @@ interface Regime {
   load?: () => ChildProcess;
 }
 
-async function closedLoop(executor: PythonExecutor, strategy: StrategyName, sliceMs: number, callers: number): Promise<{ calls: number; busyMs: number }> {
+async function closedLoop(
+  executor: PythonExecutor,
+  strategy: StrategyName,
+  sliceMs: number,
+  callers: number,
+): Promise<{ calls: number; busyMs: number }> {
   let calls = 0;
   const started = performance.now();
   const end = started + sliceMs;
@@ -44,7 +49,11 @@ async function closedLoop(executor: PythonExecutor, strategy: StrategyName, slic
 }
 
 // A gap of about a timer tick between calls: the worker's poll window runs out every time.
-async function withGaps(executor: PythonExecutor, strategy: StrategyName, sliceMs: number): Promise<{ calls: number; busyMs: number }> {
+async function withGaps(
+  executor: PythonExecutor,
+  strategy: StrategyName,
+  sliceMs: number,
+): Promise<{ calls: number; busyMs: number }> {
   let calls = 0;
   let busyMs = 0;
   const end = performance.now() + sliceMs;
@@ -62,8 +71,17 @@ const spinner = () => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ign
 
 const REGIMES: readonly Regime[] = [
   { name: 'idle machine, one caller', poolSize: () => 1, slice: (e, s, ms) => closedLoop(e, s, ms, 1) },
-  { name: 'one core kept busy by another process', poolSize: () => 1, slice: (e, s, ms) => closedLoop(e, s, ms, 1), load: spinner },
-  { name: 'poolSize = cores, twice as many callers', poolSize: availableParallelism, slice: (e, s, ms) => closedLoop(e, s, ms, 2 * availableParallelism()) },
+  {
+    name: 'one core kept busy by another process',
+    poolSize: () => 1,
+    slice: (e, s, ms) => closedLoop(e, s, ms, 1),
+    load: spinner,
+  },
+  {
+    name: 'poolSize = cores, twice as many callers',
+    poolSize: availableParallelism,
+    slice: (e, s, ms) => closedLoop(e, s, ms, 2 * availableParallelism()),
+  },
   { name: 'calls arriving with ~1 ms gaps (1000 ÷ ms per call)', poolSize: () => 1, slice: withGaps },
 ];
 
@@ -78,10 +96,19 @@ export async function measurePollingRegimes(
   for (const regime of REGIMES) {
     for (const strategy of strategies) {
       const poolSize = regime.poolSize();
-      const configs = [createExecutor({ ...options, strategy, poolSize }), createExecutor({ ...options, strategy, poolSize, busyPollUs: 0 })];
+      const configs = [
+        createExecutor({ ...options, strategy, poolSize }),
+        createExecutor({ ...options, strategy, poolSize, busyPollUs: 0 }),
+      ];
       const load = regime.load?.();
       try {
-        await Promise.all(configs.map(async (executor) => Promise.all(Array.from({ length: poolSize }, async () => expectOk(await executor.run(TRIVIAL_CALL), strategy)))));
+        await Promise.all(
+          configs.map(async (executor) =>
+            Promise.all(
+              Array.from({ length: poolSize }, async () => expectOk(await executor.run(TRIVIAL_CALL), strategy)),
+            ),
+          ),
+        );
         const totals = configs.map(() => ({ calls: 0, busyMs: 0 }));
         const ratios: number[] = [];
         for (let round = 0; round < rounds; round++) {
@@ -98,8 +125,16 @@ export async function measurePollingRegimes(
         ratios.sort((a, b) => a - b);
         const [polled, asleep] = totals.map((total) => (1000 * total.calls) / total.busyMs) as [number, number];
         const roundRatios = { q25: percentile(ratios, 0.25), median: median(ratios), q75: percentile(ratios, 0.75) };
-        rows.push({ strategy, regime: regime.name, defaultCallsPerSec: polled, noPollCallsPerSec: asleep, roundRatios });
-        report(`polling, ${regime.name}, ${strategy}: default ${Math.round(polled)} calls/s, busyPollUs 0 ${Math.round(asleep)} calls/s, rounds' ratio median ${roundRatios.median.toFixed(2)} (${roundRatios.q25.toFixed(2)}–${roundRatios.q75.toFixed(2)})`);
+        rows.push({
+          strategy,
+          regime: regime.name,
+          defaultCallsPerSec: polled,
+          noPollCallsPerSec: asleep,
+          roundRatios,
+        });
+        report(
+          `polling, ${regime.name}, ${strategy}: default ${Math.round(polled)} calls/s, busyPollUs 0 ${Math.round(asleep)} calls/s, rounds' ratio median ${roundRatios.median.toFixed(2)} (${roundRatios.q25.toFixed(2)}–${roundRatios.q75.toFixed(2)})`,
+        );
       } finally {
         load?.kill('SIGKILL');
         await Promise.all(configs.map((executor) => executor.close()));

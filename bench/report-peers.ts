@@ -7,7 +7,11 @@ export const fixed = (value: number, digits: number) => value.toFixed(digits);
 export const perSec = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : fixed(value, 1));
 
 export function markdownTable(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 /** What the figures are, said once, plainly. */
@@ -55,17 +59,36 @@ export function pollingSection(results: BenchResults): string {
     perSec(row.defaultCallsPerSec),
     perSec(row.noPollCallsPerSec),
     `${fixed(row.defaultCallsPerSec / row.noPollCallsPerSec, 2)}x`,
-    row.roundRatios === undefined ? '' : `${fixed(row.roundRatios.median, 2)}x (${fixed(row.roundRatios.q25, 2)}–${fixed(row.roundRatios.q75, 2)})`,
+    row.roundRatios === undefined
+      ? ''
+      : `${fixed(row.roundRatios.median, 2)}x (${fixed(row.roundRatios.q25, 2)}–${fixed(row.roundRatios.q75, 2)})`,
   ]);
   return [
     "Each regime alternates slices of the two, round after round. The last column is the median of the rounds' own ratios, with the middle half of them in brackets: on this VM rounds differ by ±10% and more, and a total ratio inside that range is no difference.",
     '',
-    markdownTable(['regime', 'strategy', 'default calls/s', '`busyPollUs: 0` calls/s', 'default ÷ no polling', "rounds' ratio, median (quartiles)"], rows),
+    markdownTable(
+      [
+        'regime',
+        'strategy',
+        'default calls/s',
+        '`busyPollUs: 0` calls/s',
+        'default ÷ no polling',
+        "rounds' ratio, median (quartiles)",
+      ],
+      rows,
+    ),
   ].join('\n');
 }
 
 export function openLoopSection(results: BenchResults): string {
-  const rows = results.openLoop.map((row) => [row.label, perSec(row.offeredPerSec), String(row.calls), fixed(row.p50Ms, 3), fixed(row.p99Ms, 3), fixed(row.p999Ms, 3)]);
+  const rows = results.openLoop.map((row) => [
+    row.label,
+    perSec(row.offeredPerSec),
+    String(row.calls),
+    fixed(row.p50Ms, 3),
+    fixed(row.p99Ms, 3),
+    fixed(row.p999Ms, 3),
+  ]);
   return [
     `Requests arriving at random (Poisson), from another process over a pipe as a server's requests come in, on one worker; each call timed from when its request reached the host, queueing included. First each strategy at ${fixed(100 * OPEN_LOOP_LOAD, 0)}% of its own side-by-side calls/s; then optimized and isolated with and without busy polling, both at ${fixed(100 * OPEN_LOOP_LOAD, 0)}% of the side-by-side calls/s without it, so both keep up and their latencies compare. The rows take turns (three rounds in a full run): the tails of one row vary several-fold from one run to the next here. Between arrivals the machine idles, so a VM's wake-up stalls show in the tail, and so does every isolated recycle (a new generation every 1,000 calls costs its next call about 3 ms).`,
     '',

@@ -1,9 +1,16 @@
 import { isolationProbes } from '../test/isolation/probes.js';
 import { ECHO_TARGETS, REFERENCE, REFERENCE_FOR } from './config.js';
-import { fixed, markdownTable, openLoopSection, peersSection, perSec, pollingSection, whatTheFiguresAre } from './report-peers.js';
+import {
+  fixed,
+  markdownTable,
+  openLoopSection,
+  peersSection,
+  perSec,
+  pollingSection,
+  whatTheFiguresAre,
+} from './report-peers.js';
 import type { BenchResults } from './results-shape.js';
 import type { StrategyMetrics } from './strategy-metrics.js';
-
 
 // Echo, the practical limit, is set against the reference of the fastest strategy it bounds.
 const ECHO_REFERENCE = REFERENCE[REFERENCE_FOR.optimized];
@@ -45,7 +52,19 @@ function comparisonRows(results: BenchResults): string[][] {
   return rows;
 }
 
-const HEADER = ['', 'calls/s', 'ms/call', 'p50 ms', 'p99 ms', 'concurrent calls/s', 'cold start ms', 'worker RSS MB', '% of echo', 'reference calls/s', 'vs reference'];
+const HEADER = [
+  '',
+  'calls/s',
+  'ms/call',
+  'p50 ms',
+  'p99 ms',
+  'concurrent calls/s',
+  'cold start ms',
+  'worker RSS MB',
+  '% of echo',
+  'reference calls/s',
+  'vs reference',
+];
 
 function echoNote(results: BenchResults): string {
   const samples = results.echoSamplesCallsPerSec;
@@ -77,7 +96,10 @@ function referenceNote(results: BenchResults): string {
 
 export function isolationRows(results: BenchResults): string[][] {
   const strategies = Object.keys(results.isolation);
-  return isolationProbes.map((probe) => [probe.name, ...strategies.map((s) => (results.isolation[s]?.[probe.name] ? '✅' : '❌'))]);
+  return isolationProbes.map((probe) => [
+    probe.name,
+    ...strategies.map((s) => (results.isolation[s]?.[probe.name] ? '✅' : '❌')),
+  ]);
 }
 
 // Default options throughout: whether the persistent strategies busy-poll depends on the CPU count.
@@ -117,7 +139,10 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '## numpy preloaded, small numpy call',
     '',
-    markdownTable(['', 'calls/s', 'ms/call'], results.numpy.map((n) => [n.strategy, perSec(n.callsPerSec), fixed(n.msPerCall, 3)])),
+    markdownTable(
+      ['', 'calls/s', 'ms/call'],
+      results.numpy.map((n) => [n.strategy, perSec(n.callsPerSec), fixed(n.msPerCall, 3)]),
+    ),
     '',
     '## With the sandbox (`sandbox: true`, bubblewrap), trivial call',
     '',
@@ -154,11 +179,13 @@ export function printSummary(results: BenchResults, log: (line: string) => void)
   log('');
   log(openLoopSection(results));
   log('');
-  for (const n of results.numpy) log(`numpy ${n.strategy}: ${perSec(n.callsPerSec)} calls/s (${fixed(n.msPerCall, 3)} ms/call)`);
+  for (const n of results.numpy)
+    log(`numpy ${n.strategy}: ${perSec(n.callsPerSec)} calls/s (${fixed(n.msPerCall, 3)} ms/call)`);
   log('');
   log(sandboxSection(results));
   log('');
   const strategies = Object.keys(results.isolation);
   log(['probe'.padEnd(52), ...strategies.map((s) => s.padEnd(10))].join(''));
-  for (const row of isolationRows(results)) log([(row[0] as string).padEnd(52), ...row.slice(1).map((c) => c.padEnd(10))].join(''));
+  for (const row of isolationRows(results))
+    log([(row[0] as string).padEnd(52), ...row.slice(1).map((c) => c.padEnd(10))].join(''));
 }

@@ -20,7 +20,8 @@ export interface BenchResults {
   /** Sequential calls of a small numpy computation on a worker with numpy preloaded. */
   numpy: { strategy: string; callsPerSec: number; msPerCall: number }[];
   /** Every strategy with `sandbox: true` (bubblewrap), or why it could not be measured. */
-  sandbox: { strategy: string; callsPerSec: number; msPerCall: number; coldStartMs: number }[] | { unavailable: string };
+  sandbox:
+    { strategy: string; callsPerSec: number; msPerCall: number; coldStartMs: number }[] | { unavailable: string };
   isolation: IsolationMatrix;
   /** pyexec beside echo and python-shell, in rotated slices. */
   peers: PeerMetrics[];

@@ -6,7 +6,15 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutorOptions, StrategyName } from '../src/index.js';
 import { renderChart } from './chart.js';
-import { BENCH_STRATEGIES, MEASUREMENT_ORDER, NUMPY_CALL, OPEN_LOOP_LOAD, PAIRED_WITH_ECHO, planFor, TRIVIAL_CALL } from './config.js';
+import {
+  BENCH_STRATEGIES,
+  MEASUREMENT_ORDER,
+  NUMPY_CALL,
+  OPEN_LOOP_LOAD,
+  PAIRED_WITH_ECHO,
+  planFor,
+  TRIVIAL_CALL,
+} from './config.js';
 import { type EchoMetrics, EchoServer, measureEcho, medianEcho } from './echo.js';
 import { measureIsolation } from './isolation-matrix.js';
 import { measureOpenLoop, type OpenLoopRow } from './open-loop.js';
@@ -23,9 +31,13 @@ const progress = (line: string) => log(`[bench ${new Date().toISOString().slice(
 // Every row runs the same interpreter: the real one behind PYEXEC_PYTHON/python3, not a shim.
 function resolvePython(): { executable: string; version: string } {
   const python = process.env.PYEXEC_PYTHON || 'python3';
-  const [executable, version] = execFileSync(python, ['-c', 'import sys, platform; print(sys.executable); print(platform.python_version())'], {
-    encoding: 'utf8',
-  })
+  const [executable, version] = execFileSync(
+    python,
+    ['-c', 'import sys, platform; print(sys.executable); print(platform.python_version())'],
+    {
+      encoding: 'utf8',
+    },
+  )
     .trim()
     .split('\n');
   return { executable: executable as string, version: version as string };
@@ -40,7 +52,9 @@ async function main(): Promise<void> {
   const plan = planFor(process.argv.includes('--quick'));
   const python = resolvePython();
   const options: ExecutorOptions = { python: python.executable };
-  progress(`${plan.quick ? 'quick run' : 'full run'}: Python ${python.version} (${python.executable}), ${availableParallelism()} CPUs`);
+  progress(
+    `${plan.quick ? 'quick run' : 'full run'}: Python ${python.version} (${python.executable}), ${availableParallelism()} CPUs`,
+  );
 
   // A shared machine's speed drifts during a run. Echo is sampled before every strategy and once
   // more at the end, and the echo row is the median sample. The strategies with echo targets
@@ -59,7 +73,11 @@ async function main(): Promise<void> {
     }
     const server = await EchoServer.start(python.executable);
     try {
-      return await measureSequential(strategy, options, TRIVIAL_CALL, time, { server, rounds: plan.echoRounds, onEcho: recordEcho });
+      return await measureSequential(strategy, options, TRIVIAL_CALL, time, {
+        server,
+        rounds: plan.echoRounds,
+        onEcho: recordEcho,
+      });
     } finally {
       server.close();
     }
@@ -70,7 +88,9 @@ async function main(): Promise<void> {
     const time = strategy === 'baseline' ? plan.baselineSequentialMs : plan.sequentialMs;
     const sequential = await sequentialRun(strategy, time);
     const share = sequential.echoShare === null ? '' : `, ${(100 * sequential.echoShare).toFixed(1)}% of echo`;
-    progress(`${strategy}: sequential ${sequential.callsPerSec.toFixed(1)} calls/s (p50 ${sequential.p50Ms.toFixed(3)} ms${share})`);
+    progress(
+      `${strategy}: sequential ${sequential.callsPerSec.toFixed(1)} calls/s (p50 ${sequential.p50Ms.toFixed(3)} ms${share})`,
+    );
     const concurrentCallsPerSec = await measureConcurrent(strategy, options, TRIVIAL_CALL, plan.concurrentMs);
     progress(`${strategy}: concurrent ${concurrentCallsPerSec.toFixed(1)} calls/s`);
     const coldStartMs = await measureColdStart(strategy, options, TRIVIAL_CALL, plan.coldStarts);
@@ -91,13 +111,31 @@ async function main(): Promise<void> {
   }
   numpy.sort(inTableOrder);
 
-  const peers = await measurePeers(python.executable, PEER_ROWS, plan.peerRounds, plan.peerSliceMs, plan.coldStarts, progress);
-  const pollingRegimes = await measurePollingRegimes(['optimized', 'isolated'], options, plan.regimeRounds, plan.regimeSliceMs, progress);
+  const peers = await measurePeers(
+    python.executable,
+    PEER_ROWS,
+    plan.peerRounds,
+    plan.peerSliceMs,
+    plan.coldStarts,
+    progress,
+  );
+  const pollingRegimes = await measurePollingRegimes(
+    ['optimized', 'isolated'],
+    options,
+    plan.regimeRounds,
+    plan.regimeSliceMs,
+    progress,
+  );
   // Each strategy at half its own capacity; then the polled ones with and without polling, both
   // at half the capacity without it, so that both keep up and their latencies compare.
   const capacity = (name: string) => peers.find((row) => row.name === name)?.callsPerSec as number;
   const openLoopRows: OpenLoopRow[] = [
-    ...BENCH_STRATEGIES.map((strategy) => ({ label: `${strategy} (default)`, strategy, options, ratePerSec: OPEN_LOOP_LOAD * capacity(`pyexec ${strategy}`) })),
+    ...BENCH_STRATEGIES.map((strategy) => ({
+      label: `${strategy} (default)`,
+      strategy,
+      options,
+      ratePerSec: OPEN_LOOP_LOAD * capacity(`pyexec ${strategy}`),
+    })),
     ...(['optimized', 'isolated'] as const).flatMap((strategy) => {
       const ratePerSec = OPEN_LOOP_LOAD * capacity(`pyexec ${strategy}, busyPollUs 0`);
       return [
@@ -106,9 +144,16 @@ async function main(): Promise<void> {
       ];
     }),
   ];
-  const openLoop = await measureOpenLoop(python.executable, openLoopRows, plan.openLoopRounds, plan.openLoopMs / plan.openLoopRounds);
+  const openLoop = await measureOpenLoop(
+    python.executable,
+    openLoopRows,
+    plan.openLoopRounds,
+    plan.openLoopMs / plan.openLoopRounds,
+  );
   for (const row of openLoop) {
-    progress(`open loop ${row.label}: ${Math.round(row.offeredPerSec)}/s offered, p50 ${row.p50Ms.toFixed(3)} ms, p99 ${row.p99Ms.toFixed(2)} ms, p99.9 ${row.p999Ms.toFixed(2)} ms`);
+    progress(
+      `open loop ${row.label}: ${Math.round(row.offeredPerSec)}/s offered, p50 ${row.p50Ms.toFixed(3)} ms, p99 ${row.p99Ms.toFixed(2)} ms, p99.9 ${row.p999Ms.toFixed(2)} ms`,
+    );
   }
 
   const sandbox = await measureSandbox(options, plan, progress);
@@ -145,7 +190,11 @@ async function main(): Promise<void> {
 }
 
 // The sandbox's cost: paid once per worker at start (bubblewrap), and what it leaves per call.
-async function measureSandbox(options: ExecutorOptions, plan: ReturnType<typeof planFor>, report: (line: string) => void): Promise<BenchResults['sandbox']> {
+async function measureSandbox(
+  options: ExecutorOptions,
+  plan: ReturnType<typeof planFor>,
+  report: (line: string) => void,
+): Promise<BenchResults['sandbox']> {
   try {
     await checkSandbox();
   } catch (error) {
@@ -159,7 +208,9 @@ async function measureSandbox(options: ExecutorOptions, plan: ReturnType<typeof 
     const sequential = await measureSequential(strategy, sandboxed, TRIVIAL_CALL, time);
     const coldStartMs = await measureColdStart(strategy, sandboxed, TRIVIAL_CALL, plan.coldStarts);
     rows.push({ strategy, callsPerSec: sequential.callsPerSec, msPerCall: sequential.msPerCall, coldStartMs });
-    report(`sandbox ${strategy}: ${sequential.callsPerSec.toFixed(1)} calls/s, cold start ${coldStartMs.toFixed(0)} ms`);
+    report(
+      `sandbox ${strategy}: ${sequential.callsPerSec.toFixed(1)} calls/s, cold start ${coldStartMs.toFixed(0)} ms`,
+    );
   }
   return rows.sort(inTableOrder);
 }

@@ -16,7 +16,8 @@ function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
   if (at === -1) return fallback;
   const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`Expected \`${name}\` to be a positive integer, got \`${process.argv[at + 1]}\``);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`Expected \`${name}\` to be a positive integer, got \`${process.argv[at + 1]}\``);
   return value;
 }
 
@@ -101,12 +102,22 @@ async function main(): Promise<void> {
   const unrelated = new Set(descendantsOf(process.pid)); // tsx's esbuild service, not ours
   const python = process.env.PYEXEC_PYTHON || 'python3';
   const executors: PythonExecutor[] = STRATEGIES.map((strategy) =>
-    createExecutor({ strategy, python, poolSize: 2, sandbox, timeoutMs: 400, interruptGraceMs: 200, limits: { memoryMb: 512 } }),
+    createExecutor({
+      strategy,
+      python,
+      poolSize: 2,
+      sandbox,
+      timeoutMs: 400,
+      interruptGraceMs: 200,
+      limits: { memoryMb: 512 },
+    }),
   );
   const settledCount = new Map<string, number>();
   for (const executor of executors) {
     executor.on('end', ({ executionId }) => settledCount.set(executionId, (settledCount.get(executionId) ?? 0) + 1));
-    executor.on('error', (error) => log(`  error event (${executor.strategy}): ${error.code}: ${error.message.split('\n')[0]}`));
+    executor.on('error', (error) =>
+      log(`  error event (${executor.strategy}): ${error.code}: ${error.message.split('\n')[0]}`),
+    );
   }
   for (const executor of executors) for (let call = 0; call < 20; call++) await executor.run('1');
   const before = snapshot();
@@ -137,8 +148,14 @@ async function main(): Promise<void> {
       }
       const key = `${executor.strategy} ${kind} → ${result.status}`;
       tally.set(key, (tally.get(key) ?? 0) + 1);
-      const right = result.status === EXPECTED[kind] && (kind !== 'value' || result.value === String(call * 2)) && result.executionId === executionId;
-      if (!right) wrong.push(`${executionId} (${executor.strategy}, ${kind}): ${result.status} ${result.value ?? result.error?.type ?? ''}`);
+      const right =
+        result.status === EXPECTED[kind] &&
+        (kind !== 'value' || result.value === String(call * 2)) &&
+        result.executionId === executionId;
+      if (!right)
+        wrong.push(
+          `${executionId} (${executor.strategy}, ${kind}): ${result.status} ${result.value ?? result.error?.type ?? ''}`,
+        );
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
@@ -149,18 +166,28 @@ async function main(): Promise<void> {
   const missing = Array.from({ length: calls }, (_, call) => `soak-${call}`).filter((id) => !settledCount.has(id));
   const left = await processesLeft(unrelated);
 
-  log(`soak: ${calls} calls in ${seconds.toFixed(1)} s (${(calls / seconds).toFixed(0)} calls/s), ${sandbox ? 'with' : 'without'} the sandbox`);
+  log(
+    `soak: ${calls} calls in ${seconds.toFixed(1)} s (${(calls / seconds).toFixed(0)} calls/s), ${sandbox ? 'with' : 'without'} the sandbox`,
+  );
   for (const [key, count] of [...tally].sort()) if (!key.includes('value → ok')) log(`  ${key}: ${count}`);
   log('drift from after warm-up to the last call:');
   for (const key of Object.keys(before) as (keyof Snapshot)[]) {
-    log(`  ${key}: ${before[key].toFixed(1)} → ${after[key].toFixed(1)} (${after[key] - before[key] >= 0 ? '+' : ''}${(after[key] - before[key]).toFixed(1)})`);
+    log(
+      `  ${key}: ${before[key].toFixed(1)} → ${after[key].toFixed(1)} (${after[key] - before[key] >= 0 ? '+' : ''}${(after[key] - before[key]).toFixed(1)})`,
+    );
   }
   log(`at each fifth of the run (${['calls', ...Object.keys(before)].join(', ')}):`);
   for (const { calls: done, at } of [...checkpoints, { calls, at: after }]) {
     log(`  ${[done, ...Object.values(at).map((value) => value.toFixed(1))].join(', ')}`);
   }
-  log(`after close(): ${left.length} live child processes, ${Math.max(0, scratchEntries() - before.scratch)} new scratch entries`);
-  const problems = [...wrong, ...settledTwice.map((id) => `${id} settled twice`), ...missing.map((id) => `${id} never settled`)];
+  log(
+    `after close(): ${left.length} live child processes, ${Math.max(0, scratchEntries() - before.scratch)} new scratch entries`,
+  );
+  const problems = [
+    ...wrong,
+    ...settledTwice.map((id) => `${id} settled twice`),
+    ...missing.map((id) => `${id} never settled`),
+  ];
   if (left.length > 0) problems.push(`processes left after close(): ${left.map(describeProcess).join(', ')}`);
   for (const problem of problems.slice(0, 20)) log(`PROBLEM: ${problem}`);
   if (problems.length > 0) {

@@ -1,6 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Bench, hrtimeNow } from 'tinybench';
-import { createExecutor, type ExecutionResult, type ExecutorOptions, type PythonExecutor, type StrategyName } from '../src/index.js';
+import {
+  createExecutor,
+  type ExecutionResult,
+  type ExecutorOptions,
+  type PythonExecutor,
+  type StrategyName,
+} from '../src/index.js';
 import type { EchoMetrics, EchoServer } from './echo.js';
 
 /** One row of the results: the sequential measurement, plus concurrency and cold start. */
@@ -13,7 +19,9 @@ export interface StrategyMetrics extends SequentialMetrics {
 // A benchmark that silently times failures would lie: any call that is not `ok` stops the run.
 export function expectOk(result: ExecutionResult, strategy: string): ExecutionResult {
   if (result.status !== 'ok') {
-    throw new Error(`${strategy}: benchmark call ended ${result.status}: ${result.error?.type} ${result.error?.message}\n${result.stderr}`);
+    throw new Error(
+      `${strategy}: benchmark call ended ${result.status}: ${result.error?.type} ${result.error?.message}\n${result.stderr}`,
+    );
   }
   return result;
 }
@@ -79,7 +87,12 @@ export async function measureSequential(
 }
 
 // The latency of every call tinybench timed in about timeMs (after a short warm-up).
-async function timeSlice(strategy: StrategyName, executor: PythonExecutor, code: string, timeMs: number): Promise<number[]> {
+async function timeSlice(
+  strategy: StrategyName,
+  executor: PythonExecutor,
+  code: string,
+  timeMs: number,
+): Promise<number[]> {
   const bench = new Bench({ time: timeMs, warmupTime: Math.min(500, timeMs / 4), now: hrtimeNow, throws: true });
   bench.add(strategy, async () => {
     expectOk(await executor.run(code), strategy);
@@ -101,14 +114,21 @@ export function percentile(sorted: readonly number[], q: number): number {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /**
  * Throughput with poolSize = CPU count and twice as many callers keeping it busy: a closed-loop
  * load (tinybench measures one task at a time, so it does not fit here).
  */
-export async function measureConcurrent(strategy: StrategyName, options: ExecutorOptions, code: string, timeMs: number): Promise<number> {
+export async function measureConcurrent(
+  strategy: StrategyName,
+  options: ExecutorOptions,
+  code: string,
+  timeMs: number,
+): Promise<number> {
   const poolSize = availableParallelism();
   const executor = createExecutor({ ...options, strategy, poolSize });
   try {
@@ -130,7 +150,12 @@ export async function measureConcurrent(strategy: StrategyName, options: Executo
 }
 
 /** Median time from constructing an executor to the result of its first call. */
-export async function measureColdStart(strategy: StrategyName, options: ExecutorOptions, code: string, repeats: number): Promise<number> {
+export async function measureColdStart(
+  strategy: StrategyName,
+  options: ExecutorOptions,
+  code: string,
+  repeats: number,
+): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const started = performance.now();

@@ -40,7 +40,9 @@ const server = createServer(async (request, response) => {
   try {
     const result = await executor.run(code);
     const { status, stdout, stderr, value, error, figures, durationMs } = result;
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status, stdout, stderr, value, error, figures, durationMs }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status, stdout, stderr, value, error, figures, durationMs }));
   } catch (error) {
     // Misuse or overload (QUEUE_FULL, INVALID_OPTION): the caller's problem, explained.
     response.writeHead(error.code === 'QUEUE_FULL' ? 503 : 400, { 'content-type': 'application/json' });
@@ -52,7 +54,10 @@ server.listen(Number(process.env.PORT ?? 8000), '127.0.0.1', async () => {
   const { port } = server.address();
   console.log(`listening on http://127.0.0.1:${port}/run`);
   if (!process.argv.includes('--self-test')) return;
-  for (const code of ['print("hello from the sandbox")\n6 * 7', 'import socket\nsocket.create_connection(("1.1.1.1", 53), timeout=1)']) {
+  for (const code of [
+    'print("hello from the sandbox")\n6 * 7',
+    'import socket\nsocket.create_connection(("1.1.1.1", 53), timeout=1)',
+  ]) {
     const answer = await fetch(`http://127.0.0.1:${port}/run`, { method: 'POST', body: JSON.stringify({ code }) });
     const result = await answer.json();
     console.log(result.status, JSON.stringify(result.stdout), result.value ?? result.error?.type);

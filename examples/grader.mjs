@@ -6,7 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { createExecutor } from 'pyexec';
 
 const sandbox = spawnSync('bwrap', ['--version']).status === 0 ? {} : undefined;
-const executor = createExecutor({ strategy: 'forked', poolSize: 2, timeoutMs: 2_000, inheritEnv: false, sandbox, limits: { memoryMb: 512 } });
+const executor = createExecutor({
+  strategy: 'forked',
+  poolSize: 2,
+  timeoutMs: 2_000,
+  inheritEnv: false,
+  sandbox,
+  limits: { memoryMb: 512 },
+});
 
 const tests = `
 assert add(2, 3) == 5, "add(2, 3)"

@@ -6,7 +6,25 @@ export { OptimizedExecutor } from './executors/optimized.js';
 export { PersistentExecutor } from './executors/persistent-executor.js';
 export { PooledExecutor } from './executors/pooled-executor.js';
 export type { PythonExecutor } from './executors/types.js';
-export type { CrashedResult, DroppedBytes, ErrorResult, ExecutionResult, InterruptedResult, OkResult, ExecutionStatus, ExecutorEvents, ExecutorStatus, ExecutorTotals, Figure, OutputEvent, PythonError, RunningExecution, WorkerEvent, WorkerState, WorkerStatus } from './core/results.js';
+export type {
+  CrashedResult,
+  DroppedBytes,
+  ErrorResult,
+  ExecutionResult,
+  InterruptedResult,
+  OkResult,
+  ExecutionStatus,
+  ExecutorEvents,
+  ExecutorStatus,
+  ExecutorTotals,
+  Figure,
+  OutputEvent,
+  PythonError,
+  RunningExecution,
+  WorkerEvent,
+  WorkerState,
+  WorkerStatus,
+} from './core/results.js';
 export { PyExecError, type PyExecErrorCode } from './core/errors.js';
 export { type ExecutorOptions, type NormalizedExecutorOptions } from './options/executor-options.js';
 export { isStrategyName, STRATEGIES, type StrategyName } from './core/strategy-names.js';

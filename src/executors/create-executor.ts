@@ -26,7 +26,9 @@ export type ExecutorFor<S extends StrategyName> = InstanceType<(typeof EXECUTOR_
  * executor.addResetHook('import random; random.seed(0)');
  * const { status, stdout, value } = await executor.run('print("hi")\n6 * 7');
  */
-export function createExecutor<S extends StrategyName = 'optimized'>(options?: ExecutorOptions & { strategy?: S }): ExecutorFor<S>;
+export function createExecutor<S extends StrategyName = 'optimized'>(
+  options?: ExecutorOptions & { strategy?: S },
+): ExecutorFor<S>;
 export function createExecutor(options: ExecutorOptions = {}): ExecutorFor<StrategyName> {
   return new EXECUTOR_CLASS[readStrategy(options)](options);
 }

@@ -79,7 +79,11 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
     const { announcer } = poolOf(this);
     call.installed = await installer.prepare(call.code, stopping, {
       started: (requirements) => announcer.emit('install:start', { executionId, requirements }),
-      ended: (installed, error) => announcer.emit('install:end', error === undefined ? { executionId, installed } : { executionId, installed, error }),
+      ended: (installed, error) =>
+        announcer.emit(
+          'install:end',
+          error === undefined ? { executionId, installed } : { executionId, installed, error },
+        ),
     });
     call.importsEpoch = installer.epoch;
   }

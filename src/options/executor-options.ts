@@ -1,9 +1,20 @@
 import { PyExecError } from '../core/errors.js';
 import { STRATEGIES, type StrategyName } from '../core/strategy-names.js';
-import { autoInstallPython, normalizeAutoInstall, type AutoInstallOptions, type NormalizedAutoInstall } from '../packages/auto-install.js';
+import {
+  autoInstallPython,
+  normalizeAutoInstall,
+  type AutoInstallOptions,
+  type NormalizedAutoInstall,
+} from '../packages/auto-install.js';
 import { normalizeSandbox, type NormalizedSandbox, type SandboxOptions } from '../sandbox/sandbox-options.js';
 import { normalizeLimits, type NormalizedLimits, type ResourceLimits } from './limits.js';
-import { normalizeWorkerLife, WORKER_LIFE_KEYS, type NormalizedWorkerLife, type WorkerLifeOptions, type WorkerLifeRules } from './worker-options.js';
+import {
+  normalizeWorkerLife,
+  WORKER_LIFE_KEYS,
+  type NormalizedWorkerLife,
+  type WorkerLifeOptions,
+  type WorkerLifeRules,
+} from './worker-options.js';
 import {
   expectBoolean,
   expectEnvironment,
@@ -105,7 +116,11 @@ const OPTION_KEYS = [
 
 // The one place defaults are decided; everything downstream reads the frozen result. `rules`:
 // what strategy `strategy` says of the worker-life options (its definition in src/strategies/).
-export function normalizeExecutorOptions(input: unknown, strategy: StrategyName, rules: WorkerLifeRules): NormalizedExecutorOptions {
+export function normalizeExecutorOptions(
+  input: unknown,
+  strategy: StrategyName,
+  rules: WorkerLifeRules,
+): NormalizedExecutorOptions {
   const options = input === undefined ? {} : expectPlainObject('options', input);
   rejectUnknownKeys('', options, OPTION_KEYS);
   if (options.strategy !== undefined && options.strategy !== strategy) {
@@ -125,7 +140,10 @@ export function normalizeExecutorOptions(input: unknown, strategy: StrategyName,
   const command = pick('command', Object.freeze([]) as readonly string[], expectStringArray);
   const sandbox = normalizeSandbox(options.sandbox);
   if (sandbox !== undefined && command.length > 0) {
-    throw new PyExecError('INVALID_OPTION', 'The `sandbox` option cannot be combined with `command`: the sandbox starts the interpreter itself');
+    throw new PyExecError(
+      'INVALID_OPTION',
+      'The `sandbox` option cannot be combined with `command`: the sandbox starts the interpreter itself',
+    );
   }
   return Object.freeze({
     strategy,

@@ -54,8 +54,7 @@ export function normalizeLimits(value: unknown): NormalizedLimits {
   return Object.freeze({
     memoryMb: optional('memoryMb', (n, v) => expectInteger(n, v, 1)),
     cpuSeconds: optional('cpuSeconds', (n, v) => expectInteger(n, v, 1)),
-    maxOutputBytes:
-      optional('maxOutputBytes', (n, v) => expectIntegerOrInfinity(n, v, 1)) ?? DEFAULT_MAX_OUTPUT_BYTES,
+    maxOutputBytes: optional('maxOutputBytes', (n, v) => expectIntegerOrInfinity(n, v, 1)) ?? DEFAULT_MAX_OUTPUT_BYTES,
     maxProcesses: optional('maxProcesses', (n, v) => expectInteger(n, v, 1)),
     maxFileSizeMb: optional('maxFileSizeMb', expectPositiveNumber),
   });

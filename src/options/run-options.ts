@@ -46,7 +46,16 @@ export interface NormalizedRunOptions {
   readonly argv: readonly string[] | undefined;
 }
 
-const RUN_OPTION_KEYS = ['executionId', 'timeoutMs', 'signal', 'env', 'onStdout', 'onStderr', 'filename', 'argv'] as const;
+const RUN_OPTION_KEYS = [
+  'executionId',
+  'timeoutMs',
+  'signal',
+  'env',
+  'onStdout',
+  'onStderr',
+  'filename',
+  'argv',
+] as const;
 // A file name, never a path: the harness puts it in a directory of its own.
 const SCRIPT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.py$/;
 
@@ -62,8 +71,10 @@ export function normalizeRunOptions(input: unknown, executor: NormalizedExecutor
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidOption('signal', 'an AbortSignal', signal);
   return {
-    executionId: options.executionId === undefined ? randomUUID() : expectNonEmptyString('executionId', options.executionId),
-    timeoutMs: options.timeoutMs === undefined ? executor.timeoutMs : expectIntegerOrInfinity('timeoutMs', options.timeoutMs, 1),
+    executionId:
+      options.executionId === undefined ? randomUUID() : expectNonEmptyString('executionId', options.executionId),
+    timeoutMs:
+      options.timeoutMs === undefined ? executor.timeoutMs : expectIntegerOrInfinity('timeoutMs', options.timeoutMs, 1),
     signal,
     env: options.env === undefined ? undefined : expectEnvironment('env', options.env, true),
     onStdout: expectCallback('onStdout', options.onStdout),
@@ -74,13 +85,15 @@ export function normalizeRunOptions(input: unknown, executor: NormalizedExecutor
 }
 
 function expectScriptName(value: unknown): string {
-  if (typeof value !== 'string' || !SCRIPT_NAME.test(value)) throw invalidOption('filename', 'a file name ending in `.py` (no directories)', value);
+  if (typeof value !== 'string' || !SCRIPT_NAME.test(value))
+    throw invalidOption('filename', 'a file name ending in `.py` (no directories)', value);
   return value;
 }
 
 // Any strings, the empty one included (an argument may be empty).
 function expectStringList(name: string, value: unknown): readonly string[] {
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw invalidOption(name, 'an array of strings', value);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+    throw invalidOption(name, 'an array of strings', value);
   value.forEach((item: string, index) => expectWellFormed(`${name}[${index}]`, item));
   return Object.freeze([...value] as string[]);
 }
@@ -92,7 +105,10 @@ export function expectCode(code: unknown): string {
       code instanceof Uint8Array
         ? `a ${Buffer.isBuffer(code) ? 'Buffer' : 'Uint8Array'} of ${code.byteLength} bytes (decode it first: \`buffer.toString('utf8')\`)`
         : describeValue(code);
-    throw new PyExecError('INVALID_OPTION', `Expected \`code\` (the first argument of run) to be a string of Python source, got ${got}`);
+    throw new PyExecError(
+      'INVALID_OPTION',
+      `Expected \`code\` (the first argument of run) to be a string of Python source, got ${got}`,
+    );
   }
   return expectWellFormed('code', code);
 }

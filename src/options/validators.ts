@@ -13,7 +13,10 @@ export function describeValue(value: unknown): string {
 }
 
 export function invalidOption(name: string, expected: string, value: unknown): PyExecError {
-  return new PyExecError('INVALID_OPTION', `Expected the \`${name}\` option to be ${expected}, got ${describeValue(value)}`);
+  return new PyExecError(
+    'INVALID_OPTION',
+    `Expected the \`${name}\` option to be ${expected}, got ${describeValue(value)}`,
+  );
 }
 
 export function expectInteger(name: string, value: unknown, min: number): number {
@@ -81,11 +84,16 @@ export function expectWellFormed(name: string, text: string): string {
 }
 
 // Environment maps: string values set a variable; in per-call env, `undefined`/`null` unsets it.
-export function expectEnvironment(name: string, value: unknown, allowUnset: boolean): Readonly<Record<string, string | null>> {
+export function expectEnvironment(
+  name: string,
+  value: unknown,
+  allowUnset: boolean,
+): Readonly<Record<string, string | null>> {
   const entries = Object.entries(expectPlainObject(name, value));
   const result: Record<string, string | null> = {};
   for (const [key, entry] of entries) {
-    if (key === '' || key.includes('=') || key.includes('\0')) throw invalidOption(`${name}`, 'variable names without `=` or NUL', key);
+    if (key === '' || key.includes('=') || key.includes('\0'))
+      throw invalidOption(`${name}`, 'variable names without `=` or NUL', key);
     expectWellFormed(`${name}`, key);
     if (typeof entry === 'string' && !entry.includes('\0')) result[key] = expectWellFormed(`${name}.${key}`, entry);
     else if (allowUnset && (entry === null || entry === undefined)) result[key] = null;
@@ -99,7 +107,10 @@ export function rejectUnknownKeys(name: string, value: Record<string, unknown>, 
     if (!known.includes(key)) {
       const nearest = nearestName(key, known);
       const hint = nearest === undefined ? '' : ` Did you mean \`${name ? `${name}.` : ''}${nearest}\`?`;
-      throw new PyExecError('INVALID_OPTION', `Unknown option \`${name ? `${name}.` : ''}${key}\`.${hint} Known options: ${known.join(', ')}`);
+      throw new PyExecError(
+        'INVALID_OPTION',
+        `Unknown option \`${name ? `${name}.` : ''}${key}\`.${hint} Known options: ${known.join(', ')}`,
+      );
     }
   }
 }
@@ -117,14 +128,17 @@ function nearestName(typed: string, known: readonly string[]): string | undefine
 }
 
 function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const row = rows[i] as number[];
       const above = rows[i - 1] as number[];
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       row[j] = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j] as number, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(row[j] as number, ((rows[i - 2] as number[])[j - 2] as number) + 1);
     }
   }
   return (rows[a.length] as number[])[b.length] as number;

@@ -56,7 +56,15 @@ const MODULE_NAME = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
 // Past a few ms, polling costs more CPU than any wake-up it saves: surely a unit mistake.
 const MAX_BUSY_POLL_US = 10_000;
 
-export const WORKER_LIFE_KEYS = ['preload', 'resetHooks', 'maxExecutions', 'gcInterval', 'maxRssMb', 'busyPollUs', 'spareWorkers'] as const;
+export const WORKER_LIFE_KEYS = [
+  'preload',
+  'resetHooks',
+  'maxExecutions',
+  'gcInterval',
+  'maxRssMb',
+  'busyPollUs',
+  'spareWorkers',
+] as const;
 export type WorkerLifeKey = (typeof WORKER_LIFE_KEYS)[number];
 
 /**
@@ -71,7 +79,8 @@ export interface WorkerLifeRules {
 }
 
 export function expectResetHook(name: string, hook: unknown): string {
-  if (typeof hook !== 'string' || hook.trim() === '') throw invalidOption(name, 'Python code or a `module:function` reference', hook);
+  if (typeof hook !== 'string' || hook.trim() === '')
+    throw invalidOption(name, 'Python code or a `module:function` reference', hook);
   return hook;
 }
 
@@ -80,19 +89,28 @@ export function expectResetHook(name: string, hook: unknown): string {
  * use are validated all the same (a config valid for one strategy is valid for all, so swapping
  * is a one-word change) and then ignored: they take the value that means "off".
  */
-export function normalizeWorkerLife(options: Record<string, unknown>, strategy: WorkerLifeRules, poolSize: number): NormalizedWorkerLife {
+export function normalizeWorkerLife(
+  options: Record<string, unknown>,
+  strategy: WorkerLifeRules,
+  poolSize: number,
+): NormalizedWorkerLife {
   const preload = options.preload === undefined ? [] : expectStringArray('preload', options.preload);
-  for (const module of preload) if (!MODULE_NAME.test(module)) throw invalidOption('preload', 'module names such as `numpy` or `os.path`', module);
+  for (const module of preload)
+    if (!MODULE_NAME.test(module)) throw invalidOption('preload', 'module names such as `numpy` or `os.path`', module);
   const resetHooks = options.resetHooks === undefined ? [] : expectStringArray('resetHooks', options.resetHooks);
   resetHooks.forEach((hook, index) => expectResetHook(`resetHooks[${index}]`, hook));
   const given = {
     preload,
     resetHooks,
-    maxExecutions: options.maxExecutions === undefined ? undefined : expectIntegerOrInfinity('maxExecutions', options.maxExecutions, 1),
+    maxExecutions:
+      options.maxExecutions === undefined
+        ? undefined
+        : expectIntegerOrInfinity('maxExecutions', options.maxExecutions, 1),
     gcInterval: options.gcInterval === undefined ? undefined : expectInteger('gcInterval', options.gcInterval, 0),
     maxRssMb: options.maxRssMb === undefined ? undefined : expectInteger('maxRssMb', options.maxRssMb, 1),
     busyPollUs: options.busyPollUs === undefined ? undefined : expectBusyPoll(options.busyPollUs),
-    spareWorkers: options.spareWorkers === undefined ? undefined : expectInteger('spareWorkers', options.spareWorkers, 0),
+    spareWorkers:
+      options.spareWorkers === undefined ? undefined : expectInteger('spareWorkers', options.spareWorkers, 0),
   };
   const defaults = strategy.defaults(poolSize);
   const uses = (key: WorkerLifeKey) => strategy.workerLifeOptions.includes(key);

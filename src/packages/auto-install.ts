@@ -1,10 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { PyExecError } from '../core/errors.js';
-import { expectPlainObject, expectStringArray, expectIntegerOrInfinity, rejectUnknownKeys } from '../options/validators.js';
+import { type PyExecError } from '../core/errors.js';
+import {
+  expectPlainObject,
+  expectStringArray,
+  expectIntegerOrInfinity,
+  rejectUnknownKeys,
+} from '../options/validators.js';
 import { createEnvironment, environmentPython } from './environment.js';
 import { analyseImports } from './imports.js';
-import { normalizePackageSource, SOURCE_KEYS, type NormalizedPackageSource, type PackageSource } from './install-options.js';
+import {
+  normalizePackageSource,
+  SOURCE_KEYS,
+  type NormalizedPackageSource,
+  type PackageSource,
+} from './install-options.js';
 import { installPackages, type InstalledDistribution } from './install.js';
 import { normalizeDistributionName } from './requirements.js';
 
@@ -29,12 +39,17 @@ const AUTO_INSTALL_KEYS = [...SOURCE_KEYS, 'allow', 'timeoutMs'] as const;
 
 export function normalizeAutoInstall(value: unknown): NormalizedAutoInstall | undefined {
   if (value === undefined || value === false) return undefined;
-  if (value === true) return Object.freeze({ ...normalizePackageSource('autoInstall', {}), allow: undefined, timeoutMs: 300_000 });
+  if (value === true)
+    return Object.freeze({ ...normalizePackageSource('autoInstall', {}), allow: undefined, timeoutMs: 300_000 });
   const options = expectPlainObject('autoInstall', value);
   rejectUnknownKeys('autoInstall', options, AUTO_INSTALL_KEYS);
   const source = normalizePackageSource('autoInstall', options);
-  const allow = options.allow === undefined ? undefined : new Set(expectStringArray('autoInstall.allow', options.allow).map(normalizeDistributionName));
-  const timeoutMs = options.timeoutMs === undefined ? 300_000 : expectIntegerOrInfinity('autoInstall.timeoutMs', options.timeoutMs, 1);
+  const allow =
+    options.allow === undefined
+      ? undefined
+      : new Set(expectStringArray('autoInstall.allow', options.allow).map(normalizeDistributionName));
+  const timeoutMs =
+    options.timeoutMs === undefined ? 300_000 : expectIntegerOrInfinity('autoInstall.timeoutMs', options.timeoutMs, 1);
   return Object.freeze({
     ...source,
     venv: source.venv === undefined ? undefined : resolve(source.venv),
@@ -103,10 +118,18 @@ export class AutoInstaller {
   }
 
   /** Installs what `code` needs; returns what was installed (empty when nothing was missing). */
-  async prepare(code: string, signal: AbortSignal | undefined, events: AutoInstallEvents): Promise<InstalledDistribution[]> {
+  async prepare(
+    code: string,
+    signal: AbortSignal | undefined,
+    events: AutoInstallEvents,
+  ): Promise<InstalledDistribution[]> {
     await this.ensureEnvironment();
     if (candidateModules(code).every((name) => this.present.has(name))) return [];
-    const { imports, missing } = await analyseImports(code, { python: this.python, command: this.command, searchPaths: this.searchPaths() });
+    const { imports, missing } = await analyseImports(code, {
+      python: this.python,
+      command: this.command,
+      searchPaths: this.searchPaths(),
+    });
     // Only what the analysis looked up is known to be there: the quick look at the source also
     // matches `import x` inside a string, which nobody checked.
     const missingTops = new Set(missing.map(({ module }) => module.split('.')[0]));

@@ -106,5 +106,9 @@ export const DISTRIBUTION_OF_IMPORT: Readonly<Record<string, string>> = {
 
 /** The distribution to install for module `name` (dotted or top-level). */
 export function distributionForModule(name: string): string {
-  return DISTRIBUTION_OF_IMPORT[name] ?? DISTRIBUTION_OF_IMPORT[name.split('.')[0] as string] ?? (name.split('.')[0] as string);
+  return (
+    DISTRIBUTION_OF_IMPORT[name] ??
+    DISTRIBUTION_OF_IMPORT[name.split('.')[0] as string] ??
+    (name.split('.')[0] as string)
+  );
 }

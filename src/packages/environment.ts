@@ -62,13 +62,20 @@ export async function createEnvironment(dir: string, options: EnvironmentOptions
     const made = await runPythonTool('locked_venv', {
       python: base,
       command: options.command,
-      args: [environmentLockFile(absolute), absolute, ...(options.systemSitePackages ? ['--system-site-packages'] : [])],
+      args: [
+        environmentLockFile(absolute),
+        absolute,
+        ...(options.systemSitePackages ? ['--system-site-packages'] : []),
+      ],
       timeoutMs: VENV_TIMEOUT_MS,
       timeoutCode: 'INSTALL_TIMEOUT',
     });
     if (made.exitCode !== 0) {
       const hint = /ensurepip|venv/.test(made.log) ? ' (on Debian: apt-get install python3-venv)' : '';
-      throw new PyExecError('INSTALL_FAILED', `Could not create a virtual environment at \`${absolute}\` with \`${base}\`${hint}:\n${tail(made.log)}`);
+      throw new PyExecError(
+        'INSTALL_FAILED',
+        `Could not create a virtual environment at \`${absolute}\` with \`${base}\`${hint}:\n${tail(made.log)}`,
+      );
     }
     return { dir: absolute, python };
   });
@@ -80,12 +87,23 @@ export function environmentLockFile(dir: string): string {
 }
 
 /** Asks `python` (through `command`, if any) about its environment. */
-export async function describeInterpreter(python: string, command?: readonly string[]): Promise<InterpreterEnvironment> {
-  const result = await runPythonTool('environment_info', { python, command, timeoutMs: 30_000, timeoutCode: 'WORKER_START_FAILED' });
+export async function describeInterpreter(
+  python: string,
+  command?: readonly string[],
+): Promise<InterpreterEnvironment> {
+  const result = await runPythonTool('environment_info', {
+    python,
+    command,
+    timeoutMs: 30_000,
+    timeoutCode: 'WORKER_START_FAILED',
+  });
   try {
     return JSON.parse(result.stdout) as InterpreterEnvironment;
   } catch {
-    throw new PyExecError('PYTHON_UNSUPPORTED', `\`${python}\` did not answer as a Python interpreter:\n${tail(result.log)}`);
+    throw new PyExecError(
+      'PYTHON_UNSUPPORTED',
+      `\`${python}\` did not answer as a Python interpreter:\n${tail(result.log)}`,
+    );
   }
 }
 

@@ -38,7 +38,11 @@ interface Analysis {
 const DOTTED_KEYS = Object.keys(DISTRIBUTION_OF_IMPORT).filter((key) => key.includes('.'));
 
 async function analyse(code: string, options: AnalysisOptions): Promise<Analysis> {
-  if (typeof code !== 'string') throw new PyExecError('INVALID_OPTION', `Expected the \`code\` option to be a string of Python source, got \`${typeof code}\``);
+  if (typeof code !== 'string')
+    throw new PyExecError(
+      'INVALID_OPTION',
+      `Expected the \`code\` option to be a string of Python source, got \`${typeof code}\``,
+    );
   const result = await runPythonTool('imports', {
     python: options.python ?? defaultPython(),
     command: options.command,
@@ -81,6 +85,9 @@ export async function findMissingModules(code: string, options: ImportOptions = 
 /** detectImports and findMissingModules in one run of the interpreter. */
 export async function analyseImports(code: string, options: AnalysisOptions = {}): Promise<ImportAnalysis> {
   const analysis = await analyse(code, options);
-  const missing = (analysis.missing ?? []).map(({ module }) => ({ module, distribution: distributionForModule(module) }));
+  const missing = (analysis.missing ?? []).map(({ module }) => ({
+    module,
+    distribution: distributionForModule(module),
+  }));
   return { imports: analysis.imports ?? [], missing };
 }

@@ -1,5 +1,11 @@
 import { PyExecError } from '../core/errors.js';
-import { expectIntegerOrInfinity, expectNonEmptyString, expectPlainObject, expectStringArray, rejectUnknownKeys } from '../options/validators.js';
+import {
+  expectIntegerOrInfinity,
+  expectNonEmptyString,
+  expectPlainObject,
+  expectStringArray,
+  rejectUnknownKeys,
+} from '../options/validators.js';
 
 /** Where packages go and where they come from; shared by installPackages and `autoInstall`. */
 export interface PackageSource {
@@ -30,7 +36,15 @@ export interface InstallOptions extends PackageSource {
   onOutput?: (text: string) => void;
 }
 
-export const SOURCE_KEYS = ['venv', 'target', 'indexUrl', 'extraIndexUrls', 'findLinks', 'noIndex', 'allowUrls'] as const;
+export const SOURCE_KEYS = [
+  'venv',
+  'target',
+  'indexUrl',
+  'extraIndexUrls',
+  'findLinks',
+  'noIndex',
+  'allowUrls',
+] as const;
 const INSTALL_KEYS = [...SOURCE_KEYS, 'python', 'command', 'timeoutMs', 'signal', 'onOutput'] as const;
 
 /** A package source with every default filled in. */
@@ -60,18 +74,32 @@ export function normalizePackageSource(name: string, source: Record<string, unkn
   }
   const url = (key: string, value: unknown) => {
     const text = expectNonEmptyString(key, value);
-    if (!/^https?:\/\/[^\s]+$/.test(text)) throw new PyExecError('INVALID_OPTION', `Expected the \`${key}\` option to be an http(s) URL, got \`${text}\``);
+    if (!/^https?:\/\/[^\s]+$/.test(text))
+      throw new PyExecError('INVALID_OPTION', `Expected the \`${key}\` option to be an http(s) URL, got \`${text}\``);
     return text;
   };
   const noIndex = source.noIndex;
-  if (noIndex !== undefined && typeof noIndex !== 'boolean') throw new PyExecError('INVALID_OPTION', `Expected the \`${at('noIndex')}\` option to be a boolean, got \`${String(noIndex)}\``);
+  if (noIndex !== undefined && typeof noIndex !== 'boolean')
+    throw new PyExecError(
+      'INVALID_OPTION',
+      `Expected the \`${at('noIndex')}\` option to be a boolean, got \`${String(noIndex)}\``,
+    );
   const allowUrls = source.allowUrls;
-  if (allowUrls !== undefined && typeof allowUrls !== 'boolean') throw new PyExecError('INVALID_OPTION', `Expected the \`${at('allowUrls')}\` option to be a boolean, got \`${String(allowUrls)}\``);
+  if (allowUrls !== undefined && typeof allowUrls !== 'boolean')
+    throw new PyExecError(
+      'INVALID_OPTION',
+      `Expected the \`${at('allowUrls')}\` option to be a boolean, got \`${String(allowUrls)}\``,
+    );
   return {
     venv: source.venv === undefined ? undefined : expectNonEmptyString(at('venv'), source.venv),
     target: source.target === undefined ? undefined : expectNonEmptyString(at('target'), source.target),
     indexUrl: source.indexUrl === undefined ? undefined : url(at('indexUrl'), source.indexUrl),
-    extraIndexUrls: source.extraIndexUrls === undefined ? [] : expectStringArray(at('extraIndexUrls'), source.extraIndexUrls).map((value, i) => url(at(`extraIndexUrls[${i}]`), value)),
+    extraIndexUrls:
+      source.extraIndexUrls === undefined
+        ? []
+        : expectStringArray(at('extraIndexUrls'), source.extraIndexUrls).map((value, i) =>
+            url(at(`extraIndexUrls[${i}]`), value),
+          ),
     findLinks: source.findLinks === undefined ? [] : [...expectStringArray(at('findLinks'), source.findLinks)],
     noIndex: noIndex === true,
     allowUrls: allowUrls === true,
@@ -83,12 +111,17 @@ export function normalizeInstallOptions(input: unknown): NormalizedInstallOption
   rejectUnknownKeys('', options, INSTALL_KEYS);
   const source = normalizePackageSource('', options);
   const signal = options.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new PyExecError('INVALID_OPTION', 'Expected the `signal` option to be an AbortSignal');
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new PyExecError('INVALID_OPTION', 'Expected the `signal` option to be an AbortSignal');
   const onOutput = options.onOutput;
-  if (onOutput !== undefined && typeof onOutput !== 'function') throw new PyExecError('INVALID_OPTION', 'Expected the `onOutput` option to be a function');
+  if (onOutput !== undefined && typeof onOutput !== 'function')
+    throw new PyExecError('INVALID_OPTION', 'Expected the `onOutput` option to be a function');
   return {
     ...source,
-    python: options.python === undefined ? process.env.PYEXEC_PYTHON || 'python3' : expectNonEmptyString('python', options.python),
+    python:
+      options.python === undefined
+        ? process.env.PYEXEC_PYTHON || 'python3'
+        : expectNonEmptyString('python', options.python),
     command: options.command === undefined ? [] : expectStringArray('command', options.command),
     timeoutMs: options.timeoutMs === undefined ? 300_000 : expectIntegerOrInfinity('timeoutMs', options.timeoutMs, 1),
     signal: signal as AbortSignal | undefined,

@@ -38,7 +38,17 @@ export async function installPackages(requirements: string[], options?: InstallO
   const { python, lockFile, targetArgs } = await prepareEnvironment(normalized);
   return serialized(lockFile, async () => {
     const cache = pipCache(normalized.onOutput);
-    const args = [lockFile, 'install', '--no-input', '--disable-pip-version-check', ...cache, ...targetArgs, ...sourceArgs(normalized), '--', ...checked];
+    const args = [
+      lockFile,
+      'install',
+      '--no-input',
+      '--disable-pip-version-check',
+      ...cache,
+      ...targetArgs,
+      ...sourceArgs(normalized),
+      '--',
+      ...checked,
+    ];
     const result = await runPythonTool('locked_pip', {
       python,
       command: normalized.command,
@@ -52,12 +62,19 @@ export async function installPackages(requirements: string[], options?: InstallO
     if (result.exitCode !== 0) {
       throw new PyExecError('INSTALL_FAILED', describeFailure(checked, result.exitCode, result.log));
     }
-    return { installed: parseInstalled(result.stdout), python, durationMs: performance.now() - started, log: result.log };
+    return {
+      installed: parseInstalled(result.stdout),
+      python,
+      durationMs: performance.now() - started,
+      log: result.log,
+    };
   });
 }
 
 // Where pip installs, with which interpreter, and which lock file installs there take.
-async function prepareEnvironment(options: NormalizedInstallOptions): Promise<{ python: string; lockFile: string; targetArgs: string[] }> {
+async function prepareEnvironment(
+  options: NormalizedInstallOptions,
+): Promise<{ python: string; lockFile: string; targetArgs: string[] }> {
   if (options.venv !== undefined) {
     const environment = await createEnvironment(options.venv, { python: options.python, command: options.command });
     return { python: environment.python, lockFile: environmentLockFile(environment.dir), targetArgs: [] };
@@ -66,7 +83,11 @@ async function prepareEnvironment(options: NormalizedInstallOptions): Promise<{ 
     const target = resolve(options.target);
     await mkdir(target, { recursive: true });
     // --upgrade: pip --target otherwise refuses to replace what an earlier install put there.
-    return { python: options.python, lockFile: environmentLockFile(await realpath(target)), targetArgs: ['--target', target, '--upgrade'] };
+    return {
+      python: options.python,
+      lockFile: environmentLockFile(await realpath(target)),
+      targetArgs: ['--target', target, '--upgrade'],
+    };
   }
   const interpreter = await describeInterpreter(options.python, options.command);
   if (interpreter.externallyManaged) {
@@ -79,7 +100,11 @@ async function prepareEnvironment(options: NormalizedInstallOptions): Promise<{ 
   // The interpreter's own environment may not be ours to write a lock file in: one lock file per
   // environment (by its prefix) in a directory of this user's.
   const lockName = createHash('sha256').update(interpreter.prefix).digest('hex').slice(0, 16);
-  return { python: interpreter.executable || options.python, lockFile: join(locksRoot(), `${lockName}.lock`), targetArgs: [] };
+  return {
+    python: interpreter.executable || options.python,
+    lockFile: join(locksRoot(), `${lockName}.lock`),
+    targetArgs: [],
+  };
 }
 
 function locksRoot(): string {
@@ -107,7 +132,15 @@ function pipCache(onOutput: ((text: string) => void) | undefined): string[] {
 }
 
 // Settings of pip's that add nothing to where packages come from: kept from the environment.
-const PIP_SETTINGS_KEPT = new Set(['PIP_CERT', 'PIP_CLIENT_CERT', 'PIP_PROXY', 'PIP_TIMEOUT', 'PIP_DEFAULT_TIMEOUT', 'PIP_RETRIES', 'PIP_TRUSTED_HOST']);
+const PIP_SETTINGS_KEPT = new Set([
+  'PIP_CERT',
+  'PIP_CLIENT_CERT',
+  'PIP_PROXY',
+  'PIP_TIMEOUT',
+  'PIP_DEFAULT_TIMEOUT',
+  'PIP_RETRIES',
+  'PIP_TRUSTED_HOST',
+]);
 
 /**
  * The environment pip runs with: the caller's sources are the only sources, so no configuration
@@ -129,7 +162,9 @@ function pipEnvironment(): Record<string, string> {
 // pip's own verdict first (its ERROR lines), then the end of its output without its retry
 // warnings or the helper's own report line.
 function describeFailure(requirements: string[], exitCode: number | null, log: string): string {
-  const lines = log.split('\n').filter((line) => !line.startsWith(INSTALLED_MARKER) && !/^WARNING: Retrying/.test(line));
+  const lines = log
+    .split('\n')
+    .filter((line) => !line.startsWith(INSTALLED_MARKER) && !/^WARNING: Retrying/.test(line));
   const errors = lines.filter((line) => line.startsWith('ERROR:'));
   const summary = errors.length > 0 ? errors.join('\n') : 'pip gave no error line';
   return `pip could not install \`${requirements.join(' ')}\` (exit code ${exitCode}): ${summary}\n\npip's output, last lines:\n${tail(lines.join('\n'))}`;

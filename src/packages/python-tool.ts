@@ -50,17 +50,21 @@ async function runInDirectory(tool: string, run: ToolRun, cwd: string): Promise<
   const command = run.command ?? [];
   const [file, ...prefix] = command.length > 0 ? [...command, run.python] : [run.python];
   const flags = run.isolated === false ? [] : ['-I'];
-  const subprocess = execa(file as string, [...prefix, ...flags, '-c', BOOTSTRAP(tool), harnessRuntimeDir(), ...(run.args ?? [])], {
-    input: run.input ?? '',
-    buffer: false,
-    reject: false,
-    detached: true,
-    cwd,
-    env: run.env,
-    // A given environment is the whole environment (installs leave PIP_* variables out of it).
-    extendEnv: run.env === undefined,
-    stripFinalNewline: false,
-  });
+  const subprocess = execa(
+    file as string,
+    [...prefix, ...flags, '-c', BOOTSTRAP(tool), harnessRuntimeDir(), ...(run.args ?? [])],
+    {
+      input: run.input ?? '',
+      buffer: false,
+      reject: false,
+      detached: true,
+      cwd,
+      env: run.env,
+      // A given environment is the whole environment (installs leave PIP_* variables out of it).
+      extendEnv: run.env === undefined,
+      stripFinalNewline: false,
+    },
+  );
   let stdout = '';
   let log = '';
   const take = (isStdout: boolean) => (chunk: Buffer) => {
@@ -78,7 +82,16 @@ async function runInDirectory(tool: string, run: ToolRun, cwd: string): Promise<
   };
   const timer =
     run.timeoutMs !== undefined && Number.isFinite(run.timeoutMs)
-      ? setTimeout(() => stop(new PyExecError(run.timeoutCode ?? 'INSTALL_TIMEOUT', `\`${tool}\` did not finish within ${run.timeoutMs} ms`)), run.timeoutMs)
+      ? setTimeout(
+          () =>
+            stop(
+              new PyExecError(
+                run.timeoutCode ?? 'INSTALL_TIMEOUT',
+                `\`${tool}\` did not finish within ${run.timeoutMs} ms`,
+              ),
+            ),
+          run.timeoutMs,
+        )
       : undefined;
   const onAbort = () => stop(abortError(tool, run.signal?.reason));
   run.signal?.addEventListener('abort', onAbort, { once: true });
@@ -88,7 +101,11 @@ async function runInDirectory(tool: string, run: ToolRun, cwd: string): Promise<
     if (result.failed && result.exitCode === undefined) {
       const cause = result.cause as NodeJS.ErrnoException | undefined;
       if (cause?.code === 'ENOENT') {
-        throw new PyExecError(command.length > 0 ? 'LAUNCHER_NOT_FOUND' : 'PYTHON_NOT_FOUND', `Not found: \`${file}\``, { cause });
+        throw new PyExecError(
+          command.length > 0 ? 'LAUNCHER_NOT_FOUND' : 'PYTHON_NOT_FOUND',
+          `Not found: \`${file}\``,
+          { cause },
+        );
       }
       throw new PyExecError('WORKER_START_FAILED', `\`${file}\` could not run: ${result.message}`, { cause });
     }

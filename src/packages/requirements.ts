@@ -21,7 +21,9 @@ const MARKER_ATOM = `\\(*\\s*${MARKER_VALUE}\\s*${MARKER_OP}\\s*${MARKER_VALUE}\
 const MARKER = `${MARKER_ATOM}(?:\\s+(?:and|or)\\s+${MARKER_ATOM})*`;
 const URL = 'https://[A-Za-z0-9._~:/?#\\[\\]@!$&()*+,;=%-]+';
 
-const PLAIN = new RegExp(`^(${NAME})\\s*(?:${EXTRAS})?\\s*(?:\\(\\s*${SPECIFIERS}\\s*\\)|${SPECIFIERS})?\\s*(?:;\\s*${MARKER})?$`);
+const PLAIN = new RegExp(
+  `^(${NAME})\\s*(?:${EXTRAS})?\\s*(?:\\(\\s*${SPECIFIERS}\\s*\\)|${SPECIFIERS})?\\s*(?:;\\s*${MARKER})?$`,
+);
 const DIRECT = new RegExp(`^(${NAME})\\s*(?:${EXTRAS})?\\s*@\\s*${URL}(?:\\s+;\\s*${MARKER})?$`);
 const MAX_LENGTH = 300;
 // To pip, a "name" ending like this is a file to install (an sdist's setup.py runs).
@@ -35,7 +37,10 @@ const ARCHIVE = /\.(?:whl|zip|tar|tgz|tbz|tbz2|txz|tlz|tar\.gz|tar\.bz2|tar\.xz|
  */
 export function validateRequirements(requirements: unknown, policy: RequirementPolicy = {}): string[] {
   if (!Array.isArray(requirements) || requirements.length === 0) {
-    throw new PyExecError('INVALID_REQUIREMENT', `Expected \`requirements\` to be a non-empty array of requirement strings, got \`${show(requirements)}\``);
+    throw new PyExecError(
+      'INVALID_REQUIREMENT',
+      `Expected \`requirements\` to be a non-empty array of requirement strings, got \`${show(requirements)}\``,
+    );
   }
   return requirements.map((requirement, index) => validateRequirement(requirement, index, policy));
 }
@@ -45,20 +50,30 @@ function validateRequirement(requirement: unknown, index: number, policy: Requir
   if (typeof requirement !== 'string') throw invalid(where, requirement, 'is not a string');
   const text = requirement.trim();
   if (text.length === 0) throw invalid(where, requirement, 'is empty');
-  if (text.length > MAX_LENGTH) throw invalid(where, `${text.slice(0, 40)}…`, `is longer than ${MAX_LENGTH} characters`);
+  if (text.length > MAX_LENGTH)
+    throw invalid(where, `${text.slice(0, 40)}…`, `is longer than ${MAX_LENGTH} characters`);
   if (text.startsWith('-')) throw invalid(where, requirement, 'starts with `-` (pip would read it as an option)');
   if (/[\r\n\0]/.test(text)) throw invalid(where, requirement, 'holds a line break or NUL');
   const first = text.split(/[\s;@[(<>=!~]/)[0] as string;
   if (ARCHIVE.test(first) && !/[/\\]/.test(first)) {
-    throw invalid(where, requirement, 'ends like an archive (pip would install the file of that name; install a built wheel through `findLinks`)');
+    throw invalid(
+      where,
+      requirement,
+      'ends like an archive (pip would install the file of that name; install a built wheel through `findLinks`)',
+    );
   }
   if (PLAIN.test(text)) return text;
   if (/^[^\s;@]+\s*(?:\[[^\]]*\])?\s*@/.test(text)) {
     if (policy.allowUrls === true && DIRECT.test(text)) return text;
     throw invalid(where, requirement, 'is a URL requirement (https only, and only with `allowUrls: true`)');
   }
-  if (/^[.~]|[/\\]/.test(text.split(/[\s;]/)[0] as string)) throw invalid(where, requirement, 'looks like a path (install a built wheel through `findLinks`)');
-  throw invalid(where, requirement, 'is not a PEP 508 requirement (`name`, `name[extra]>=1.0,<2`, `name==1.0; python_version >= "3.9"`)');
+  if (/^[.~]|[/\\]/.test(text.split(/[\s;]/)[0] as string))
+    throw invalid(where, requirement, 'looks like a path (install a built wheel through `findLinks`)');
+  throw invalid(
+    where,
+    requirement,
+    'is not a PEP 508 requirement (`name`, `name[extra]>=1.0,<2`, `name==1.0; python_version >= "3.9"`)',
+  );
 }
 
 /** The distribution name of a valid requirement, normalized as PEP 503 does (for comparisons). */

@@ -18,7 +18,10 @@ export function ownPrivateDirectory(path: string, purpose: string): string {
         ? `may be written by other users (mode ${(status.mode & 0o777).toString(8)})`
         : undefined;
   if (problem !== undefined) {
-    throw new PyExecError('INSTALL_FAILED', `Refusing ${purpose} \`${path}\`: it ${problem}. Remove it, and pyexec makes its own`);
+    throw new PyExecError(
+      'INSTALL_FAILED',
+      `Refusing ${purpose} \`${path}\`: it ${problem}. Remove it, and pyexec makes its own`,
+    );
   }
   return path;
 }

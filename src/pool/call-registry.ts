@@ -58,7 +58,10 @@ export class CallRegistry {
       throw new PyExecError('INVALID_OPTION', `The \`executionId\` \`${call.id}\` is already queued or running`);
     }
     if (this.queue.length + this.preparing.size >= maxQueue + freeWorkers) {
-      throw new PyExecError('QUEUE_FULL', `The queue is full (\`maxQueue\` is ${maxQueue}); call \`${call.id}\` was not queued`);
+      throw new PyExecError(
+        'QUEUE_FULL',
+        `The queue is full (\`maxQueue\` is ${maxQueue}); call \`${call.id}\` was not queued`,
+      );
     }
     this.pending.set(call.id, call);
   }
@@ -83,7 +86,8 @@ export class CallRegistry {
   running(): RunningExecution[] {
     const running: RunningExecution[] = [];
     for (const call of this.pending.values()) {
-      if (call.state === 'running') running.push({ executionId: call.id, workerPid: call.workerPid, startedAt: call.startedAt });
+      if (call.state === 'running')
+        running.push({ executionId: call.id, workerPid: call.workerPid, startedAt: call.startedAt });
     }
     return running;
   }

@@ -180,7 +180,10 @@ export class Call {
   }
 
   private streamTruncated(): boolean {
-    return this.streamed !== undefined && (this.streamed.stdout?.truncated === true || this.streamed.stderr?.truncated === true);
+    return (
+      this.streamed !== undefined &&
+      (this.streamed.stdout?.truncated === true || this.streamed.stderr?.truncated === true)
+    );
   }
 
   /**

@@ -7,7 +7,13 @@ import type { Slot } from './slot.js';
  * share the slot's one lazily moved timer (see SlotDeadline); any other timeout gets a timer of its own,
  * and the slot's must not fire during that call.
  */
-export function armDeadline(slot: Slot, call: Call, sentAt: number, defaultTimeoutMs: number, onTimeout: (call: Call) => void): void {
+export function armDeadline(
+  slot: Slot,
+  call: Call,
+  sentAt: number,
+  defaultTimeoutMs: number,
+  onTimeout: (call: Call) => void,
+): void {
   const { timeoutMs } = call.options;
   if (timeoutMs === defaultTimeoutMs && Number.isFinite(timeoutMs)) {
     // Fires timeoutMs after this call was sent, unless another began on the slot since.

@@ -10,7 +10,8 @@ export function deliverOutput(call: Call, name: StreamName, text: string, announ
   if (kept.length === 0) return;
   announcer.emit(name, { executionId: call.id, text: kept });
   const callback = name === 'stdout' ? call.options.onStdout : call.options.onStderr;
-  if (callback !== undefined) announcer.callback(`the \`on${name === 'stdout' ? 'Stdout' : 'Stderr'}\` callback`, () => callback(kept));
+  if (callback !== undefined)
+    announcer.callback(`the \`on${name === 'stdout' ? 'Stdout' : 'Stderr'}\` callback`, () => callback(kept));
 }
 
 /**

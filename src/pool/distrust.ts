@@ -17,8 +17,17 @@ export function replaceDistrusted(control: PoolControl, slot: Slot, why: string)
  * and ran on. The call sent since had not started there (the worker was still busy): it is
  * rerun on the replacement, unless its own answer comes before the worker is gone.
  */
-export function answeredOutOfSequence(control: PoolControl, slot: Slot, worker: WorkerHandle, message: { type: string; id: string }): void {
+export function answeredOutOfSequence(
+  control: PoolControl,
+  slot: Slot,
+  worker: WorkerHandle,
+  message: { type: string; id: string },
+): void {
   if (slot.state === 'stopping') return; // a dying worker's last words
   if (slot.call?.mayRerun) slot.call.sentToBusyWorker();
-  replaceDistrusted(control, slot, `The Python worker (pid ${worker.pid}) sent a ${message.type} for call ${JSON.stringify(message.id)}, which it is not running`);
+  replaceDistrusted(
+    control,
+    slot,
+    `The Python worker (pid ${worker.pid}) sent a ${message.type} for call ${JSON.stringify(message.id)}, which it is not running`,
+  );
 }

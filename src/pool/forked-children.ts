@@ -37,14 +37,17 @@ const PROCESS_SIGNALS: ChildSignals = {
   },
 };
 
-
 /**
  * Forked templates: each call runs in a child the template reports (`started`), and dies with
  * it (`exited`) while the template serves on. Interrupts and kills go to the child, never to the
  * template, once the host has checked that the pid is the template's child (`pidsAreOurs`: not
  * behind a launcher); a template is only killed when it dies itself, misbehaves, or at close.
  */
-export function forkedRuntime(control: PoolControl, pidsAreOurs: boolean, signals: ChildSignals = PROCESS_SIGNALS): SlotRuntime {
+export function forkedRuntime(
+  control: PoolControl,
+  pidsAreOurs: boolean,
+  signals: ChildSignals = PROCESS_SIGNALS,
+): SlotRuntime {
   return {
     onMessage(slot, worker, message) {
       const call = slot.call;
@@ -63,7 +66,11 @@ export function forkedRuntime(control: PoolControl, pidsAreOurs: boolean, signal
         if (child === 'forged' && slot.state === 'stopping') return true;
         if (child === 'forged') {
           // User code writing on the channel: the template is not to be trusted again.
-          replaceDistrusted(control, slot, `The forked template (pid ${worker.pid}) named pid ${message.pid}, which is not its child`);
+          replaceDistrusted(
+            control,
+            slot,
+            `The forked template (pid ${worker.pid}) named pid ${message.pid}, which is not its child`,
+          );
           return true;
         }
         call.workerPid = message.pid;

@@ -14,7 +14,10 @@ export class OutputBuffer {
     if (size > room) {
       this.truncated = true;
       if (room <= 0) return '';
-      text = Buffer.from(text, 'utf8').subarray(0, room).toString('utf8').replace(/\uFFFD$/, '');
+      text = Buffer.from(text, 'utf8')
+        .subarray(0, room)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '');
     }
     this.parts.push(text);
     this.bytes += Buffer.byteLength(text, 'utf8');

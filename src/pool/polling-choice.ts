@@ -80,7 +80,8 @@ export class PollingChoice {
   sending(slot: Slot, now: number): Readonly<{ workerPolls: boolean; hostPolls: boolean }> {
     if (!this.enabled) return NOTHING_POLLS;
     let timing = this.timings.get(slot);
-    const backToBack = timing !== undefined && now - timing.answeredAt < BACK_TO_BACK_MS && timing.answeredAt >= timing.sentAt;
+    const backToBack =
+      timing !== undefined && now - timing.answeredAt < BACK_TO_BACK_MS && timing.answeredAt >= timing.sentAt;
     const polled = this.polling !== this.probing;
     if (timing === undefined) this.timings.set(slot, (timing = { sentAt: 0, answeredAt: -1, polled, backToBack }));
     // Updated in place, and answered with shared constants: this runs on every call.
@@ -118,7 +119,11 @@ export class PollingChoice {
     }
     this.probing = false;
     const margin = this.polling ? TAKE_SLEEPING_BELOW : TAKE_POLLING_BELOW;
-    if (this.recent.length === PROBE_CALLS && this.probed.length >= PROBE_CALLS / 2 && median(this.probed) <= margin * median(this.recent)) {
+    if (
+      this.recent.length === PROBE_CALLS &&
+      this.probed.length >= PROBE_CALLS / 2 &&
+      median(this.probed) <= margin * median(this.recent)
+    ) {
       this.polling = !this.polling;
       this.switches++;
       this.recent = this.probed.slice(-PROBE_CALLS);

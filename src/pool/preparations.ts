@@ -52,5 +52,7 @@ export class Preparations {
 }
 
 function asPyExecError(error: unknown): PyExecError {
-  return error instanceof PyExecError ? error : new PyExecError('INTERNAL_ERROR', `A call's preparation failed: ${String(error)}`, { cause: error });
+  return error instanceof PyExecError
+    ? error
+    : new PyExecError('INTERNAL_ERROR', `A call's preparation failed: ${String(error)}`, { cause: error });
 }

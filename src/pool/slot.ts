@@ -140,14 +140,17 @@ export class Slot {
   }
 
   private move(from: readonly SlotStateName[], to: SlotState): void {
-    if (!from.includes(this.current.name)) throw new SlotTransitionError(`slot: ${this.current.name} → ${to.name} is not a transition`);
+    if (!from.includes(this.current.name))
+      throw new SlotTransitionError(`slot: ${this.current.name} → ${to.name} is not a transition`);
     this.current = to;
   }
 
   private expectWorker(from: readonly SlotStateName[]): WorkerHandle {
     const state = this.current;
     if (state.name === 'empty' || state.worker === undefined || !from.includes(state.name)) {
-      throw new SlotTransitionError(`slot: no such transition from ${state.name}${state.name !== 'empty' && state.worker === undefined ? ' (no worker)' : ''}`);
+      throw new SlotTransitionError(
+        `slot: no such transition from ${state.name}${state.name !== 'empty' && state.worker === undefined ? ' (no worker)' : ''}`,
+      );
     }
     return state.worker;
   }

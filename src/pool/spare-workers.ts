@@ -8,7 +8,10 @@ import type { WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 export class SpareWorkers {
   private pending: Promise<WorkerHandle>[] = [];
 
-  constructor(private readonly launcher: WorkerSource, private readonly count: number) {}
+  constructor(
+    private readonly launcher: WorkerSource,
+    private readonly count: number,
+  ) {}
 
   /** Starts spares until `count` are ready or on their way. */
   replenish(): void {

@@ -66,7 +66,10 @@ export class WorkerPool {
       killWorker: (slot, reason) => void this.workers.kill(slot, reason),
     });
     this.runtime = strategy.runtime(options, control);
-    this.polling = new PollingChoice(options.busyPollUs > 0, new ResultPoll(options.busyPollUs / 1000, () => this.slots.some((slot) => slot.state === 'busy')));
+    this.polling = new PollingChoice(
+      options.busyPollUs > 0,
+      new ResultPoll(options.busyPollUs / 1000, () => this.slots.some((slot) => slot.state === 'busy')),
+    );
   }
 
   get closed(): boolean {
@@ -104,7 +107,8 @@ export class WorkerPool {
   }
 
   private expectOpen(): void {
-    if (this.closed) throw new PyExecError('EXECUTOR_CLOSED', 'The executor is closed; create a new one to run more code');
+    if (this.closed)
+      throw new PyExecError('EXECUTOR_CLOSED', 'The executor is closed; create a new one to run more code');
   }
 
   // Stops a queued call at once, or interrupts a running one and waits for it to settle.
@@ -138,7 +142,13 @@ export class WorkerPool {
 
   status(): Omit<ExecutorStatus, 'strategy'> {
     const workers = this.slots.flatMap((slot) => slot.describe() ?? []);
-    return { running: this.calls.running(), installing: this.calls.installing(), queued: this.calls.queued, workers, totals: this.calls.totals.snapshot() };
+    return {
+      running: this.calls.running(),
+      installing: this.calls.installing(),
+      queued: this.calls.queued,
+      workers,
+      totals: this.calls.totals.snapshot(),
+    };
   }
 
   close(): Promise<void> {
@@ -214,10 +224,21 @@ export class WorkerPool {
         return;
       case 'fault':
         if (message.id === undefined || call?.id !== message.id) {
-          this.announcer.emit('error', new PyExecError('PROTOCOL_ERROR', `The Python harness (pid ${worker.pid}) reported: ${message.message}`));
+          this.announcer.emit(
+            'error',
+            new PyExecError('PROTOCOL_ERROR', `The Python harness (pid ${worker.pid}) reported: ${message.message}`),
+          );
           return;
         }
-        this.finishOnWorker(slot, call, call.resultWithoutHarness(call.interruption ?? 'error', { type: 'HarnessFault', message: message.message, traceback: '' }));
+        this.finishOnWorker(
+          slot,
+          call,
+          call.resultWithoutHarness(call.interruption ?? 'error', {
+            type: 'HarnessFault',
+            message: message.message,
+            traceback: '',
+          }),
+        );
         return;
       case 'running':
         if (call === undefined || message.id !== call.id) answeredOutOfSequence(this.control, slot, worker, message);
@@ -228,7 +249,12 @@ export class WorkerPool {
         else if (message.type === 'stream') deliverOutput(call, message.name, message.text, this.announcer);
         else {
           this.polling.answered(slot, performance.now());
-          this.finishOnWorker(slot, call, call.resultFromHarness(deliverTail(call, message, this.announcer)), message.exiting === true);
+          this.finishOnWorker(
+            slot,
+            call,
+            call.resultFromHarness(deliverTail(call, message, this.announcer)),
+            message.exiting === true,
+          );
         }
         return;
     }
@@ -270,7 +296,8 @@ export class WorkerPool {
       return;
     }
     const served = !this.policy.singleUse && slot.executions >= this.options.maxExecutions;
-    if (served && !this.closed) this.announceRecycle(worker, `served maxExecutions (${this.options.maxExecutions}) calls`);
+    if (served && !this.closed)
+      this.announceRecycle(worker, `served maxExecutions (${this.options.maxExecutions}) calls`);
     // Renewed in place (isolated's next generation), the slot takes calls again once it says so.
     const renewed = served && !this.closed && this.runtime.renewInPlace(slot, worker);
     if (!renewed && (this.policy.singleUse || served)) {
@@ -295,7 +322,10 @@ export class WorkerPool {
     slot.detach();
     // A call the dead worker never ran (waiting for its next generation), or one sent after its
     // last result to a worker that spoiled, stays on the slot and goes to the replacement.
-    const innocent = call !== undefined && call.interruption === undefined && (!this.runtime.reachedRunner(call) || worker.killReason === 'spoiled');
+    const innocent =
+      call !== undefined &&
+      call.interruption === undefined &&
+      (!this.runtime.reachedRunner(call) || worker.killReason === 'spoiled');
     const rerun = call?.rerunOnReplacement === true && call.mayRerun;
     if ((innocent || rerun) && !this.closed) {
       if (rerun) call.prepareRerun();

@@ -78,7 +78,10 @@ export class WorkerSupply {
   // A fault of the pool itself (a transition Slot refuses) must not become an uncaught exception
   // in the application: it is reported, and the worker it concerns is replaced.
   private poolFault(slot: Slot, cause: unknown): void {
-    this.announcer.emit('error', new PyExecError('INTERNAL_ERROR', `pyexec's pool failed to handle its worker: ${String(cause)}`, { cause }));
+    this.announcer.emit(
+      'error',
+      new PyExecError('INTERNAL_ERROR', `pyexec's pool failed to handle its worker: ${String(cause)}`, { cause }),
+    );
     if (slot.worker?.alive) void this.kill(slot, 'internal-error');
   }
 

@@ -30,7 +30,11 @@ const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> = {
   spoiled: { reason: { type: 'string' }, preload: { type: 'array', optional: true } },
   started: { id: { type: 'string' }, pid: { type: 'number' } },
   running: { id: { type: 'string' } },
-  exited: { pid: { type: 'number' }, code: { type: 'number', optional: true }, signal: { type: 'string', optional: true } },
+  exited: {
+    pid: { type: 'number' },
+    code: { type: 'number', optional: true },
+    signal: { type: 'string', optional: true },
+  },
 };
 
 function typeOf(value: unknown): FieldType | 'other' {
@@ -41,7 +45,10 @@ function typeOf(value: unknown): FieldType | 'other' {
 }
 
 function protocolError(detail: string, line: string): PyExecError {
-  return new PyExecError('PROTOCOL_ERROR', `Invalid message from the Python harness (${detail}): ${line.slice(0, 200)}`);
+  return new PyExecError(
+    'PROTOCOL_ERROR',
+    `Invalid message from the Python harness (${detail}): ${line.slice(0, 200)}`,
+  );
 }
 
 // The per-call message, checked field by field without walking its schema (the hot path).
@@ -66,7 +73,10 @@ function isPlainResult(m: Record<string, unknown>): boolean {
 function isDroppedBytes(value: unknown): boolean {
   if (typeOf(value) !== 'object') return false;
   const counts = value as Record<string, unknown>;
-  return Object.keys(counts).length === 2 && ['stdout', 'stderr'].every((name) => Number.isSafeInteger(counts[name]) && (counts[name] as number) >= 0);
+  return (
+    Object.keys(counts).length === 2 &&
+    ['stdout', 'stderr'].every((name) => Number.isSafeInteger(counts[name]) && (counts[name] as number) >= 0)
+  );
 }
 
 function parse(line: string): Record<string, unknown> {
@@ -93,7 +103,8 @@ export function decodeHarnessMessage(line: string): HarnessMessage {
     const value = fields[name];
     if (value === undefined && rule.optional) continue;
     if (typeOf(value) !== rule.type) throw protocolError(`field \`${name}\` must be ${rule.type}`, line);
-    if (rule.oneOf && !rule.oneOf.includes(value as string)) throw protocolError(`field \`${name}\` is ${String(value)}`, line);
+    if (rule.oneOf && !rule.oneOf.includes(value as string))
+      throw protocolError(`field \`${name}\` is ${String(value)}`, line);
   }
   if (fields.type === 'result' && fields.droppedBytes !== undefined && !isDroppedBytes(fields.droppedBytes)) {
     throw protocolError('field `droppedBytes` must hold the stdout and stderr counts', line);

@@ -29,7 +29,10 @@ export class LineSplitter {
   private keep(rest: string): void {
     if (rest.length > this.maxLineLength) {
       this.pending = '';
-      throw new PyExecError('PROTOCOL_ERROR', `A message from the Python harness exceeded ${this.maxLineLength} characters`);
+      throw new PyExecError(
+        'PROTOCOL_ERROR',
+        `A message from the Python harness exceeded ${this.maxLineLength} characters`,
+      );
     }
     this.pending = rest;
   }

@@ -58,7 +58,15 @@ export function bubblewrapCommand(
   cwd: string,
   harnessAsPid1 = false,
 ): string[] {
-  const args = ['bwrap', '--unshare-all', ...(sandbox.network ? ['--share-net'] : []), '--die-with-parent', '--new-session', '--cap-drop', 'ALL'];
+  const args = [
+    'bwrap',
+    '--unshare-all',
+    ...(sandbox.network ? ['--share-net'] : []),
+    '--die-with-parent',
+    '--new-session',
+    '--cap-drop',
+    'ALL',
+  ];
   if (harnessAsPid1) args.push('--as-pid-1');
   for (const path of SYSTEM_DIRECTORIES) args.push('--ro-bind-try', path, path);
   for (const path of ETC_FILES) args.push('--ro-bind-try', path, path);

@@ -20,12 +20,23 @@ const PROBE = [
 export async function probePythonLayout(python: string): Promise<PythonLayout> {
   // From a private empty directory: `-c` puts the working directory first on sys.path, and Node's
   // may hold a json.py. (No -I: the layout must be the one workers get, PYTHONHOME included.)
-  const probe = await inPrivateDirectory((cwd) => execa(python, ['-c', PROBE], { reject: false, timeout: 60_000, cwd }));
-  if ((probe.failed && (probe.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') || probe.exitCode === 127) {
-    throw new PyExecError('PYTHON_NOT_FOUND', `Python executable not found: \`${python}\` (set the \`python\` option or PYEXEC_PYTHON)`);
+  const probe = await inPrivateDirectory((cwd) =>
+    execa(python, ['-c', PROBE], { reject: false, timeout: 60_000, cwd }),
+  );
+  if (
+    (probe.failed && (probe.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') ||
+    probe.exitCode === 127
+  ) {
+    throw new PyExecError(
+      'PYTHON_NOT_FOUND',
+      `Python executable not found: \`${python}\` (set the \`python\` option or PYEXEC_PYTHON)`,
+    );
   }
   if (probe.exitCode !== 0) {
-    throw new PyExecError('WORKER_START_FAILED', `Could not ask \`${python}\` where it lives for the sandbox: ${probe.stderr || probe.shortMessage}`);
+    throw new PyExecError(
+      'WORKER_START_FAILED',
+      `Could not ask \`${python}\` where it lives for the sandbox: ${probe.stderr || probe.shortMessage}`,
+    );
   }
   const [executable, ...directories] = JSON.parse(probe.stdout) as string[];
   return Object.freeze({ executable: executable as string, directories: Object.freeze([...new Set(directories)]) });

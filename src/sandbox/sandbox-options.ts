@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { expectBoolean, expectEnvironment, expectPlainObject, expectStringArray, invalidOption, rejectUnknownKeys } from '../options/validators.js';
+import {
+  expectBoolean,
+  expectEnvironment,
+  expectPlainObject,
+  expectStringArray,
+  invalidOption,
+  rejectUnknownKeys,
+} from '../options/validators.js';
 
 /** What sandboxed code may reach beyond Python itself; see docs/SECURITY.md. */
 export interface SandboxOptions {
@@ -31,7 +38,10 @@ export function normalizeSandbox(value: unknown): NormalizedSandbox | undefined 
     network: options.network === undefined ? false : expectBoolean('sandbox.network', options.network),
     readOnlyPaths: absolutePaths('sandbox.readOnlyPaths', options.readOnlyPaths),
     writablePaths: absolutePaths('sandbox.writablePaths', options.writablePaths),
-    env: options.env === undefined ? Object.freeze({}) : (expectEnvironment('sandbox.env', options.env, false) as Record<string, string>),
+    env:
+      options.env === undefined
+        ? Object.freeze({})
+        : (expectEnvironment('sandbox.env', options.env, false) as Record<string, string>),
   });
 }
 

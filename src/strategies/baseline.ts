@@ -13,7 +13,11 @@ export const baselineStrategy: Strategy = {
   workerLifeOptions: ['preload', 'spareWorkers'],
   defaults: () => ({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, busyPollUs: 0 }),
   harnessConfig: () => ({ mode: 'baseline', generations: false }),
-  policy: (options) => ({ keepWarm: false, singleUse: true, spares: options.spareWorkers ?? baselineSpares(options.poolSize) }),
+  policy: (options) => ({
+    keepWarm: false,
+    singleUse: true,
+    spares: options.spareWorkers ?? baselineSpares(options.poolSize),
+  }),
   runtime: (_options, control) => plainRuntime(control),
 };
 

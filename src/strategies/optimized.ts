@@ -6,7 +6,11 @@ import type { Strategy } from './strategy.js';
 export const optimizedStrategy: Strategy = {
   name: 'optimized',
   workerLifeOptions: PERSISTENT_WORKER_OPTIONS,
-  defaults: (poolSize) => ({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, busyPollUs: defaultBusyPoll(poolSize) }),
+  defaults: (poolSize) => ({
+    maxExecutions: Number.POSITIVE_INFINITY,
+    gcInterval: 0,
+    busyPollUs: defaultBusyPoll(poolSize),
+  }),
   harnessConfig: () => ({ mode: 'optimized', generations: false }),
   // Routine renewals (a finite maxExecutions, an RSS ceiling) swap in a warm spare.
   policy: (options) => ({

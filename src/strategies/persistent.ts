@@ -2,7 +2,15 @@ import { availableParallelism } from 'node:os';
 import type { WorkerLifeKey } from '../options/worker-options.js';
 
 /** Worker-life options of strategies whose workers serve many calls (optimized, isolated). */
-export const PERSISTENT_WORKER_OPTIONS: readonly WorkerLifeKey[] = ['preload', 'resetHooks', 'maxExecutions', 'gcInterval', 'maxRssMb', 'busyPollUs', 'spareWorkers'];
+export const PERSISTENT_WORKER_OPTIONS: readonly WorkerLifeKey[] = [
+  'preload',
+  'resetHooks',
+  'maxExecutions',
+  'gcInterval',
+  'maxRssMb',
+  'busyPollUs',
+  'spareWorkers',
+];
 
 const DEFAULT_BUSY_POLL_US = 100;
 

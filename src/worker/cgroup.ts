@@ -31,7 +31,8 @@ export class WorkerCgroup {
 
   static create(limits: TreeLimits): WorkerCgroup | undefined {
     const wanted: [string, string, string][] = [];
-    if (limits.maxProcesses !== undefined) wanted.push(['pids', 'pids.max', String(limits.maxProcesses + HARNESS_TASKS)]);
+    if (limits.maxProcesses !== undefined)
+      wanted.push(['pids', 'pids.max', String(limits.maxProcesses + HARNESS_TASKS)]);
     if (limits.memoryMb !== undefined) {
       const bytes = String(limits.memoryMb * 1024 * 1024);
       wanted.push(['memory', unifiedHierarchy() ? 'memory.max' : 'memory.limit_in_bytes', bytes]);

@@ -14,13 +14,22 @@ const PROBE_TIMEOUT_MS = 10_000;
  * the failed start happened to show (a JSON parse error, an AttributeError). Runs only on this
  * failure path. Returns `startError` when the interpreter is fine and the start failed otherwise.
  */
-export async function explainStartFailure(python: string, command: readonly string[], startError: PyExecError): Promise<PyExecError> {
+export async function explainStartFailure(
+  python: string,
+  command: readonly string[],
+  startError: PyExecError,
+): Promise<PyExecError> {
   const [file, ...prefix] = command.length > 0 ? [...command, python] : [python];
   let output: string;
   try {
     // -I and a private directory: nothing on sys.path that anyone else could have put there.
     const probe = await inPrivateDirectory((cwd) =>
-      execa(file as string, [...prefix, '-I', '-c', PROBE], { reject: false, timeout: PROBE_TIMEOUT_MS, stdin: 'ignore', cwd }),
+      execa(file as string, [...prefix, '-I', '-c', PROBE], {
+        reject: false,
+        timeout: PROBE_TIMEOUT_MS,
+        stdin: 'ignore',
+        cwd,
+      }),
     );
     output = `${probe.stdout}`;
   } catch {
@@ -29,9 +38,13 @@ export async function explainStartFailure(python: string, command: readonly stri
   const found = /pyexec-probe (\d+)\.(\d+)\.(\d+)/.exec(output);
   const shown = `\`${python}\`${command.length > 0 ? ` (through \`${command.join(' ')}\`)` : ''}`;
   if (found === null) {
-    return new PyExecError('PYTHON_UNSUPPORTED', `The \`python\` option names ${shown}, which is not a Python interpreter (set \`python\` or PYEXEC_PYTHON)`, {
-      cause: startError,
-    });
+    return new PyExecError(
+      'PYTHON_UNSUPPORTED',
+      `The \`python\` option names ${shown}, which is not a Python interpreter (set \`python\` or PYEXEC_PYTHON)`,
+      {
+        cause: startError,
+      },
+    );
   }
   const [major, minor] = [Number(found[1]), Number(found[2])];
   if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) {

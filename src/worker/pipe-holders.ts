@@ -12,7 +12,8 @@ export function stdioPipes(pid: number): Set<string> {
   const pipes = new Set<string>();
   for (const fd of [0, 1, 2]) {
     const link = fdLink(pid, String(fd));
-    if (link !== undefined && (link.startsWith('pipe:') || link.startsWith('socket:')) && !own.has(link)) pipes.add(link);
+    if (link !== undefined && (link.startsWith('pipe:') || link.startsWith('socket:')) && !own.has(link))
+      pipes.add(link);
   }
   return pipes;
 }
@@ -47,7 +48,8 @@ export function killPipeHolders(pipes: ReadonlySet<string>): number {
 // This process and its ancestors: never killed, whatever they hold.
 function ancestry(): Set<number> {
   const chain = new Set<number>([process.pid]);
-  for (let pid: number | undefined = process.ppid; pid !== undefined && pid > 1 && !chain.has(pid); pid = parentOf(pid)) chain.add(pid);
+  for (let pid: number | undefined = process.ppid; pid !== undefined && pid > 1 && !chain.has(pid); pid = parentOf(pid))
+    chain.add(pid);
   return chain;
 }
 

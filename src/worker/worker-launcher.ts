@@ -86,12 +86,16 @@ export class WorkerLauncher implements WorkerSource {
       // (the harness moves it into the call's script directory), unless the user chose one.
       const matplotlibDir = join(workDir, '.matplotlib');
       const env = this.environment(matplotlibDir);
-      const start = this.options.sandbox ? await this.sandboxed(env, workDir, callRoot) : { python: this.python, command: this.options.command, env };
+      const start = this.options.sandbox
+        ? await this.sandboxed(env, workDir, callRoot)
+        : { python: this.python, command: this.options.command, env };
       worker = await WorkerProcess.start({
         ...start,
         cwd: workDir,
         startTimeoutMs: this.options.startTimeoutMs,
-        maxLineLength: Number.isFinite(limits.maxOutputBytes) ? Math.ceil(limits.maxOutputBytes * RESULT_TEXT_RATIO) + PROTOCOL_SLACK : Number.MAX_SAFE_INTEGER,
+        maxLineLength: Number.isFinite(limits.maxOutputBytes)
+          ? Math.ceil(limits.maxOutputBytes * RESULT_TEXT_RATIO) + PROTOCOL_SLACK
+          : Number.MAX_SAFE_INTEGER,
         onSpawn: (pid) => cgroup?.add(pid),
         config: {
           limits: harnessLimits,
@@ -153,22 +157,41 @@ export class WorkerLauncher implements WorkerSource {
 
   // What bubblewrap starts the interpreter with, and bubblewrap itself (once: checked, and the
   // interpreter's place on the host found).
-  private async sandboxed(env: Record<string, string>, workDir: string, callRoot: string): Promise<Pick<WorkerLaunch, 'python' | 'command' | 'env' | 'runtimeDir'>> {
+  private async sandboxed(
+    env: Record<string, string>,
+    workDir: string,
+    callRoot: string,
+  ): Promise<Pick<WorkerLaunch, 'python' | 'command' | 'env' | 'runtimeDir'>> {
     const sandbox = this.options.sandbox as NormalizedSandbox;
     this.sandboxReady ??= checkSandbox().then(() => probePythonLayout(this.options.python));
     const python = await this.sandboxReady;
-    const readOnly = [this.options.autoInstall?.target, this.options.autoInstall?.venv].filter((path): path is string => path !== undefined);
+    const readOnly = [this.options.autoInstall?.target, this.options.autoInstall?.venv].filter(
+      (path): path is string => path !== undefined,
+    );
     const inside = { ...env, PATH: `${dirname(python.executable)}:${SANDBOX_PATH}` };
     const mounts = { python, harnessDir: harnessRuntimeDir(), readOnly, writable: [workDir, callRoot] };
-    const command = bubblewrapCommand(sandbox, mounts, inside, workDir, this.mode.mode === 'forked' || this.mode.generations);
-    return { python: python.executable, command, env: { PATH: process.env.PATH ?? SANDBOX_PATH }, runtimeDir: SANDBOX_RUNTIME_DIR };
+    const command = bubblewrapCommand(
+      sandbox,
+      mounts,
+      inside,
+      workDir,
+      this.mode.mode === 'forked' || this.mode.generations,
+    );
+    return {
+      python: python.executable,
+      command,
+      env: { PATH: process.env.PATH ?? SANDBOX_PATH },
+      runtimeDir: SANDBOX_RUNTIME_DIR,
+    };
   }
 
   private environment(mplConfigDir: string): Record<string, string> {
     const env: Record<string, string> = {};
     const { sandbox, inheritEnv } = this.options;
     if (sandbox !== undefined) Object.assign(env, { HOME: '/tmp', LANG: process.env.LANG ?? 'C.UTF-8' });
-    else for (const [key, value] of Object.entries(process.env)) if (value !== undefined && (inheritEnv || CLEAN_ENV.includes(key))) env[key] = value;
+    else
+      for (const [key, value] of Object.entries(process.env))
+        if (value !== undefined && (inheritEnv || CLEAN_ENV.includes(key))) env[key] = value;
     // Matplotlib must never write to the home directory nor try to open a window.
     env.MPLBACKEND ??= 'Agg';
     env.MPLCONFIGDIR = mplConfigDir;

@@ -83,19 +83,23 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
   static start(launch: WorkerLaunch): Promise<WorkerProcess> {
     const [file, ...prefixArgs] = launch.command.length > 0 ? launch.command : [launch.python];
     const args = launch.command.length > 0 ? [...prefixArgs, launch.python] : prefixArgs;
-    const subprocess = execa(file as string, [...args, '-c', HARNESS_BOOTSTRAP, launch.runtimeDir ?? harnessRuntimeDir(), JSON.stringify(launch.config)], {
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      // Its own process group, so a kill reaches everything user code started.
-      detached: true,
-      cwd: launch.cwd,
-      env: launch.env,
-      extendEnv: false,
-      stripFinalNewline: false,
-    });
+    const subprocess = execa(
+      file as string,
+      [...args, '-c', HARNESS_BOOTSTRAP, launch.runtimeDir ?? harnessRuntimeDir(), JSON.stringify(launch.config)],
+      {
+        stdin: 'pipe',
+        stdout: 'pipe',
+        stderr: 'pipe',
+        buffer: false,
+        reject: false,
+        // Its own process group, so a kill reaches everything user code started.
+        detached: true,
+        cwd: launch.cwd,
+        env: launch.env,
+        extendEnv: false,
+        stripFinalNewline: false,
+      },
+    );
     if (subprocess.pid !== undefined) launch.onSpawn?.(subprocess.pid);
     return new Promise((resolve, reject) => {
       let diagnostics = '';
@@ -136,12 +140,22 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
       subprocess.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') fail(startError(launch, error.message, diagnostics));
         else if (launch.command.length > 0) {
-          fail(new PyExecError('LAUNCHER_NOT_FOUND', `Launcher not found: \`${file}\` (the first word of the \`command\` option)`, { cause: error }));
+          fail(
+            new PyExecError(
+              'LAUNCHER_NOT_FOUND',
+              `Launcher not found: \`${file}\` (the first word of the \`command\` option)`,
+              { cause: error },
+            ),
+          );
         } else {
           fail(
-            new PyExecError('PYTHON_NOT_FOUND', `Python executable not found: \`${file}\` (set the \`python\` option or PYEXEC_PYTHON)`, {
-              cause: error,
-            }),
+            new PyExecError(
+              'PYTHON_NOT_FOUND',
+              `Python executable not found: \`${file}\` (set the \`python\` option or PYEXEC_PYTHON)`,
+              {
+                cause: error,
+              },
+            ),
           );
         }
       });
@@ -151,10 +165,26 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
         // bubblewrap's own complaint (a missing path to bind, no namespaces): it, not Python, failed.
         const bubblewrapSaid = launch.command[0] === 'bwrap' ? /^bwrap: (.*)$/m.exec(info.diagnostics) : null;
         if (bubblewrapSaid !== null) {
-          fail(new PyExecError('SANDBOX_UNAVAILABLE', `bubblewrap could not make the sandbox: ${bubblewrapSaid[1]}`, { cause: startError(launch, 'exited', info.diagnostics) }));
+          fail(
+            new PyExecError('SANDBOX_UNAVAILABLE', `bubblewrap could not make the sandbox: ${bubblewrapSaid[1]}`, {
+              cause: startError(launch, 'exited', info.diagnostics),
+            }),
+          );
         } else if (notFound) {
-          fail(new PyExecError('PYTHON_NOT_FOUND', `Python executable not found through the launcher: \`${launch.python}\`\n${info.diagnostics}`));
-        } else failUnready(startError(launch, `exited (code ${info.exitCode}, signal ${info.signal}) before it was ready`, info.diagnostics));
+          fail(
+            new PyExecError(
+              'PYTHON_NOT_FOUND',
+              `Python executable not found through the launcher: \`${launch.python}\`\n${info.diagnostics}`,
+            ),
+          );
+        } else
+          failUnready(
+            startError(
+              launch,
+              `exited (code ${info.exitCode}, signal ${info.signal}) before it was ready`,
+              info.diagnostics,
+            ),
+          );
       });
       subprocess.stderr?.setEncoding('utf8');
       subprocess.stderr?.on('data', (chunk: string) => {
@@ -179,7 +209,14 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
           if (worker !== undefined) worker.emit('message', message);
           else if (message.type === 'hello') {
             clearTimeout(startTimer);
-            worker = new WorkerProcess(subprocess, message, exited, () => diagnostics, launch.generations, launch.namespaced);
+            worker = new WorkerProcess(
+              subprocess,
+              message,
+              exited,
+              () => diagnostics,
+              launch.generations,
+              launch.namespaced,
+            );
             resolve(worker);
           } else if (message.type === 'fault') fail(startError(launch, message.message, ''));
           else fail(startError(launch, `sent ${message.type} before hello`, diagnostics));
@@ -209,5 +246,8 @@ function startError(launch: WorkerLaunch, what: string, diagnostics: string): Py
   // A sandbox's command line runs to a kilobyte of mounts: its first word says enough.
   const command = launch.command[0] === 'bwrap' ? ['bwrap', '…'] : launch.command;
   const shown = [...command, launch.python].join(' ');
-  return new PyExecError('WORKER_START_FAILED', `The Python worker (\`${shown}\`) ${what}${diagnostics ? `:\n${diagnostics}` : ''}`);
+  return new PyExecError(
+    'WORKER_START_FAILED',
+    `The Python worker (\`${shown}\`) ${what}${diagnostics ? `:\n${diagnostics}` : ''}`,
+  );
 }

@@ -33,15 +33,52 @@ const results: BenchResults = {
   sandbox: [{ strategy: 'optimized', callsPerSec: 2000, msPerCall: 0.5, coldStartMs: 90 }],
   isolation: {},
   peers: [
-    { name: 'pyexec optimized', note: 'default options', callsPerSec: 30_000, p50Ms: 0.03, p99Ms: 0.1, coldStartMs: 40 },
-    { name: 'python-shell, persistent json-mode exec loop', note: 'its users\' loop', callsPerSec: 12_000, p50Ms: 0.08, p99Ms: 0.2, coldStartMs: 25 },
+    {
+      name: 'pyexec optimized',
+      note: 'default options',
+      callsPerSec: 30_000,
+      p50Ms: 0.03,
+      p99Ms: 0.1,
+      coldStartMs: 40,
+    },
+    {
+      name: 'python-shell, persistent json-mode exec loop',
+      note: "its users' loop",
+      callsPerSec: 12_000,
+      p50Ms: 0.08,
+      p99Ms: 0.2,
+      coldStartMs: 25,
+    },
     { name: 'pyexec baseline', note: 'a new process per call', callsPerSec: 60, p50Ms: 16, p99Ms: 30, coldStartMs: 40 },
-    { name: 'python-shell runString', note: 'a process per call', callsPerSec: 30, p50Ms: 33, p99Ms: 40, coldStartMs: 30 },
+    {
+      name: 'python-shell runString',
+      note: 'a process per call',
+      callsPerSec: 30,
+      p50Ms: 33,
+      p99Ms: 40,
+      coldStartMs: 30,
+    },
   ],
   pollingRegimes: [
-    { strategy: 'optimized', regime: 'one core kept busy by another process', defaultCallsPerSec: 24_000, noPollCallsPerSec: 20_000, roundRatios: { q25: 1.05, median: 1.18, q75: 1.3 } },
+    {
+      strategy: 'optimized',
+      regime: 'one core kept busy by another process',
+      defaultCallsPerSec: 24_000,
+      noPollCallsPerSec: 20_000,
+      roundRatios: { q25: 1.05, median: 1.18, q75: 1.3 },
+    },
   ],
-  openLoop: [{ label: 'optimized', strategy: 'optimized', offeredPerSec: 15_000, calls: 75_000, p50Ms: 0.05, p99Ms: 0.4, p999Ms: 1.2 }],
+  openLoop: [
+    {
+      label: 'optimized',
+      strategy: 'optimized',
+      offeredPerSec: 15_000,
+      calls: 75_000,
+      p50Ms: 0.05,
+      p99Ms: 0.4,
+      p999Ms: 1.2,
+    },
+  ],
 };
 
 const row = (markdown: string, label: string) => markdown.split('\n').find((line) => line.startsWith(`| ${label} |`));
@@ -51,22 +88,34 @@ describe('bench report', () => {
 
   it('says what echo and the reference are, and why a strategy can beat echo', () => {
     expect(markdown).toContain('both ends asleep in `read()`');
-    expect(markdown).toContain('3.6 calls/s (new process per call), 1,996 calls/s (persistent process), 1,574 calls/s (persistent + reset)');
+    expect(markdown).toContain(
+      '3.6 calls/s (new process per call), 1,996 calls/s (persistent process), 1,574 calls/s (persistent + reset)',
+    );
   });
 
   it('sets persistent rows against the python-shell loop and process-per-call rows against runString, and gives each regime its ratios', () => {
-    expect(row(markdown, 'pyexec optimized')).toBe('| pyexec optimized | 30,000 | 0.030 | 0.100 | 40 | 2.50x | default options |');
-    expect(row(markdown, 'pyexec baseline')).toBe('| pyexec baseline | 60.0 | 16.000 | 30.000 | 40 | 2.00x | a new process per call |');
-    expect(row(markdown, 'one core kept busy by another process')).toBe('| one core kept busy by another process | optimized | 24,000 | 20,000 | 1.20x | 1.18x (1.05–1.30) |');
+    expect(row(markdown, 'pyexec optimized')).toBe(
+      '| pyexec optimized | 30,000 | 0.030 | 0.100 | 40 | 2.50x | default options |',
+    );
+    expect(row(markdown, 'pyexec baseline')).toBe(
+      '| pyexec baseline | 60.0 | 16.000 | 30.000 | 40 | 2.00x | a new process per call |',
+    );
+    expect(row(markdown, 'one core kept busy by another process')).toBe(
+      '| one core kept busy by another process | optimized | 24,000 | 20,000 | 1.20x | 1.18x (1.05–1.30) |',
+    );
     expect(markdown).toContain('| optimized | 15,000 | 75000 | 0.050 | 0.400 | 1.200 |');
   });
 
   it("gives echo its p99 and its ratio to the persistent reference, the ceiling of every strategy's", () => {
-    expect(row(markdown, 'echo (raw pipe)')).toBe('| echo (raw pipe) | 24,950 | 0.040 | 0.038 | 0.123 |  |  |  | 100% | 1,996 (persistent process) | 12.5x |');
+    expect(row(markdown, 'echo (raw pipe)')).toBe(
+      '| echo (raw pipe) | 24,950 | 0.040 | 0.038 | 0.123 |  |  |  | 100% | 1,996 (persistent process) | 12.5x |',
+    );
   });
 
   it('says what the echo targets are worth against the reference on this machine', () => {
-    expect(markdown).toContain('is itself 12.5x the persistent process reference on this machine: 50% of echo is 6.3x it');
+    expect(markdown).toContain(
+      'is itself 12.5x the persistent process reference on this machine: 50% of echo is 6.3x it',
+    );
     expect(markdown).toContain('35% of echo 5.5x the persistent + reset reference');
   });
 
@@ -77,7 +126,10 @@ describe('bench report', () => {
   });
 
   it('gives each strategy with the sandbox its ratio to itself without, and its cold start; or why it is missing', () => {
-    const sandboxRow = markdown.split('\n').filter((line) => line.startsWith('| optimized |')).pop();
+    const sandboxRow = markdown
+      .split('\n')
+      .filter((line) => line.startsWith('| optimized |'))
+      .pop();
     expect(sandboxRow).toMatch(/\| 2,000 \| 0\.500 \| 0\.14x \| 90 ms \|$/);
     expect(renderMarkdown({ ...results, sandbox: { unavailable: 'no bwrap' } })).toContain('Not measured: no bwrap');
   });

@@ -17,7 +17,8 @@ describe.each(contractStrategies)('bounded errors with the %s strategy', (strate
 
   it('reports runaway recursion as an error promptly, with the innermost frames', async () => {
     // 3.11+ recurse in Python frames only; older versions use the C stack, which a million would overflow.
-    const code = 'import sys\nsys.setrecursionlimit(10**6 if sys.version_info >= (3, 11) else 12000)\ndef down(n):\n    return down(n + 1)\ndown(0)';
+    const code =
+      'import sys\nsys.setrecursionlimit(10**6 if sys.version_info >= (3, 11) else 12000)\ndef down(n):\n    return down(n + 1)\ndown(0)';
     const result = await makeExecutor(strategy).run(code, { timeoutMs: 60_000 });
     expect(result).toMatchObject({ status: 'error', error: { type: 'RecursionError' } });
     expect(result.error?.traceback).toMatch(/^\[pyexec: \d+ frames; the outermost \d+ are not shown\]/);

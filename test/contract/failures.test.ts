@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeAllExecutors, contractStrategies, countingPythonShim, makeExecutor, testPython } from '../helpers/executors.js';
+import { closeAllExecutors, contractStrategies, countingPythonShim, makeExecutor } from '../helpers/executors.js';
 
 afterEach(closeAllExecutors);
 
@@ -20,7 +20,9 @@ const olderPython = ['3.8', '3.7', '3.6', '2.7']
 describe.each(contractStrategies)('failures with the %s strategy', (strategy) => {
   it('reports a process killed under its call as crashed, with output so far, and replaces the worker', async () => {
     const executor = makeExecutor(strategy);
-    const crashed = await executor.run('import os, signal, time\nprint("last words", flush=True)\ntime.sleep(0.2)\nos.kill(os.getpid(), signal.SIGKILL)');
+    const crashed = await executor.run(
+      'import os, signal, time\nprint("last words", flush=True)\ntime.sleep(0.2)\nos.kill(os.getpid(), signal.SIGKILL)',
+    );
     expect(crashed).toMatchObject({ status: 'crashed', stdout: 'last words\n', error: { type: 'WorkerCrash' } });
     expect(crashed.error?.message).toContain('killed by SIGKILL');
     const next = await executor.run('"replaced"');
@@ -79,7 +81,10 @@ describe.each(contractStrategies)('failures with the %s strategy', (strategy) =>
     const ends: string[] = [];
     executor.on('end', ({ executionId }) => ends.push(executionId));
     const calls = Array.from({ length: 8 }, (_, i) =>
-      executor.run(i === 3 ? 'import os, signal; os.kill(os.getpid(), signal.SIGKILL)' : `import time; time.sleep(0.05); ${i}`, { executionId: `c${i}` }),
+      executor.run(
+        i === 3 ? 'import os, signal; os.kill(os.getpid(), signal.SIGKILL)' : `import time; time.sleep(0.05); ${i}`,
+        { executionId: `c${i}` },
+      ),
     );
     const results = await Promise.all(calls);
     expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'crashed', 'ok', 'ok', 'ok', 'ok']);
@@ -98,7 +103,10 @@ describe.each(contractStrategies)('failures with the %s strategy', (strategy) =>
   it('does not respawn a worker that fails before its handshake in a loop', async () => {
     const shim = countingPythonShim();
     const executor = makeExecutor(strategy, { python: shim.path, preload: ['no_such_module_for_pyexec'] });
-    await expect(executor.run('1')).rejects.toMatchObject({ code: 'WORKER_START_FAILED', message: expect.stringContaining('no_such_module_for_pyexec') });
+    await expect(executor.run('1')).rejects.toMatchObject({
+      code: 'WORKER_START_FAILED',
+      message: expect.stringContaining('no_such_module_for_pyexec'),
+    });
     // Only the absence of further starts is asserted here, so a slow machine cannot fail it.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(shim.starts()).toBe(1);

@@ -15,7 +15,8 @@ const hasMatplotlib = (() => {
     return false;
   }
 })();
-if (process.env.CI && !hasMatplotlib) throw new Error(`CI needs matplotlib for ${matplotlibPython}: apt-get install python3-matplotlib`);
+if (process.env.CI && !hasMatplotlib)
+  throw new Error(`CI needs matplotlib for ${matplotlibPython}: apt-get install python3-matplotlib`);
 
 const PNG_SIGNATURE = 'iVBORw0KGgo';
 
@@ -47,7 +48,9 @@ describe.skipIf(!hasMatplotlib).each(contractStrategies)('matplotlib figures wit
 
   it('keeps matplotlib config out of the home directory', async () => {
     const executor = makeExecutor(strategy, { python: matplotlibPython });
-    const result = await executor.run('import matplotlib, os\nmatplotlib.get_configdir().startswith(os.path.expanduser("~"))');
+    const result = await executor.run(
+      'import matplotlib, os\nmatplotlib.get_configdir().startswith(os.path.expanduser("~"))',
+    );
     expect(result.value).toBe('False');
   });
 });

@@ -7,7 +7,6 @@ import { isRunning } from '../helpers/proc.js';
 
 const doomedHost = join(import.meta.dirname, '../helpers/doomed-host.ts');
 
-
 function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
@@ -27,7 +26,13 @@ async function startDoomedHost(strategy: string, mode: 'running' | 'idle') {
     env: { ...process.env, PYEXEC_PYTHON: testPython },
   });
   const [callPid, parentPid, childPid, workingDirectory] = (await firstLine(host.stdout)).split(' ');
-  return { host, callPid: Number(callPid), parentPid: Number(parentPid), childPid: Number(childPid), workingDirectory: workingDirectory as string };
+  return {
+    host,
+    callPid: Number(callPid),
+    parentPid: Number(parentPid),
+    childPid: Number(childPid),
+    workingDirectory: workingDirectory as string,
+  };
 }
 
 describe.each(contractStrategies)('a host killed mid-call, with the %s strategy', (strategy) => {

@@ -20,8 +20,14 @@ describe.each(contractStrategies)('timeouts and stops with the %s strategy', (st
   });
 
   it.each([
-    ['SIGINT ignored', `import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nprint("partial", flush=True)\n${BUSY_LOOP}`],
-    ['KeyboardInterrupt swallowed', `print("partial", flush=True)\nwhile True:\n    try:\n        ${BUSY_LOOP.replace('\n', '\n        ')}\n    except KeyboardInterrupt:\n        pass`],
+    [
+      'SIGINT ignored',
+      `import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nprint("partial", flush=True)\n${BUSY_LOOP}`,
+    ],
+    [
+      'KeyboardInterrupt swallowed',
+      `print("partial", flush=True)\nwhile True:\n    try:\n        ${BUSY_LOOP.replace('\n', '\n        ')}\n    except KeyboardInterrupt:\n        pass`,
+    ],
     // Python 3.11's regex engine checks for signals; a C loop over a huge range never does.
     ['stuck in C code', `print("partial", flush=True)\nsum(range(10**13))`],
   ])('kills and replaces a worker that does not stop on SIGINT (%s)', async (_name, code) => {
@@ -39,7 +45,9 @@ describe.each(contractStrategies)('timeouts and stops with the %s strategy', (st
     const executor = makeExecutor(strategy, { timeoutMs: 400, poolSize: 1 });
     expect((await executor.run('1')).status).toBe('ok'); // arms the worker's default deadline
     const longer = await executor.run('import time\ntime.sleep(0.7)\n"done"', { timeoutMs: 5000 });
-    const unlimited = await executor.run('import time\ntime.sleep(0.7)\n"done"', { timeoutMs: Number.POSITIVE_INFINITY });
+    const unlimited = await executor.run('import time\ntime.sleep(0.7)\n"done"', {
+      timeoutMs: Number.POSITIVE_INFINITY,
+    });
     const defaulted = await executor.run('import time\ntime.sleep(5)');
     expect([longer.status, unlimited.status, defaulted.status]).toEqual(['ok', 'ok', 'timeout']);
   });

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PyExecError } from '../../src/index.js';
-import { closeAllExecutors, contractStrategies, eventually, isProcessAlive, makeExecutor } from '../helpers/executors.js';
+import {
+  closeAllExecutors,
+  contractStrategies,
+  eventually,
+  isProcessAlive,
+  makeExecutor,
+} from '../helpers/executors.js';
 
 afterEach(closeAllExecutors);
 
@@ -11,7 +17,9 @@ describe.each(contractStrategies)('lifecycle of the %s strategy', (strategy) => 
       'import subprocess, time\nchild = subprocess.Popen(["sleep", "300"])\nprint(child.pid, flush=True)\ntime.sleep(300)',
     );
     const queued = executor.run('1');
-    const childPid = Number(await new Promise<string>((resolve) => executor.once('stdout', ({ text }) => resolve(text))));
+    const childPid = Number(
+      await new Promise<string>((resolve) => executor.once('stdout', ({ text }) => resolve(text))),
+    );
     const workerPid = executor.status().running[0]?.workerPid as number;
     await executor.close();
     expect((await running).status).toBe('stopped');
@@ -59,7 +67,9 @@ describe.each(contractStrategies)('lifecycle of the %s strategy', (strategy) => 
 
   it('refuses invalid run arguments with messages naming them', async () => {
     const executor = makeExecutor(strategy);
-    await expect(executor.run(42 as unknown as string)).rejects.toThrow('Expected `code` (the first argument of run) to be a string of Python source, got `42` (number)');
+    await expect(executor.run(42 as unknown as string)).rejects.toThrow(
+      'Expected `code` (the first argument of run) to be a string of Python source, got `42` (number)',
+    );
     await expect(executor.run('1', { timeoutMs: 0 })).rejects.toThrow('`timeoutMs`');
     await expect(executor.run('1', { env: { A: 3 as unknown as string } })).rejects.toThrow('`env.A`');
   });
@@ -71,10 +81,13 @@ describe.each(contractStrategies)('lifecycle of the %s strategy', (strategy) => 
     const queued = executor.run('1/0');
     await new Promise((resolve) => executor.once('stdout', resolve));
     const during = executor.status();
-    expect(during.running).toEqual([{ executionId: 'long', workerPid: expect.any(Number), startedAt: expect.any(Number) }]);
+    expect(during.running).toEqual([
+      { executionId: 'long', workerPid: expect.any(Number), startedAt: expect.any(Number) },
+    ]);
     expect(during.queued).toBe(1);
     // Forked: the worker is the template; the call runs in its child, which status names too.
-    const expectedWorker = strategy === 'forked' ? { childPid: during.running[0]?.workerPid } : { pid: during.running[0]?.workerPid };
+    const expectedWorker =
+      strategy === 'forked' ? { childPid: during.running[0]?.workerPid } : { pid: during.running[0]?.workerPid };
     expect(during.workers[0]).toMatchObject({ ...expectedWorker, state: 'busy' });
     await Promise.all([running, queued]);
     expect(executor.status().totals).toMatchObject({ executions: 2, ok: 1, errors: 1 });

@@ -41,7 +41,9 @@ describe.each(contractStrategies)('listeners and callbacks of the %s strategy', 
     });
     expect(result).toMatchObject({ status: 'ok', stdout: 'out\n', stderr: 'err\n', value: '7' });
     expect(errors.map((error) => error.code)).toEqual(['LISTENER_FAILED', 'LISTENER_FAILED']);
-    expect(errors.map((error) => error.message).join()).toMatch(/onStdout.*stdout callback failed.*onStderr.*stderr callback failed/);
+    expect(errors.map((error) => error.message).join()).toMatch(
+      /onStdout.*stdout callback failed.*onStderr.*stderr callback failed/,
+    );
     expect((await executor.run('1')).status).toBe('ok');
   });
 
@@ -57,7 +59,8 @@ describe.each(contractStrategies)('listeners and callbacks of the %s strategy', 
     expect(await executor.run('print("a")\n1')).toMatchObject({ status: 'ok', stdout: 'a\n', value: '1' });
     expect(await executor.run('print("b")\n2')).toMatchObject({ status: 'ok', stdout: 'b\n', value: '2' });
     const messages = errors.map((error) => error.message).join('\n');
-    for (const event of ['start', 'end', 'stdout', 'worker:spawn']) expect(messages).toContain(`${event} listener failed`);
+    for (const event of ['start', 'end', 'stdout', 'worker:spawn'])
+      expect(messages).toContain(`${event} listener failed`);
   });
 
   it('streams the whole output of a fast call, the tail that comes with the result included', async () => {

@@ -31,7 +31,8 @@ describe.each(contractStrategies)('output of the %s strategy', (strategy) => {
   // takes SIGALRM for itself must still not block on a full pipe until its timeout.
   it('captures a child process writing more than a pipe holds after the call took SIGALRM', async () => {
     const executor = makeExecutor(strategy);
-    const code = "import signal, subprocess\nsignal.signal(signal.SIGALRM, lambda *args: None)\nsubprocess.run(['head', '-c', '300000', '/dev/zero'])";
+    const code =
+      "import signal, subprocess\nsignal.signal(signal.SIGALRM, lambda *args: None)\nsubprocess.run(['head', '-c', '300000', '/dev/zero'])";
     const result = await executor.run(code, { timeoutMs: 20_000 });
     expect(result.status).toBe('ok');
     expect(result.stdout.length).toBe(300_000);
@@ -49,8 +50,11 @@ describe.each(contractStrategies)('output of the %s strategy', (strategy) => {
 
   it('keeps the head and the tail of output past limits.maxOutputBytes, saying what it dropped where', async () => {
     const executor = makeExecutor(strategy, { limits: { maxOutputBytes: 1000 } });
-    const result = await executor.run('print("x" * 5000)\nimport os, sys\nos.write(1, b"y" * 5000)\nsys.stderr.write("the error at the end\\n")');
-    const note = '\n[pyexec: 9001 bytes of stdout dropped here (limits.maxOutputBytes keeps the first and last part)]\n';
+    const result = await executor.run(
+      'print("x" * 5000)\nimport os, sys\nos.write(1, b"y" * 5000)\nsys.stderr.write("the error at the end\\n")',
+    );
+    const note =
+      '\n[pyexec: 9001 bytes of stdout dropped here (limits.maxOutputBytes keeps the first and last part)]\n';
     expect(result.stdout).toBe('x'.repeat(500) + note + 'y'.repeat(500));
     expect(result.stderr).toBe('the error at the end\n');
     expect(result).toMatchObject({ truncated: true, droppedBytes: { stdout: 9001, stderr: 0 } });
@@ -66,7 +70,12 @@ describe.each(contractStrategies)('output of the %s strategy', (strategy) => {
     const streamed: string[] = [];
     const code = `import sys, time\nchunk = ${JSON.stringify(chunk)}\nsys.stdout.write(chunk)\nsys.stderr.write(chunk)\nsys.stdout.flush()\ntime.sleep(0.2)\nsys.stdout.write(chunk)\n"😀" * 30_000`;
     const result = await executor.run(code, { onStdout: (text) => streamed.push(text) });
-    expect(result).toMatchObject({ status: 'ok', stdout: chunk + chunk, stderr: chunk, value: `'${'😀'.repeat(30_000)}'` });
+    expect(result).toMatchObject({
+      status: 'ok',
+      stdout: chunk + chunk,
+      stderr: chunk,
+      value: `'${'😀'.repeat(30_000)}'`,
+    });
     expect(streamed.join('')).toBe(chunk + chunk);
     // Lone surrogates in an exception's message cross too (as UTF-16), as a short message does.
     const failing = (times: number) => executor.run(`raise ValueError("\\udc80\\x01" * ${times})`);
@@ -86,10 +95,16 @@ describe.each(contractStrategies)('output of the %s strategy', (strategy) => {
     ['writes without newlines', 'import sys\nwhile True:\n    sys.stdout.write("z")'],
     ['os.write floods', 'import os\nwhile True:\n    os.write(1, b"w" * 65536)'],
   ])('bounds endless output (%s) and keeps its first and last bytes until the timeout', async (_name, code) => {
-    const executor = makeExecutor(strategy, { limits: { maxOutputBytes: 20_000 }, timeoutMs: 1000, interruptGraceMs: 500 });
+    const executor = makeExecutor(strategy, {
+      limits: { maxOutputBytes: 20_000 },
+      timeoutMs: 1000,
+      interruptGraceMs: 500,
+    });
     const result = await executor.run(code);
     expect(result.status).toBe('timeout');
-    const [head, tail] = result.stdout.split(/\n\[pyexec: \d+ bytes of stdout dropped here \(limits.maxOutputBytes keeps the first and last part\)\]\n/);
+    const [head, tail] = result.stdout.split(
+      /\n\[pyexec: \d+ bytes of stdout dropped here \(limits.maxOutputBytes keeps the first and last part\)\]\n/,
+    );
     expect(Buffer.byteLength(head as string)).toBe(10_000);
     expect(Buffer.byteLength(tail as string)).toBe(10_000);
     expect(result.droppedBytes?.stdout).toBeGreaterThan(0);

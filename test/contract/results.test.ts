@@ -28,7 +28,10 @@ describe.each(contractStrategies)('results of the %s strategy', (strategy) => {
   it('treats sys.exit(0) as success and sys.exit(1) as an error, and the worker serves on', async () => {
     const executor = makeExecutor(strategy);
     expect((await executor.run('import sys; sys.exit(0)')).status).toBe('ok');
-    expect(await executor.run('import sys; sys.exit(1)')).toMatchObject({ status: 'error', error: { type: 'SystemExit' } });
+    expect(await executor.run('import sys; sys.exit(1)')).toMatchObject({
+      status: 'error',
+      error: { type: 'SystemExit' },
+    });
     expect((await executor.run('1')).value).toBe('1');
   });
 
@@ -61,12 +64,18 @@ describe.each(contractStrategies)('results of the %s strategy', (strategy) => {
   it('survives user code that poisons the json module and closes stdout', async () => {
     const executor = makeExecutor(strategy);
     await executor.run('import json, sys, os\njson.dumps = json.loads = None\nsys.stdout = None\nos.close(1)');
-    expect(await executor.run('print("fine")\n{"a": 1}')).toMatchObject({ status: 'ok', stdout: 'fine\n', value: "{'a': 1}" });
+    expect(await executor.run('print("fine")\n{"a": 1}')).toMatchObject({
+      status: 'ok',
+      stdout: 'fine\n',
+      value: "{'a': 1}",
+    });
   });
 
   it('applies a call env to that call only', async () => {
     const executor = makeExecutor(strategy, { env: { FROM_EXECUTOR: 'e' } });
-    const during = await executor.run('import os\n(os.environ.get("X"), os.environ["FROM_EXECUTOR"])', { env: { X: '1' } });
+    const during = await executor.run('import os\n(os.environ.get("X"), os.environ["FROM_EXECUTOR"])', {
+      env: { X: '1' },
+    });
     const after = await executor.run('import os\nos.environ.get("X")');
     expect(during.value).toBe("('1', 'e')");
     expect(after.value).toBeUndefined();

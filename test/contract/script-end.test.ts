@@ -10,7 +10,8 @@ afterEach(closeAllExecutors);
 describe.each(contractStrategies)('the end of a call with the %s strategy', (strategy) => {
   it('runs the atexit handlers the call registered, last first, their output in its result', async () => {
     const executor = makeExecutor(strategy, { poolSize: 1 });
-    const code = 'import atexit\natexit.register(print, "first registered")\n@atexit.register\ndef last():\n    print("last registered")\nprint("body")';
+    const code =
+      'import atexit\natexit.register(print, "first registered")\n@atexit.register\ndef last():\n    print("last registered")\nprint("body")';
     expect((await executor.run(code)).stdout).toBe('body\nlast registered\nfirst registered\n');
     expect(await executor.run('print("next")')).toMatchObject({ status: 'ok', stdout: 'next\n' });
   });
@@ -26,13 +27,15 @@ describe.each(contractStrategies)('the end of a call with the %s strategy', (str
 
   it('joins the non-daemon threads the call started, their output in its result', async () => {
     const executor = makeExecutor(strategy, { poolSize: 1 });
-    const code = 'import threading, time\ndef work():\n    time.sleep(0.3)\n    print("thread done")\nthreading.Thread(target=work).start()\nprint("main done")';
+    const code =
+      'import threading, time\ndef work():\n    time.sleep(0.3)\n    print("thread done")\nthreading.Thread(target=work).start()\nprint("main done")';
     expect((await executor.run(code)).stdout).toBe('main done\nthread done\n');
     expect(await executor.run('print("next")')).toMatchObject({ status: 'ok', stdout: 'next\n' });
   });
 
   it('ends a join that outlasts the timeout as a timeout', async () => {
-    const code = 'import threading, time\nthreading.Thread(target=time.sleep, args=(60,)).start()\nprint("started", flush=True)';
+    const code =
+      'import threading, time\nthreading.Thread(target=time.sleep, args=(60,)).start()\nprint("started", flush=True)';
     const result = await makeExecutor(strategy, { interruptGraceMs: 200 }).run(code, { timeoutMs: 800 });
     expect(result).toMatchObject({ status: 'timeout', stdout: 'started\n' });
   });
@@ -46,7 +49,8 @@ describe.each(contractStrategies)('the end of a call with the %s strategy', (str
 
   it('runs __del__ of objects the call left, cycles included, within the call', async () => {
     const executor = makeExecutor(strategy, { poolSize: 1 });
-    const code = 'class Noisy:\n    def __del__(self):\n        print("finalized", self.name)\nplain = Noisy(); plain.name = "plain"\ncycle = Noisy(); cycle.name = "cycle"; cycle.me = cycle';
+    const code =
+      'class Noisy:\n    def __del__(self):\n        print("finalized", self.name)\nplain = Noisy(); plain.name = "plain"\ncycle = Noisy(); cycle.name = "cycle"; cycle.me = cycle';
     const result = await executor.run(code);
     expect(result.stdout.split('\n').filter(Boolean).sort()).toEqual(['finalized cycle', 'finalized plain']);
     for (let i = 0; i < 5; i++) expect((await executor.run('x = [1] * 1000\nprint("clean")')).stdout).toBe('clean\n');

@@ -6,12 +6,14 @@ afterEach(closeAllExecutors);
 // A call runs as `python3 main.py` would: from a real file, with its identity.
 describe.each(contractStrategies)('the script identity of a call with the %s strategy', (strategy) => {
   it('has __file__ naming a real file holding its source, and sys.argv[0] naming it too', async () => {
-    const code = 'import sys\nsource = open(__file__).read()\n(__file__.endswith("/main.py"), sys.argv[0] == __file__, source.startswith("import sys"))';
+    const code =
+      'import sys\nsource = open(__file__).read()\n(__file__.endswith("/main.py"), sys.argv[0] == __file__, source.startswith("import sys"))';
     expect((await makeExecutor(strategy).run(code)).value).toBe('(True, True, True)');
   });
 
   it('takes a script name and arguments per call, as argparse sees them', async () => {
-    const code = 'import argparse\nparser = argparse.ArgumentParser()\nparser.add_argument("--n", type=int)\nargs = parser.parse_args()\n(parser.format_usage().strip(), args.n)';
+    const code =
+      'import argparse\nparser = argparse.ArgumentParser()\nparser.add_argument("--n", type=int)\nargs = parser.parse_args()\n(parser.format_usage().strip(), args.n)';
     const result = await makeExecutor(strategy).run(code, { filename: 'analysis.py', argv: ['--n', '3'] });
     expect(result.value).toBe("('usage: analysis.py [-h] [--n N]', 3)");
   });
@@ -20,7 +22,9 @@ describe.each(contractStrategies)('the script identity of a call with the %s str
     const failing = await makeExecutor(strategy).run('def inner():\n    raise ValueError("bad")\ninner()');
     expect(failing.status).toBe('error');
     expect(failing.error?.traceback).toContain('    raise ValueError("bad")');
-    const inspected = await makeExecutor(strategy).run('import inspect\nclass Shape:\n    sides = 4\ninspect.getsource(Shape)');
+    const inspected = await makeExecutor(strategy).run(
+      'import inspect\nclass Shape:\n    sides = 4\ninspect.getsource(Shape)',
+    );
     expect(inspected.value).toBe("'class Shape:\\n    sides = 4\\n'");
   });
 

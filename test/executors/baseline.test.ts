@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BaselineExecutor } from '../../src/index.js';
 import { baselineSpares } from '../../src/strategies/baseline.js';
-import { closeAllExecutors, eventually, makeExecutor, testPython } from '../helpers/executors.js';
+import { closeAllExecutors, eventually, makeExecutor } from '../helpers/executors.js';
 import { liveHarnessChildren } from '../helpers/harness-children.js';
 
 afterEach(closeAllExecutors);
@@ -14,7 +13,7 @@ describe('the baseline strategy', () => {
     expect(pids.size).toBe(3);
   });
 
-  it('starts the next calls\' processes ahead of them, side by side, and kills them on close', async () => {
+  it("starts the next calls' processes ahead of them, side by side, and kills them on close", async () => {
     const executor = makeExecutor('baseline');
     const first = await executor.run('print(1)');
     // The first call's process is gone; fresh ones wait for the next calls.
@@ -50,7 +49,10 @@ describe('the baseline strategy', () => {
     const executor = makeExecutor('baseline', { poolSize: 2 });
     const calls = [0, 1, 2].map(() => executor.run('import time\nprint("up", flush=True)\ntime.sleep(0.5)'));
     await new Promise<void>((resolve) => {
-      const check = () => (executor.status().running.filter((r) => r.workerPid !== undefined).length === 2 ? resolve() : setTimeout(check, 10));
+      const check = () =>
+        executor.status().running.filter((r) => r.workerPid !== undefined).length === 2
+          ? resolve()
+          : setTimeout(check, 10);
       check();
     });
     expect(executor.status()).toMatchObject({ queued: 1 });

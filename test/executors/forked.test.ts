@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ForkedExecutor } from '../../src/index.js';
-import { closeAllExecutors, eventually, isProcessAlive, makeExecutor, testPython } from '../helpers/executors.js';
+import { closeAllExecutors, eventually, isProcessAlive, makeExecutor } from '../helpers/executors.js';
 
 afterEach(closeAllExecutors);
 
@@ -11,7 +10,10 @@ describe('the forked strategy', () => {
     const executor = makeExecutor('forked');
     const calls = [];
     for (let i = 0; i < 3; i++) calls.push(await executor.run('import os\n(os.getpid(), os.getppid())'));
-    const [pids, parents] = [new Set(calls.map((c) => c.value?.split(',')[0])), new Set(calls.map((c) => c.value?.split(',')[1]))];
+    const [pids, parents] = [
+      new Set(calls.map((c) => c.value?.split(',')[0])),
+      new Set(calls.map((c) => c.value?.split(',')[1])),
+    ];
     expect(pids.size).toBe(3);
     expect(parents.size).toBe(1);
     expect(calls.every((c) => c.workerPid !== templatePid(executor))).toBe(true);
@@ -77,7 +79,8 @@ describe('the forked strategy', () => {
   // not charged with the crash, and runs on the replacement.
   it('runs the call queued behind one that killed its template on the replacement', async () => {
     const executor = makeExecutor('forked', { poolSize: 1 });
-    const killer = 'import os, signal, time\nos.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(0.01)\nprint("killer done")';
+    const killer =
+      'import os, signal, time\nos.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(0.01)\nprint("killer done")';
     for (let round = 0; round < 5; round++) {
       const [killed, innocent] = await Promise.all([executor.run(killer), executor.run('print("innocent")')]);
       expect(killed).toMatchObject({ status: 'ok', stdout: 'killer done\n' });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkerEvent } from '../../src/index.js';
-import { closeAllExecutors, eventually, isProcessAlive, makeExecutor } from '../helpers/executors.js';
+import { closeAllExecutors, eventually, makeExecutor } from '../helpers/executors.js';
 import { liveHarnessChildren } from '../helpers/harness-children.js';
 import { isRunning } from '../helpers/proc.js';
 
@@ -33,14 +33,16 @@ describe('the isolated strategy', () => {
     const executor = makeExecutor('isolated', { poolSize: 1 });
     for (let round = 0; round < 2; round++) {
       // Each next call is submitted the moment a crash settles: while the next generation forks.
-      for (let crash = 0; crash < 5; crash++) expect((await executor.run('import os, signal; os.kill(os.getpid(), signal.SIGKILL)')).status).toBe('crashed');
+      for (let crash = 0; crash < 5; crash++)
+        expect((await executor.run('import os, signal; os.kill(os.getpid(), signal.SIGKILL)')).status).toBe('crashed');
       expect(await executor.run('"innocent"')).toMatchObject({ status: 'ok', value: "'innocent'" });
     }
   });
 
   it('removes the call directory of a worker killed mid-call before close()', async () => {
     const executor = makeExecutor('isolated', { interruptGraceMs: 100 });
-    const code = 'import os, signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nopen("left.txt", "w").write("x")\nprint(os.getcwd(), flush=True)\nwhile True: pass';
+    const code =
+      'import os, signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nopen("left.txt", "w").write("x")\nprint(os.getcwd(), flush=True)\nwhile True: pass';
     const result = await executor.run(code, { timeoutMs: 1000 });
     expect(result.status).toBe('timeout');
     const callDirectory = result.stdout.trim();
@@ -51,7 +53,9 @@ describe('the isolated strategy', () => {
   it('recycles a worker whose call left a thread running, and says why', async () => {
     const executor = makeExecutor('isolated');
     const recycles = recordRecycles(executor);
-    const first = await executor.run("import threading, time\nthreading.Thread(target=time.sleep, args=(30,), name='sleeper', daemon=True).start()");
+    const first = await executor.run(
+      "import threading, time\nthreading.Thread(target=time.sleep, args=(30,), name='sleeper', daemon=True).start()",
+    );
     const second = await executor.run('1');
     expect(recycles).toEqual([{ pid: first.workerPid, reason: 'threads still running: sleeper' }]);
     expect(second.workerPid).not.toBe(first.workerPid);
@@ -71,7 +75,9 @@ describe('the isolated strategy', () => {
     const executor = makeExecutor('isolated');
     const recycles = recordRecycles(executor);
     await executor.run('import sys\nassert "_csv" not in sys.modules\nimport csv');
-    const after = await executor.run('import sys\nloaded_at_start = "_csv" in sys.modules\nimport csv\nloaded_at_start');
+    const after = await executor.run(
+      'import sys\nloaded_at_start = "_csv" in sys.modules\nimport csv\nloaded_at_start',
+    );
     await executor.run('import csv');
     expect(recycles).toHaveLength(1);
     expect(recycles[0]?.reason).toContain('C extensions that cannot be unloaded: _csv');
@@ -82,7 +88,9 @@ describe('the isolated strategy', () => {
     // decimal loads a C extension (_decimal) on every supported interpreter, as numpy would.
     const executor = makeExecutor('isolated', { preload: ['decimal'] });
     const recycles = recordRecycles(executor);
-    const first = await executor.run('import sys\nwas_loaded = "decimal" in sys.modules\nimport decimal\ndecimal.leaked = 1\nwas_loaded');
+    const first = await executor.run(
+      'import sys\nwas_loaded = "decimal" in sys.modules\nimport decimal\ndecimal.leaked = 1\nwas_loaded',
+    );
     const second = await executor.run('import decimal\n(hasattr(decimal, "leaked"), str(decimal.Decimal("1.5") * 4))');
     expect(first.value).toBe('True');
     expect(second.value).toBe("(False, '6.0')");
@@ -122,7 +130,9 @@ describe('the isolated strategy', () => {
   it('reports a call that killed its generation as crashed, and serves on from a fresh one', async () => {
     const executor = makeExecutor('isolated');
     const before = await executor.run('import os\nos.getppid()');
-    const crashed = await executor.run("print('last words', flush=True)\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)");
+    const crashed = await executor.run(
+      "print('last words', flush=True)\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+    );
     const after = await executor.run('import os\nos.getppid()');
     expect(crashed.status).toBe('crashed');
     expect(crashed.error?.message).toContain('SIGKILL');

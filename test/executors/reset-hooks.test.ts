@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IsolatedExecutor, OptimizedExecutor, PyExecError } from '../../src/index.js';
+import { type IsolatedExecutor, OptimizedExecutor, PyExecError } from '../../src/index.js';
 import { closeAllExecutors, eventually, makeExecutor, testPython } from '../helpers/executors.js';
 import { liveHarnessChildren } from '../helpers/harness-children.js';
 
@@ -26,7 +26,10 @@ describe.each(['optimized', 'isolated'] as const)('reset hooks with the %s strat
     const log = hookLog();
     // A module of the test's, found through PYTHONPATH, whose function leaves a trace.
     const modules = mkdtempSync(join(tmpdir(), 'pyexec-hook-module-'));
-    writeFileSync(join(modules, 'pyexec_hook_probe.py'), `def record():\n    open(${JSON.stringify(log.path)}, 'a').write('ran\\n')\n`);
+    writeFileSync(
+      join(modules, 'pyexec_hook_probe.py'),
+      `def record():\n    open(${JSON.stringify(log.path)}, 'a').write('ran\\n')\n`,
+    );
     const executor = makeExecutor(strategy, { env: { PYTHONPATH: modules }, resetHooks: ['pyexec_hook_probe:record'] });
     const recycles: string[] = [];
     executor.on('worker:recycle', ({ reason }) => recycles.push(reason));

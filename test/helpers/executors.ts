@@ -17,12 +17,19 @@ export const contractStrategies: StrategyName[] = ['baseline', 'optimized', 'iso
  */
 export const sandboxAvailable = spawnSync('bwrap', SANDBOX_PROBE_ARGS).status === 0;
 if (process.env.CI && !sandboxAvailable) {
-  throw new Error('CI needs a working bubblewrap for the sandbox tests: apt-get install bubblewrap, where namespaces may be made');
+  throw new Error(
+    'CI needs a working bubblewrap for the sandbox tests: apt-get install bubblewrap, where namespaces may be made',
+  );
 }
 
 /** Every strategy, without and with the sandbox (where it runs): what the hostile suite runs against. */
 export const hostileVariants: [StrategyName, boolean][] = contractStrategies.flatMap((strategy) =>
-  sandboxAvailable ? [[strategy, false], [strategy, true]] : [[strategy, false]],
+  sandboxAvailable
+    ? [
+        [strategy, false],
+        [strategy, true],
+      ]
+    : [[strategy, false]],
 );
 
 const open = new Set<PythonExecutor>();

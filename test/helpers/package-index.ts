@@ -23,7 +23,9 @@ function wheelBuilder(): string {
       // try the next
     }
   }
-  throw new Error('no Python with setuptools and wheel here to build test wheels (apt-get install python3-setuptools python3-wheel)');
+  throw new Error(
+    'no Python with setuptools and wheel here to build test wheels (apt-get install python3-setuptools python3-wheel)',
+  );
 }
 
 /** Builds wheels of `distributions` from source with setuptools, offline; returns their directory. */
@@ -35,17 +37,36 @@ export function buildWheels(distributions: readonly TinyDistribution[]): string 
   for (const distribution of distributions) {
     const source = join(root, `${distribution.name}-${distribution.version}`);
     mkdirSync(join(source, distribution.module), { recursive: true });
-    writeFileSync(join(source, distribution.module, '__init__.py'), `VERSION = ${JSON.stringify(distribution.version)}\n`);
+    writeFileSync(
+      join(source, distribution.module, '__init__.py'),
+      `VERSION = ${JSON.stringify(distribution.version)}\n`,
+    );
     writeFileSync(
       join(source, 'setup.py'),
       'from setuptools import setup\n' +
         `setup(name=${JSON.stringify(distribution.name)}, version=${JSON.stringify(distribution.version)}, ` +
         `packages=[${JSON.stringify(distribution.module)}], install_requires=${JSON.stringify(distribution.requires ?? [])})\n`,
     );
-    execFileSync(python, ['-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '--no-index', '--disable-pip-version-check', '-q', '-w', wheels, source], {
-      cwd: source,
-      stdio: 'ignore',
-    });
+    execFileSync(
+      python,
+      [
+        '-m',
+        'pip',
+        'wheel',
+        '--no-deps',
+        '--no-build-isolation',
+        '--no-index',
+        '--disable-pip-version-check',
+        '-q',
+        '-w',
+        wheels,
+        source,
+      ],
+      {
+        cwd: source,
+        stdio: 'ignore',
+      },
+    );
   }
   return wheels;
 }
@@ -70,18 +91,24 @@ export async function serveIndex(wheelDir: string, options: { silent?: boolean }
     const wheels = readdirSync(wheelDir).filter((file) => file.endsWith('.whl'));
     const project = /^\/simple\/([^/]+)\/?$/.exec(url);
     if (project) {
-      const files = wheels.filter((file) => normalize(file.split('-')[0] as string) === normalize(project[1] as string));
+      const files = wheels.filter(
+        (file) => normalize(file.split('-')[0] as string) === normalize(project[1] as string),
+      );
       if (files.length === 0) {
         response.writeHead(404).end('not found');
         return;
       }
       const links = files.map((file) => `<a href="/files/${file}">${file}</a>`).join('\n');
-      response.writeHead(200, { 'content-type': 'text/html' }).end(`<!DOCTYPE html><html><body>\n${links}\n</body></html>`);
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(`<!DOCTYPE html><html><body>\n${links}\n</body></html>`);
       return;
     }
     const file = /^\/files\/([^/]+\.whl)$/.exec(url);
     if (file && wheels.includes(file[1] as string)) {
-      response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(join(wheelDir, file[1] as string)));
+      response
+        .writeHead(200, { 'content-type': 'application/octet-stream' })
+        .end(readFileSync(join(wheelDir, file[1] as string)));
       return;
     }
     response.writeHead(404).end('not found');

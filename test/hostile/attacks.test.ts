@@ -18,7 +18,9 @@ function ourCgroups(): string[] {
   const walk = (directory: string, depth: number) => {
     let entries: string[];
     try {
-      entries = readdirSync(directory, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+      entries = readdirSync(directory, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name);
     } catch {
       return;
     }
@@ -90,17 +92,23 @@ children = [subprocess.Popen([sys.executable, '-c', hog]) for _ in range(3)]
 
   // What a call allocated goes back to the system when it ends, so an idle worker does not sit on
   // a past call's gigabytes. (In the sandbox, status() gives no RSS: its pids are not the host's.)
-  it.runIf(!sandbox && strategy === 'optimized')('an idle optimized worker holds no memory of its last call', async () => {
-    const executor = makeExecutor(strategy);
-    await executor.run('1');
-    const idle = executor.status().workers[0]?.rssMb as number;
-    expect((await executor.run('hog = [str(i) for i in range(4_000_000)]\nlen(hog)')).value).toBe('4000000');
-    expect(executor.status().workers[0]?.rssMb).toBeLessThan(idle + 50); // the hog took ~300 MB
-  });
+  it.runIf(!sandbox && strategy === 'optimized')(
+    'an idle optimized worker holds no memory of its last call',
+    async () => {
+      const executor = makeExecutor(strategy);
+      await executor.run('1');
+      const idle = executor.status().workers[0]?.rssMb as number;
+      expect((await executor.run('hog = [str(i) for i in range(4_000_000)]\nlen(hog)')).value).toBe('4000000');
+      expect(executor.status().workers[0]?.rssMb).toBeLessThan(idle + 50); // the hog took ~300 MB
+    },
+  );
 
   it('a CPU loop that swallows SIGINT times out and its worker is replaced', async () => {
     const executor = makeExecutor(strategy, { sandbox, interruptGraceMs: 200 });
-    const result = await executor.run('import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass', { timeoutMs: 500 });
+    const result = await executor.run(
+      'import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass',
+      { timeoutMs: 500 },
+    );
     expect(result.status).toBe('timeout');
     await stillServing(executor);
   });
@@ -117,7 +125,9 @@ children = [subprocess.Popen([sys.executable, '-c', hog]) for _ in range(3)]
 
   it('a huge single line and invalid UTF-8 come back as text within the limit', async () => {
     const executor = makeExecutor(strategy, { sandbox, limits: { maxOutputBytes: 1_000_000 } });
-    const result = await executor.run("import os\nos.write(1, b'\\xff\\xfe\\xc3 bad utf-8\\n')\nprint('y' * 50_000_000)");
+    const result = await executor.run(
+      "import os\nos.write(1, b'\\xff\\xfe\\xc3 bad utf-8\\n')\nprint('y' * 50_000_000)",
+    );
     expect(result.status).toBe('ok');
     expect(result.truncated).toBe(true);
     expect(result.stdout.startsWith('\ufffd')).toBe(true);
@@ -134,21 +144,28 @@ children = [subprocess.Popen([sys.executable, '-c', hog]) for _ in range(3)]
   it('closing or overwriting every descriptor ends only that call', async () => {
     const executor = makeExecutor(strategy, { sandbox, timeoutMs: 5000, interruptGraceMs: 200 });
     expectStatus(await executor.run("import os\nos.closerange(0, 256)\nprint('lost')"), 'crashed', 'timeout');
-    expectStatus(await executor.run('import os\nr, w = os.pipe()\nfor fd in range(256):\n    try:\n        os.dup2(w, fd)\n    except OSError:\n        pass'), 'crashed', 'timeout');
+    expectStatus(
+      await executor.run(
+        'import os\nr, w = os.pipe()\nfor fd in range(256):\n    try:\n        os.dup2(w, fd)\n    except OSError:\n        pass',
+      ),
+      'crashed',
+      'timeout',
+    );
     await stillServing(executor);
   });
 
   it('garbage written on every descriptor is a protocol error, not a hang', async () => {
     const executor = makeExecutor(strategy, { sandbox, timeoutMs: 5000 });
     executor.on('error', () => {}); // the PROTOCOL_ERROR it causes
-    const garbage = "import os\nfor fd in range(256):\n    try:\n        os.write(fd, b'\\x00{garbage\\n not json\\n')\n    except OSError:\n        pass";
+    const garbage =
+      "import os\nfor fd in range(256):\n    try:\n        os.write(fd, b'\\x00{garbage\\n not json\\n')\n    except OSError:\n        pass";
     expectStatus(await executor.run(garbage), 'ok', 'crashed');
     await stillServing(executor);
   });
 
   it('exhausting file descriptors fails that call only', async () => {
     const executor = makeExecutor(strategy, { sandbox });
-    const result = await executor.run("import os\nfds = [os.open(os.devnull, os.O_RDONLY) for _ in range(10 ** 6)]");
+    const result = await executor.run('import os\nfds = [os.open(os.devnull, os.O_RDONLY) for _ in range(10 ** 6)]');
     expect(result.error?.type).toBe('OSError');
     // optimized keeps what a call left (its documented state leak): one more call may fail.
     if (strategy === 'optimized') await executor.run('1');
@@ -165,10 +182,15 @@ children = [subprocess.Popen([sys.executable, '-c', hog]) for _ in range(3)]
 
   // Outside the sandbox, an optimized or baseline call's parent is Node itself: only the sandbox
   // (or a strategy where the parent is a harness process) keeps this from killing the host.
-  it.runIf(sandbox || strategy === 'isolated' || strategy === 'forked')('killing its parent kills no host process', async () => {
-    const executor = makeExecutor(strategy, { sandbox });
-    const result = await executor.run('import os, signal, time\nos.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(0.5)');
-    expectStatus(result, 'ok', 'crashed');
-    await stillServing(executor);
-  });
+  it.runIf(sandbox || strategy === 'isolated' || strategy === 'forked')(
+    'killing its parent kills no host process',
+    async () => {
+      const executor = makeExecutor(strategy, { sandbox });
+      const result = await executor.run(
+        'import os, signal, time\nos.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(0.5)',
+      );
+      expectStatus(result, 'ok', 'crashed');
+      await stillServing(executor);
+    },
+  );
 });

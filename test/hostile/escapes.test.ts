@@ -75,73 +75,83 @@ function firstOutput(): { onStdout: (text: string) => void; output: Promise<stri
   return { onStdout: (text) => deliver(text), output };
 }
 
-describe.each(hostileVariants)('processes that try to outlive their call, with the %s strategy, sandbox: %s', (strategy, sandbox) => {
-  describe.each([
-    ['closes its descriptors', false],
-    ['keeps its inherited descriptors', true],
-  ] as const)('a double-forked setsid daemon that %s', (_name, keepDescriptors) => {
-    if (strategy !== 'optimized') {
-      // optimized keeps a worker's background processes between calls (a documented state leak).
-      it('is gone when its call returns', async () => {
-        const executor = makeExecutor(strategy, { sandbox });
+describe.each(hostileVariants)(
+  'processes that try to outlive their call, with the %s strategy, sandbox: %s',
+  (strategy, sandbox) => {
+    describe.each([
+      ['closes its descriptors', false],
+      ['keeps its inherited descriptors', true],
+    ] as const)('a double-forked setsid daemon that %s', (_name, keepDescriptors) => {
+      if (strategy !== 'optimized') {
+        // optimized keeps a worker's background processes between calls (a documented state leak).
+        it('is gone when its call returns', async () => {
+          const executor = makeExecutor(strategy, { sandbox });
+          const tag = newTag();
+          const result = await executor.run(daemon(keepDescriptors, tag));
+          expect(result.stdout).toBe('ready\n');
+          expect(processesTagged(tag)).toEqual([]);
+        });
+      }
+
+      it('is gone when its call times out', async () => {
+        const executor = makeExecutor(strategy, { sandbox, interruptGraceMs: 200 });
+        const { onStdout, output } = firstOutput();
         const tag = newTag();
-        const result = await executor.run(daemon(keepDescriptors, tag));
-        expect(result.stdout).toBe('ready\n');
-        expect(processesTagged(tag)).toEqual([]);
+        const result = await executor.run(`${daemon(keepDescriptors, tag)}\nwhile True:\n    time.sleep(0.01)`, {
+          timeoutMs: 700,
+          onStdout,
+        });
+        expect(result.status).toBe('timeout');
+        expect(await output).toBe('ready\n');
+        await eventually(() => processesTagged(tag).length === 0);
+        expect((await executor.run('"still serving"')).value).toBe("'still serving'");
       });
-    }
 
-    it('is gone when its call times out', async () => {
-      const executor = makeExecutor(strategy, { sandbox, interruptGraceMs: 200 });
-      const { onStdout, output } = firstOutput();
-      const tag = newTag();
-      const result = await executor.run(`${daemon(keepDescriptors, tag)}\nwhile True:\n    time.sleep(0.01)`, { timeoutMs: 700, onStdout });
-      expect(result.status).toBe('timeout');
-      expect(await output).toBe('ready\n');
-      await eventually(() => processesTagged(tag).length === 0);
-      expect((await executor.run('"still serving"')).value).toBe("'still serving'");
+      it('is gone when its call is stopped', async () => {
+        const executor = makeExecutor(strategy, { sandbox, interruptGraceMs: 200 });
+        const { onStdout, output } = firstOutput();
+        const tag = newTag();
+        const running = executor.run(`${daemon(keepDescriptors, tag)}\nwhile True:\n    time.sleep(0.01)`, {
+          executionId: 'to-stop',
+          onStdout,
+        });
+        await output;
+        expect(processesTagged(tag)).toHaveLength(1);
+        await executor.stop('to-stop');
+        expect((await running).status).toBe('stopped');
+        await eventually(() => processesTagged(tag).length === 0);
+      });
+
+      it('is gone when the executor closes', async () => {
+        const executor = makeExecutor(strategy, { sandbox });
+        const { onStdout, output } = firstOutput();
+        const tag = newTag();
+        const running = executor.run(`${daemon(keepDescriptors, tag)}\nwhile True:\n    time.sleep(0.01)`, {
+          onStdout,
+        });
+        await output;
+        expect(processesTagged(tag)).toHaveLength(1);
+        await executor.close();
+        expect((await running).status).toBe('stopped');
+        await eventually(() => processesTagged(tag).length === 0);
+      });
     });
 
-    it('is gone when its call is stopped', async () => {
-      const executor = makeExecutor(strategy, { sandbox, interruptGraceMs: 200 });
-      const { onStdout, output } = firstOutput();
-      const tag = newTag();
-      const running = executor.run(`${daemon(keepDescriptors, tag)}\nwhile True:\n    time.sleep(0.01)`, { executionId: 'to-stop', onStdout });
-      await output;
-      expect(processesTagged(tag)).toHaveLength(1);
-      await executor.stop('to-stop');
-      expect((await running).status).toBe('stopped');
-      await eventually(() => processesTagged(tag).length === 0);
-    });
-
-    it('is gone when the executor closes', async () => {
+    // The worker process dies (here by its own hand) while a daemon it started holds the channel
+    // to the host: the host must see the worker gone when its process exits, and end the daemon.
+    // Waiting for the pipes to close instead would settle this call only when the daemon ends.
+    it('settles a call whose worker died while a daemon holds its channel, and ends the daemon', async () => {
       const executor = makeExecutor(strategy, { sandbox });
       const { onStdout, output } = firstOutput();
       const tag = newTag();
-      const running = executor.run(`${daemon(keepDescriptors, tag)}\nwhile True:\n    time.sleep(0.01)`, { onStdout });
-      await output;
-      expect(processesTagged(tag)).toHaveLength(1);
-      await executor.close();
-      expect((await running).status).toBe('stopped');
-      await eventually(() => processesTagged(tag).length === 0);
-    });
-  });
-
-  // The worker process dies (here by its own hand) while a daemon it started holds the channel
-  // to the host: the host must see the worker gone when its process exits, and end the daemon.
-  // Waiting for the pipes to close instead would settle this call only when the daemon ends.
-  it('settles a call whose worker died while a daemon holds its channel, and ends the daemon', async () => {
-    const executor = makeExecutor(strategy, { sandbox });
-    const { onStdout, output } = firstOutput();
-    const tag = newTag();
-    const holdChannel = `
+      const holdChannel = `
 import os, stat, subprocess, sys
 held = [fd for fd in range(3, 256) if _is_pipe(fd)]
 daemon = subprocess.Popen(['sleep', '${tag}'], pass_fds=held, start_new_session=True)
 print('ready', flush=True)
 os.kill(os.getpid(), 9)
 `;
-    const isPipe = `
+      const isPipe = `
 import os, stat
 def _is_pipe(fd):
     try:
@@ -150,10 +160,11 @@ def _is_pipe(fd):
         return False
     return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 `;
-    const result = executor.run(isPipe + holdChannel, { onStdout });
-    await output;
-    expect((await result).status).toBe('crashed');
-    await eventually(() => processesTagged(tag).length === 0);
-    expect((await executor.run('"still serving"')).value).toBe("'still serving'");
-  });
-});
+      const result = executor.run(isPipe + holdChannel, { onStdout });
+      await output;
+      expect((await result).status).toBe('crashed');
+      await eventually(() => processesTagged(tag).length === 0);
+      expect((await executor.run('"still serving"')).value).toBe("'still serving'");
+    });
+  },
+);

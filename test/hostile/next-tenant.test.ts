@@ -61,7 +61,7 @@ print("own script", open(__file__).read().lstrip().startswith("import os"))
 `;
 
 describe.each(hostileVariants)('one tenant and the next on the %s strategy, sandbox: %s', (strategy, sandbox) => {
-  it("cannot plant a module or a script for a later call in any directory it can reach", async () => {
+  it('cannot plant a module or a script for a later call in any directory it can reach', async () => {
     const executor = makeExecutor(strategy, { poolSize: 1, sandbox: sandbox || undefined });
     // Two rounds: the second attacker runs where earlier calls' processes and directories were.
     for (let round = 0; round < 2; round++) {
@@ -90,19 +90,22 @@ else:
     print(sorted(os.listdir(script_dir)), open(__file__).read().endswith("print('PLANTED')\\n"))
 `;
 
-describe.each(hostileVariants.filter(([strategy]) => strategy !== 'optimized'))('script files on the %s strategy, sandbox: %s', (strategy, sandbox) => {
-  it("never show a later call an earlier call's source, or a script it changed", async () => {
-    const executor = makeExecutor(strategy, { poolSize: 1, sandbox: sandbox || undefined });
-    const secret = await executor.run('secret = "tenant A"', { filename: 'tenant_a.py' });
-    expect(secret.status).toBe('ok');
-    const look = await executor.run('import os\nprint(sorted(os.listdir(os.path.dirname(__file__))))');
-    expect(look.stdout).toBe("['main.py']\n");
-    await executor.run(sameSourceTwice, { env: { ROLE: 'attacker' } });
-    const victim = await executor.run(sameSourceTwice, { env: { ROLE: 'victim' } });
-    expect(victim.stderr).toBe('');
-    expect(victim.stdout).toBe("['main.py'] False\n");
-  });
-});
+describe.each(hostileVariants.filter(([strategy]) => strategy !== 'optimized'))(
+  'script files on the %s strategy, sandbox: %s',
+  (strategy, sandbox) => {
+    it("never show a later call an earlier call's source, or a script it changed", async () => {
+      const executor = makeExecutor(strategy, { poolSize: 1, sandbox: sandbox || undefined });
+      const secret = await executor.run('secret = "tenant A"', { filename: 'tenant_a.py' });
+      expect(secret.status).toBe('ok');
+      const look = await executor.run('import os\nprint(sorted(os.listdir(os.path.dirname(__file__))))');
+      expect(look.stdout).toBe("['main.py']\n");
+      await executor.run(sameSourceTwice, { env: { ROLE: 'attacker' } });
+      const victim = await executor.run(sameSourceTwice, { env: { ROLE: 'victim' } });
+      expect(victim.stderr).toBe('');
+      expect(victim.stdout).toBe("['main.py'] False\n");
+    });
+  },
+);
 
 // Matplotlib reads a matplotlibrc from MPLCONFIGDIR at import; a `backend: module://…` line there
 // makes it import a module of the writer's choosing.
@@ -126,16 +129,19 @@ print("planted in", configdir)
 `;
 
 // Optimized shares one process's state between calls by design (docs/SECURITY.md): not in this list.
-describe.skipIf(!hasMatplotlib).each(hostileVariants.filter(([strategy]) => strategy !== 'optimized'))('matplotlib settings of one tenant on the %s strategy, sandbox: %s', (strategy, sandbox) => {
-  it('never configure the next call', async () => {
-    const executor = makeExecutor(strategy, { python: matplotlibPython, poolSize: 1, sandbox: sandbox || undefined });
-    const attack = await executor.run(plantMatplotlibrc);
-    expect(attack.stdout).toMatch(/^planted in /);
-    // Optimized keeps a process's imports across calls by design: a fresh import shows the file.
-    const result = await executor.run(
-      'import sys\nfor name in [m for m in sys.modules if m.startswith("matplotlib")]:\n    del sys.modules[name]\nimport matplotlib\nprint(matplotlib.rcParams["figure.facecolor"])',
-    );
-    expect(result.stderr).toBe('');
-    expect(result.stdout).toBe('white\n');
-  });
-});
+describe.skipIf(!hasMatplotlib).each(hostileVariants.filter(([strategy]) => strategy !== 'optimized'))(
+  'matplotlib settings of one tenant on the %s strategy, sandbox: %s',
+  (strategy, sandbox) => {
+    it('never configure the next call', async () => {
+      const executor = makeExecutor(strategy, { python: matplotlibPython, poolSize: 1, sandbox: sandbox || undefined });
+      const attack = await executor.run(plantMatplotlibrc);
+      expect(attack.stdout).toMatch(/^planted in /);
+      // Optimized keeps a process's imports across calls by design: a fresh import shows the file.
+      const result = await executor.run(
+        'import sys\nfor name in [m for m in sys.modules if m.startswith("matplotlib")]:\n    del sys.modules[name]\nimport matplotlib\nprint(matplotlib.rcParams["figure.facecolor"])',
+      );
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe('white\n');
+    });
+  },
+);

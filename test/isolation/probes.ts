@@ -19,17 +19,41 @@ export const isolationProbes: IsolationProbe[] = [
   { name: 'functions', leave: 'def leaked_function():\n    return 1', seen: "'leaked_function' in globals()" },
   { name: 'classes', leave: 'class LeakedClass:\n    pass', seen: "'LeakedClass' in globals()" },
   { name: 'imported names', leave: 'import json as leaked_json', seen: "'leaked_json' in globals()" },
-  { name: 'sys.path', leave: "import sys\nsys.path.append('/leaked/path')", seen: "import sys\n'/leaked/path' in sys.path" },
-  { name: 'os.environ', leave: "import os\nos.environ['PYEXEC_LEAKED'] = '1'", seen: "import os\n'PYEXEC_LEAKED' in os.environ" },
+  {
+    name: 'sys.path',
+    leave: "import sys\nsys.path.append('/leaked/path')",
+    seen: "import sys\n'/leaked/path' in sys.path",
+  },
+  {
+    name: 'os.environ',
+    leave: "import os\nos.environ['PYEXEC_LEAKED'] = '1'",
+    seen: "import os\n'PYEXEC_LEAKED' in os.environ",
+  },
   {
     name: 'working directory',
     leave: `import os\nos.makedirs(${JSON.stringify(leakDir)}, exist_ok=True)\nos.chdir(${JSON.stringify(leakDir)})`,
     seen: `import os\nos.getcwd() == ${JSON.stringify(leakDir)}`,
   },
-  { name: 'files in the working dir', leave: "open('leaked_file.txt', 'w').write('x')", seen: "import os\nos.path.exists('leaked_file.txt')" },
-  { name: 'builtins added', leave: 'import builtins\nbuiltins.leaked_builtin = 1', seen: "import builtins\nhasattr(builtins, 'leaked_builtin')" },
-  { name: 'builtins replaced', leave: "import builtins\nvars(builtins)['len'] = lambda x: -1", seen: 'len([1, 2]) == -1' },
-  { name: 'stdlib monkeypatch', leave: "import json\njson.dumps = lambda *a, **k: 'patched'", seen: "import json\njson.dumps({}) == 'patched'" },
+  {
+    name: 'files in the working dir',
+    leave: "open('leaked_file.txt', 'w').write('x')",
+    seen: "import os\nos.path.exists('leaked_file.txt')",
+  },
+  {
+    name: 'builtins added',
+    leave: 'import builtins\nbuiltins.leaked_builtin = 1',
+    seen: "import builtins\nhasattr(builtins, 'leaked_builtin')",
+  },
+  {
+    name: 'builtins replaced',
+    leave: "import builtins\nvars(builtins)['len'] = lambda x: -1",
+    seen: 'len([1, 2]) == -1',
+  },
+  {
+    name: 'stdlib monkeypatch',
+    leave: "import json\njson.dumps = lambda *a, **k: 'patched'",
+    seen: "import json\njson.dumps({}) == 'patched'",
+  },
   {
     name: 'monkeypatch of a module first imported by the call',
     leave: 'import colorsys\ncolorsys.leaked = True',
@@ -40,8 +64,16 @@ export const isolationProbes: IsolationProbe[] = [
     leave: "import sys, types\nsys.modules['leaked_module'] = types.ModuleType('leaked_module')",
     seen: "import sys\n'leaked_module' in sys.modules",
   },
-  { name: 'sys attribute', leave: 'import sys\nsys.leaked_attribute = 1', seen: "import sys\nhasattr(sys, 'leaked_attribute')" },
-  { name: 'recursion limit', leave: 'import sys\nsys.setrecursionlimit(4321)', seen: 'import sys\nsys.getrecursionlimit() == 4321' },
+  {
+    name: 'sys attribute',
+    leave: 'import sys\nsys.leaked_attribute = 1',
+    seen: "import sys\nhasattr(sys, 'leaked_attribute')",
+  },
+  {
+    name: 'recursion limit',
+    leave: 'import sys\nsys.setrecursionlimit(4321)',
+    seen: 'import sys\nsys.getrecursionlimit() == 4321',
+  },
   {
     name: 'signal handler',
     leave: 'import signal\nsignal.signal(signal.SIGUSR1, lambda *args: None)',
@@ -60,7 +92,8 @@ export const isolationProbes: IsolationProbe[] = [
   {
     // The hook would see every later call's code and data: another tenant's secrets.
     name: 'audit hook',
-    leave: "import sys\ndef spy(event, args):\n    if event == 'exec':\n        import sys, types\n        sys.modules['audit_spy_saw'] = types.ModuleType('audit_spy_saw')\nsys.addaudithook(spy)",
+    leave:
+      "import sys\ndef spy(event, args):\n    if event == 'exec':\n        import sys, types\n        sys.modules['audit_spy_saw'] = types.ModuleType('audit_spy_saw')\nsys.addaudithook(spy)",
     seen: "import sys\n'audit_spy_saw' in sys.modules",
   },
   {
@@ -70,7 +103,8 @@ export const isolationProbes: IsolationProbe[] = [
   },
   {
     name: 'lowered file descriptor limit',
-    leave: 'import resource\nresource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))',
+    leave:
+      'import resource\nresource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))',
     seen: 'import resource\nresource.getrlimit(resource.RLIMIT_NOFILE)[0] == 64',
   },
   {
@@ -87,7 +121,8 @@ export const isolationProbes: IsolationProbe[] = [
   },
   {
     name: 'threads left running',
-    leave: "import threading, time\nthreading.Thread(target=time.sleep, args=(30,), name='leaked-thread', daemon=True).start()",
+    leave:
+      "import threading, time\nthreading.Thread(target=time.sleep, args=(30,), name='leaked-thread', daemon=True).start()",
     seen: "import threading\nany(t.name == 'leaked-thread' for t in threading.enumerate())",
   },
 ];
@@ -98,7 +133,9 @@ export async function probeLeaks(executor: PythonExecutor, probe: IsolationProbe
   if (left.status !== 'ok') throw new Error(`probe ${probe.name}: leaving the trace failed: ${left.error?.message}`);
   const seen = await executor.run(probe.seen);
   if (seen.status !== 'ok' || (seen.value !== 'True' && seen.value !== 'False')) {
-    throw new Error(`probe ${probe.name}: looking for the trace failed: ${seen.status} ${seen.value} ${seen.error?.message}`);
+    throw new Error(
+      `probe ${probe.name}: looking for the trace failed: ${seen.status} ${seen.value} ${seen.error?.message}`,
+    );
   }
   return seen.value === 'True';
 }

@@ -44,7 +44,10 @@ describe.each(contractStrategies)('a lone surrogate, with the %s strategy', (str
       ['1', { env: { GREETING: LONE } }, '`env.GREETING`'],
       ['1', { argv: ['fine', LONE] }, '`argv[1]`'],
     ] as const) {
-      await expect(executor.run(code, options)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`${field} option to be well-formed Unicode`) });
+      await expect(executor.run(code, options)).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+        message: expect.stringContaining(`${field} option to be well-formed Unicode`),
+      });
     }
     // A whole pair is fine, and the worker serves on.
     expect((await executor.run('print("😀")')).stdout).toBe('😀\n');
@@ -64,7 +67,9 @@ describe.skipIf(!sandboxAvailable)('sandbox paths', () => {
   it('that do not exist are refused when the executor is made, naming the path', () => {
     const error = refusal(() => createExecutor({ sandbox: { readOnlyPaths: ['/srv/pyexec-no-such-data'] } }));
     expect(error.code).toBe('INVALID_OPTION');
-    expect(error.message).toContain('Expected the `sandbox.readOnlyPaths` option to be paths that exist on this machine, got `"/srv/pyexec-no-such-data"`');
+    expect(error.message).toContain(
+      'Expected the `sandbox.readOnlyPaths` option to be paths that exist on this machine, got `"/srv/pyexec-no-such-data"`',
+    );
   });
 
   it('gone by the time a worker starts: the error says what bubblewrap said', async () => {
@@ -72,7 +77,10 @@ describe.skipIf(!sandboxAvailable)('sandbox paths', () => {
     const executor = makeExecutor('optimized', { sandbox: { readOnlyPaths: [dir] } });
     rmSync(dir, { recursive: true });
     const failure = await executor.run('1').catch((error: PyExecError) => error);
-    expect(failure).toMatchObject({ code: 'SANDBOX_UNAVAILABLE', message: expect.stringContaining(`bubblewrap could not make the sandbox: Can't find source path ${dir}`) });
+    expect(failure).toMatchObject({
+      code: 'SANDBOX_UNAVAILABLE',
+      message: expect.stringContaining(`bubblewrap could not make the sandbox: Can't find source path ${dir}`),
+    });
     expect((failure as PyExecError).message.length).toBeLessThan(300);
   });
 });

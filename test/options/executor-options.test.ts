@@ -28,19 +28,40 @@ describe('executor options', () => {
     [{ timeoutMs: -1 }, 'Expected the `timeoutMs` option to be an integer >= 1 or Infinity, got `-1` (number)'],
     [{ maxQueue: '3' }, 'Expected the `maxQueue` option to be an integer >= 0 or Infinity, got `"3"` (string)'],
     [{ python: '' }, 'Expected the `python` option to be a non-empty string, got `""` (string)'],
-    [{ command: 'docker' }, 'Expected the `command` option to be an array of non-empty strings, got `"docker"` (string)'],
+    [
+      { command: 'docker' },
+      'Expected the `command` option to be an array of non-empty strings, got `"docker"` (string)',
+    ],
     [{ env: { A: 1 } }, 'Expected the `env.A` option to be a string, got `1` (number)'],
     [{ limits: { memoryMb: 0 } }, 'Expected the `limits.memoryMb` option to be an integer >= 1, got `0` (number)'],
     [{ limits: { disk: 1 } }, 'Unknown option `limits.disk`'],
-    [{ strategy: 'turbo' }, 'Expected the `strategy` option to be one of baseline, optimized, isolated, forked, got `"turbo"` (string)'],
+    [
+      { strategy: 'turbo' },
+      'Expected the `strategy` option to be one of baseline, optimized, isolated, forked, got `"turbo"` (string)',
+    ],
     [{ poolsize: 2 }, 'Unknown option `poolsize`'],
     [{ spareWorkers: -1 }, 'Expected the `spareWorkers` option to be a non-negative integer, got `-1` (number)'],
-    [{ strategy: 'baseline', spareWorkers: 1.5 }, 'Expected the `spareWorkers` option to be a non-negative integer, got `1.5` (number)'],
+    [
+      { strategy: 'baseline', spareWorkers: 1.5 },
+      'Expected the `spareWorkers` option to be a non-negative integer, got `1.5` (number)',
+    ],
     [{ busyPollUs: -1 }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `-1` (number)'],
-    [{ busyPollUs: 20_000 }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `20000` (number)'],
-    [{ busyPollUs: '100' }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `"100"` (string)'],
-    [{ strategy: 'forked', busyPollUs: -5 }, 'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `-5` (number)'],
-    [{ strategy: 'baseline', resetHooks: ['  '] }, 'Expected the `resetHooks[0]` option to be Python code or a `module:function` reference'],
+    [
+      { busyPollUs: 20_000 },
+      'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `20000` (number)',
+    ],
+    [
+      { busyPollUs: '100' },
+      'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `"100"` (string)',
+    ],
+    [
+      { strategy: 'forked', busyPollUs: -5 },
+      'Expected the `busyPollUs` option to be an integer from 0 to 10000 (µs), got `-5` (number)',
+    ],
+    [
+      { strategy: 'baseline', resetHooks: ['  '] },
+      'Expected the `resetHooks[0]` option to be Python code or a `module:function` reference',
+    ],
   ])('refuses %j with a message naming the option and the value', (options, message) => {
     const error = invalid(options);
     expect(error).toBeInstanceOf(PyExecError);
@@ -84,7 +105,12 @@ describe('executor options', () => {
   });
 
   it('fills strategy-specific defaults for worker life', () => {
-    expect(new IsolatedExecutor().options).toMatchObject({ maxExecutions: 1000, gcInterval: 100, preload: [], resetHooks: [] });
+    expect(new IsolatedExecutor().options).toMatchObject({
+      maxExecutions: 1000,
+      gcInterval: 100,
+      preload: [],
+      resetHooks: [],
+    });
     expect(new OptimizedExecutor().options).toMatchObject({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0 });
   });
 
@@ -103,9 +129,32 @@ describe('executor options', () => {
   });
 
   it('accepts a config valid for one strategy in every other, ignoring options that do not apply', () => {
-    const config: ExecutorOptions = { preload: ['json'], resetHooks: ['pass'], maxExecutions: 5, gcInterval: 3, maxRssMb: 512, busyPollUs: 50, spareWorkers: 2 };
-    const used = { preload: ['json'], resetHooks: ['pass'], maxExecutions: 5, gcInterval: 3, maxRssMb: 512, busyPollUs: 50, spareWorkers: 2 };
-    const ignored = { preload: ['json'], resetHooks: [], maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, maxRssMb: undefined, busyPollUs: 0 };
+    const config: ExecutorOptions = {
+      preload: ['json'],
+      resetHooks: ['pass'],
+      maxExecutions: 5,
+      gcInterval: 3,
+      maxRssMb: 512,
+      busyPollUs: 50,
+      spareWorkers: 2,
+    };
+    const used = {
+      preload: ['json'],
+      resetHooks: ['pass'],
+      maxExecutions: 5,
+      gcInterval: 3,
+      maxRssMb: 512,
+      busyPollUs: 50,
+      spareWorkers: 2,
+    };
+    const ignored = {
+      preload: ['json'],
+      resetHooks: [],
+      maxExecutions: Number.POSITIVE_INFINITY,
+      gcInterval: 0,
+      maxRssMb: undefined,
+      busyPollUs: 0,
+    };
     for (const strategy of STRATEGIES) {
       const executor = createExecutor({ ...config, strategy });
       expect(executor.strategy).toBe(strategy);

@@ -45,7 +45,16 @@ describe('the packed npm tarball', () => {
 
   it('ships only the build, the harness and the docs a user needs', () => {
     const files = readdirSync(join(project, 'node_modules', 'pyexec'));
-    expect(files.sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'docs', 'examples', 'package.json', 'python-runtime']);
+    expect(files.sort()).toEqual([
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'dist',
+      'docs',
+      'examples',
+      'package.json',
+      'python-runtime',
+    ]);
     // The README links to docs/ and examples/: they ship, so the links work from the package too.
     for (const linked of ['docs/SECURITY.md', 'docs/PROTOCOL.md', 'examples/grader.mjs']) {
       expect(statSync(join(project, 'node_modules', 'pyexec', linked)).isFile()).toBe(true);
@@ -60,13 +69,22 @@ describe('the packed npm tarball', () => {
     // The calls above cached the harness's bytecode beside it (even under PYTHONDONTWRITEBYTECODE);
     // the tarball itself ships sources only.
     expect(harnessFiles.some((name) => name.startsWith('__pycache__'))).toBe(true);
-    const shippedFiles = harnessFiles.filter((name) => !name.split('/').includes('__pycache__') && statSync(join(harness, name)).isFile());
+    const shippedFiles = harnessFiles.filter(
+      (name) => !name.split('/').includes('__pycache__') && statSync(join(harness, name)).isFile(),
+    );
     expect(shippedFiles.every((name) => name.endsWith('.py'))).toBe(true);
   });
 
   it('declares no internals in its types: no pool, call, worker process or protocol message', () => {
     const declarations = readFileSync(join(project, 'node_modules', 'pyexec', 'dist', 'index.d.ts'), 'utf8');
-    for (const internal of ['WorkerPool', 'declare class Call', 'WorkerProcess', 'WorkerLauncher', 'HarnessMessage', 'RunMessage']) {
+    for (const internal of [
+      'WorkerPool',
+      'declare class Call',
+      'WorkerProcess',
+      'WorkerLauncher',
+      'HarnessMessage',
+      'RunMessage',
+    ]) {
       expect(declarations).not.toContain(internal);
     }
     expect(declarations).not.toMatch(/protected (?!constructor\(strategy: StrategyName, options: unknown\))/);

@@ -26,13 +26,20 @@ afterAll(async () => {
 
 describe.each(contractStrategies)('autoInstall with the %s strategy', (strategy) => {
   it('installs what a call imports into its venv before it runs, and warm workers import it', async () => {
-    const executor = makeExecutor(strategy, { python: testPython, autoInstall: { venv: fresh('venv'), indexUrl: index.url } });
+    const executor = makeExecutor(strategy, {
+      python: testPython,
+      autoInstall: { venv: fresh('venv'), indexUrl: index.url },
+    });
     const events: string[] = [];
     executor.on('install:start', ({ requirements }) => events.push(`start:${requirements.join()}`));
     executor.on('install:end', ({ installed }) => events.push(`end:${installed.map((d) => d.name).join()}`));
     expect((await executor.run('import json\n1')).value).toBe('1'); // a warm worker, before any install
     const result = await executor.run('import pyexec_probe_a\npyexec_probe_a.VERSION', { timeoutMs: 5000 });
-    expect(result).toMatchObject({ status: 'ok', value: "'1.0'", installed: [{ name: 'pyexec-probe-a', version: '1.0' }] });
+    expect(result).toMatchObject({
+      status: 'ok',
+      value: "'1.0'",
+      installed: [{ name: 'pyexec-probe-a', version: '1.0' }],
+    });
     expect(events).toEqual(['start:pyexec_probe_a', 'end:pyexec-probe-a']);
     const again = await executor.run('import pyexec_probe_a\n2');
     expect(again.value).toBe('2');
@@ -63,7 +70,11 @@ describe('a call while autoInstall installs for it', () => {
 
   async function installing(options: { maxQueue?: number } = {}) {
     const venv = fresh('venv');
-    const executor = makeExecutor('optimized', { python: testPython, ...options, autoInstall: { venv, indexUrl: silent.url } });
+    const executor = makeExecutor('optimized', {
+      python: testPython,
+      ...options,
+      autoInstall: { venv, indexUrl: silent.url },
+    });
     const asked = silent.requests.length;
     const call = executor.run('import pyexec_probe_a', { executionId: 'installing' });
     await eventually(() => silent.requests.length > asked, 60_000);
@@ -119,7 +130,11 @@ describe('autoInstall', () => {
     expect(refused).toMatchObject({ status: 'error', error: { type: 'ModuleNotFoundError' } });
     expect(refused.installed).toBeUndefined();
     const allowed = await executor.run('import pyexec_probe_b\npyexec_probe_b.VERSION');
-    expect(allowed).toMatchObject({ status: 'ok', value: "'1.0'", installed: [{ name: 'pyexec-probe-b', version: '1.0' }] });
+    expect(allowed).toMatchObject({
+      status: 'ok',
+      value: "'1.0'",
+      installed: [{ name: 'pyexec-probe-b', version: '1.0' }],
+    });
     expect(index.requests.slice(asked).some((url) => /pyexec[-_]probe[-_]a/.test(url))).toBe(false);
     expect(index.requests.slice(asked).some((url) => /pyexec[-_]probe[-_]b/.test(url))).toBe(true);
   });
@@ -130,11 +145,19 @@ describe('autoInstall', () => {
       command: ['env', 'PYEXEC_THROUGH_LAUNCHER=1'],
       autoInstall: { venv: fresh('venv'), indexUrl: index.url },
     });
-    const result = await executor.run('import os, pyexec_probe_b\n(pyexec_probe_b.VERSION, os.environ["PYEXEC_THROUGH_LAUNCHER"])');
-    expect(result).toMatchObject({ status: 'ok', value: "('1.0', '1')", installed: [{ name: 'pyexec-probe-b', version: '1.0' }] });
+    const result = await executor.run(
+      'import os, pyexec_probe_b\n(pyexec_probe_b.VERSION, os.environ["PYEXEC_THROUGH_LAUNCHER"])',
+    );
+    expect(result).toMatchObject({
+      status: 'ok',
+      value: "('1.0', '1')",
+      installed: [{ name: 'pyexec-probe-b', version: '1.0' }],
+    });
   });
 
   it('refuses an unknown autoInstall option, naming it', () => {
-    expect(() => makeExecutor('optimized', { autoInstall: { alow: ['x'] } as never })).toThrow('Unknown option `autoInstall.alow`');
+    expect(() => makeExecutor('optimized', { autoInstall: { alow: ['x'] } as never })).toThrow(
+      'Unknown option `autoInstall.alow`',
+    );
   });
 });

@@ -11,7 +11,8 @@ const python = testPython;
 let bare: string;
 
 beforeAll(async () => {
-  bare = (await createEnvironment(join(mkdtempSync(join(tmpdir(), 'pyexec-imports-')), 'venv'), { python: testPython })).python;
+  bare = (await createEnvironment(join(mkdtempSync(join(tmpdir(), 'pyexec-imports-')), 'venv'), { python: testPython }))
+    .python;
 }, 60_000);
 
 describe('detectImports', () => {
@@ -31,7 +32,16 @@ describe('detectImports', () => {
       'import numpy.linalg',
       'from __future__ import annotations',
     ].join('\n');
-    expect(await detectImports(code, { python })).toEqual(['os', 'json', 'xml', 'collections', 'yaml', 'ujson', 'simplejson', 'numpy']);
+    expect(await detectImports(code, { python })).toEqual([
+      'os',
+      'json',
+      'xml',
+      'collections',
+      'yaml',
+      'ujson',
+      'simplejson',
+      'numpy',
+    ]);
   });
 
   it('rejects code that does not parse with SYNTAX_ERROR and the line', async () => {
@@ -44,7 +54,8 @@ describe('detectImports', () => {
 
 describe('findMissingModules', () => {
   it('lists what the interpreter cannot find, with the distribution to install', async () => {
-    const code = 'import os, sys\nimport yaml\nfrom sklearn import svm\nimport cv2\nfrom google.protobuf import message\nimport pyexec_no_such_module_x';
+    const code =
+      'import os, sys\nimport yaml\nfrom sklearn import svm\nimport cv2\nfrom google.protobuf import message\nimport pyexec_no_such_module_x';
     const missing = await findMissingModules(code, { python: bare });
     expect(missing).toEqual(
       expect.arrayContaining([
@@ -64,6 +75,11 @@ describe('findMissingModules', () => {
 
   it('maps at least 60 well-known import names to their distributions', () => {
     expect(Object.keys(DISTRIBUTION_OF_IMPORT).length).toBeGreaterThanOrEqual(60);
-    expect(DISTRIBUTION_OF_IMPORT).toMatchObject({ PIL: 'Pillow', bs4: 'beautifulsoup4', dateutil: 'python-dateutil', attr: 'attrs' });
+    expect(DISTRIBUTION_OF_IMPORT).toMatchObject({
+      PIL: 'Pillow',
+      bs4: 'beautifulsoup4',
+      dateutil: 'python-dateutil',
+      attr: 'attrs',
+    });
   });
 });

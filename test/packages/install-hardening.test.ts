@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -52,11 +61,13 @@ function plantedDirectory(): { dir: string; ran: () => boolean } {
 }
 
 describe('helpers run from a directory of their own', () => {
-  it('import nothing planted in Node\'s working directory or the temp directory', async () => {
+  it("import nothing planted in Node's working directory or the temp directory", async () => {
     const planted = plantedDirectory();
     process.chdir(planted.dir);
     process.env.TMPDIR = planted.dir;
-    expect(await detectImports('import pyexec_planted_module', { python: testPython })).toEqual(['pyexec_planted_module']);
+    expect(await detectImports('import pyexec_planted_module', { python: testPython })).toEqual([
+      'pyexec_planted_module',
+    ]);
     expect(await findMissingModules('import pyexec_planted_module', { python: testPython })).toEqual([
       { module: 'pyexec_planted_module', distribution: 'pyexec_planted_module' },
     ]);
@@ -76,7 +87,11 @@ describe('installPackages', () => {
     expect(result.installed).toEqual([{ name: 'pyexec-probe-a', version: '1.0' }]);
     const executor = makeExecutor('optimized', { python: environment.python, autoInstall: { indexUrl: index.url } });
     const auto = await executor.run('import pyexec_probe_b\npyexec_probe_b.VERSION');
-    expect(auto).toMatchObject({ status: 'ok', value: "'1.0'", installed: [{ name: 'pyexec-probe-b', version: '1.0' }] });
+    expect(auto).toMatchObject({
+      status: 'ok',
+      value: "'1.0'",
+      installed: [{ name: 'pyexec-probe-b', version: '1.0' }],
+    });
   }, 120_000);
 
   it('takes no source but the ones it is given: not pip.conf, not PIP_* variables', async () => {
@@ -88,7 +103,11 @@ describe('installPackages', () => {
     process.env.PIP_EXTRA_INDEX_URL = index.url;
     process.env.PIP_RETRIES = '0'; // a setting, not a source: kept, so the dead index fails fast
     const asked = index.requests.length;
-    const failure = installPackages(['pyexec-probe-a'], { python: testPython, venv: fresh('venv'), indexUrl: 'http://127.0.0.1:9/simple' });
+    const failure = installPackages(['pyexec-probe-a'], {
+      python: testPython,
+      venv: fresh('venv'),
+      indexUrl: 'http://127.0.0.1:9/simple',
+    });
     await expect(failure).rejects.toMatchObject({ code: 'INSTALL_FAILED' });
     const message = ((await failure.catch((error: Error) => error)) as Error).message;
     // pip's verdict comes first; no retry warning and no line of the helper's own.
@@ -106,7 +125,12 @@ describe('installPackages', () => {
     chmodSync(cache, 0o777);
     process.env.TMPDIR = temp;
     const output: string[] = [];
-    const result = await installPackages(['pyexec-probe-a'], { python: testPython, venv: fresh('venv'), indexUrl: index.url, onOutput: (text) => output.push(text) });
+    const result = await installPackages(['pyexec-probe-a'], {
+      python: testPython,
+      venv: fresh('venv'),
+      indexUrl: index.url,
+      onOutput: (text) => output.push(text),
+    });
     expect(result.installed).toEqual([{ name: 'pyexec-probe-a', version: '1.0' }]);
     expect(output.join('')).toContain('installing without a cache');
   }, 120_000);
@@ -119,7 +143,9 @@ describe('installPackages', () => {
     mkdirSync(locks);
     chmodSync(locks, 0o777);
     process.env.TMPDIR = temp;
-    await expect(installPackages(['pyexec-probe-a'], { python: environment.python, indexUrl: index.url })).rejects.toMatchObject({
+    await expect(
+      installPackages(['pyexec-probe-a'], { python: environment.python, indexUrl: index.url }),
+    ).rejects.toMatchObject({
       code: 'INSTALL_FAILED',
       message: expect.stringContaining('may be written by other users (mode 777)'),
     });
@@ -130,7 +156,9 @@ describe('installPackages', () => {
     const victim = join(scratch, `victim-${Math.random().toString(36).slice(2)}`);
     rmSync(join(environment.dir, '.pyexec-install.lock'), { force: true }); // made by createEnvironment
     symlinkSync(victim, join(environment.dir, '.pyexec-install.lock'));
-    await expect(installPackages(['pyexec-probe-a'], { python: testPython, venv: environment.dir, indexUrl: index.url })).rejects.toMatchObject({
+    await expect(
+      installPackages(['pyexec-probe-a'], { python: testPython, venv: environment.dir, indexUrl: index.url }),
+    ).rejects.toMatchObject({
       code: 'INSTALL_FAILED',
       message: expect.stringContaining('is a symlink; refusing to follow it'),
     });
@@ -167,18 +195,28 @@ describe('createEnvironment', () => {
         installPackages([requirement], { python: testPython, venv, indexUrl: index.url }),
       ),
     );
-    expect(installs.flatMap((install) => install.installed.map((d) => d.name)).sort()).toEqual(['pyexec-probe-a', 'pyexec-probe-b']);
+    expect(installs.flatMap((install) => install.installed.map((d) => d.name)).sort()).toEqual([
+      'pyexec-probe-a',
+      'pyexec-probe-b',
+    ]);
     expect(readFileSync(join(venv, 'pyvenv.cfg'), 'utf8')).toContain('home');
   }, 180_000);
 });
 
 describe('autoInstall', () => {
   it('installs a module that an earlier call only named inside a string', async () => {
-    const executor = makeExecutor('optimized', { python: testPython, autoInstall: { venv: fresh('venv'), indexUrl: index.url } });
+    const executor = makeExecutor('optimized', {
+      python: testPython,
+      autoInstall: { venv: fresh('venv'), indexUrl: index.url },
+    });
     const named = await executor.run('text = """\nimport pyexec_probe_b\n"""\nlen(text) > 0');
     expect(named).toMatchObject({ status: 'ok', value: 'True' });
     expect(named.installed).toBeUndefined();
     const imported = await executor.run('import pyexec_probe_b\npyexec_probe_b.VERSION');
-    expect(imported).toMatchObject({ status: 'ok', value: "'1.0'", installed: [{ name: 'pyexec-probe-b', version: '1.0' }] });
+    expect(imported).toMatchObject({
+      status: 'ok',
+      value: "'1.0'",
+      installed: [{ name: 'pyexec-probe-b', version: '1.0' }],
+    });
   }, 120_000);
 });

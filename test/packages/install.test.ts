@@ -39,16 +39,29 @@ describe('installPackages', () => {
   it('installs into a new venv, with dependencies, and every strategy imports from it', async () => {
     const venv = fresh('venv');
     const output: string[] = [];
-    const result = await installPackages(['pyexec-dep-user'], { ...fromIndex(), venv, onOutput: (text) => output.push(text) });
-    expect(result.installed).toEqual(expect.arrayContaining([{ name: 'pyexec-dep-user', version: '1.0' }, { name: 'pyexec-probe-a', version: '2.0' }]));
+    const result = await installPackages(['pyexec-dep-user'], {
+      ...fromIndex(),
+      venv,
+      onOutput: (text) => output.push(text),
+    });
+    expect(result.installed).toEqual(
+      expect.arrayContaining([
+        { name: 'pyexec-dep-user', version: '1.0' },
+        { name: 'pyexec-probe-a', version: '2.0' },
+      ]),
+    );
     expect(result.python).toBe(join(venv, 'bin', 'python'));
     expect(output.join('')).toContain('Successfully installed');
     expect(result.log).toContain('Successfully installed');
     for (const strategy of contractStrategies) {
       const executor = makeExecutor(strategy, { python: result.python });
-      expect((await executor.run('import pyexec_dep_user, pyexec_probe_a\npyexec_probe_a.VERSION')).value).toBe("'2.0'");
+      expect((await executor.run('import pyexec_dep_user, pyexec_probe_a\npyexec_probe_a.VERSION')).value).toBe(
+        "'2.0'",
+      );
     }
-    expect(execFileSync(result.python, ['-m', 'pip', 'check'], { encoding: 'utf8' })).toContain('No broken requirements');
+    expect(execFileSync(result.python, ['-m', 'pip', 'check'], { encoding: 'utf8' })).toContain(
+      'No broken requirements',
+    );
   });
 
   it('pins versions and upgrades', async () => {
@@ -72,7 +85,10 @@ describe('installPackages', () => {
   it.skipIf(!existsSync('/usr/lib/python3.11/EXTERNALLY-MANAGED') && !process.env.CI)(
     'refuses to write into an externally managed interpreter (PEP 668) and points to venv and target',
     async () => {
-      const error = (await installPackages(['pyexec-probe-a'], { python: '/usr/bin/python3', indexUrl: index.url }).catch((e: unknown) => e)) as PyExecError;
+      const error = (await installPackages(['pyexec-probe-a'], {
+        python: '/usr/bin/python3',
+        indexUrl: index.url,
+      }).catch((e: unknown) => e)) as PyExecError;
       expect(error.code).toBe('INSTALL_FAILED');
       expect(error.message).toMatch(/externally managed \(PEP 668.*`venv`.*`target`/s);
     },
@@ -80,16 +96,28 @@ describe('installPackages', () => {
 
   it('refuses bad requirements before pip runs: the index is asked nothing', async () => {
     const before = index.requests.length;
-    for (const bad of ['--index-url=http://127.0.0.1:1/', 'a; rm -rf ~', 'x\ny', '../escape', 'evil @ https://example.invalid/e.whl']) {
-      await expect(installPackages([bad], { ...fromIndex(), venv: fresh('venv') })).rejects.toMatchObject({ code: 'INVALID_REQUIREMENT' });
+    for (const bad of [
+      '--index-url=http://127.0.0.1:1/',
+      'a; rm -rf ~',
+      'x\ny',
+      '../escape',
+      'evil @ https://example.invalid/e.whl',
+    ]) {
+      await expect(installPackages([bad], { ...fromIndex(), venv: fresh('venv') })).rejects.toMatchObject({
+        code: 'INVALID_REQUIREMENT',
+      });
     }
     expect(index.requests.length).toBe(before);
   });
 
-  it('names the requirement pip could not install, with pip\'s own words', async () => {
-    await expect(installPackages(['pyexec-no-such-distribution==1.0'], { ...fromIndex(), venv: fresh('venv') })).rejects.toMatchObject({
+  it("names the requirement pip could not install, with pip's own words", async () => {
+    await expect(
+      installPackages(['pyexec-no-such-distribution==1.0'], { ...fromIndex(), venv: fresh('venv') }),
+    ).rejects.toMatchObject({
       code: 'INSTALL_FAILED',
-      message: expect.stringMatching(/pyexec-no-such-distribution==1\.0[\s\S]*(No matching distribution|Could not find)/),
+      message: expect.stringMatching(
+        /pyexec-no-such-distribution==1\.0[\s\S]*(No matching distribution|Could not find)/,
+      ),
     });
   });
 
@@ -98,7 +126,9 @@ describe('installPackages', () => {
     try {
       const venv = fresh('venv');
       await createEnvironment(venv, { python: testPython });
-      await expect(installPackages(['pyexec-probe-a'], { python: testPython, venv, indexUrl: silent.url, timeoutMs: 3000 })).rejects.toMatchObject({
+      await expect(
+        installPackages(['pyexec-probe-a'], { python: testPython, venv, indexUrl: silent.url, timeoutMs: 3000 }),
+      ).rejects.toMatchObject({
         code: 'INSTALL_TIMEOUT',
       });
       expect(pipProcesses(venv)).toEqual([]);
@@ -113,7 +143,12 @@ describe('installPackages', () => {
       const venv = fresh('venv');
       await createEnvironment(venv, { python: testPython });
       const controller = new AbortController();
-      const installing = installPackages(['pyexec-probe-a'], { python: testPython, venv, indexUrl: silent.url, signal: controller.signal });
+      const installing = installPackages(['pyexec-probe-a'], {
+        python: testPython,
+        venv,
+        indexUrl: silent.url,
+        signal: controller.signal,
+      });
       await eventually(() => silent.requests.length > 0, 20_000);
       controller.abort();
       await expect(installing).rejects.toMatchObject({ name: 'AbortError' });
@@ -133,10 +168,12 @@ describe('installPackages', () => {
       installPackages(['pyexec-probe-a>=2'], { ...fromIndex(), venv }),
     ]);
     expect(results).toHaveLength(4);
-    expect(execFileSync(join(venv, 'bin', 'python'), ['-m', 'pip', 'check'], { encoding: 'utf8' })).toContain('No broken requirements');
+    expect(execFileSync(join(venv, 'bin', 'python'), ['-m', 'pip', 'check'], { encoding: 'utf8' })).toContain(
+      'No broken requirements',
+    );
   });
 
-  it('waits for another process that installs into the same venv (the lock is the kernel\'s)', async () => {
+  it("waits for another process that installs into the same venv (the lock is the kernel's)", async () => {
     const venv = fresh('venv');
     await createEnvironment(venv, { python: testPython });
     // Another process (another host, say) holds the venv's install lock; before letting go it
@@ -172,7 +209,9 @@ describe('installPackages', () => {
   });
 
   it('refuses venv and target together, naming both', async () => {
-    await expect(installPackages(['pyexec-probe-a'], { venv: fresh('a'), target: fresh('b') })).rejects.toThrow('Give `venv` or `target`, not both');
+    await expect(installPackages(['pyexec-probe-a'], { venv: fresh('a'), target: fresh('b') })).rejects.toThrow(
+      'Give `venv` or `target`, not both',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { installPackages, PyExecError } from '../../src/index.js';
+import { installPackages, type PyExecError } from '../../src/index.js';
 import { validateRequirements } from '../../src/packages/requirements.js';
 
 describe('requirement strings', () => {
@@ -44,7 +44,9 @@ describe('requirement strings', () => {
   });
 
   it('accepts an https direct reference only when allowed', () => {
-    expect(validateRequirements(['pkg @ https://example.invalid/pkg-1.0-py3-none-any.whl'], { allowUrls: true })).toHaveLength(1);
+    expect(
+      validateRequirements(['pkg @ https://example.invalid/pkg-1.0-py3-none-any.whl'], { allowUrls: true }),
+    ).toHaveLength(1);
     expect(() => validateRequirements(['pkg @ file:///tmp/pkg.whl'], { allowUrls: true })).toThrow('https only');
   });
 

@@ -48,7 +48,10 @@ export class FakeWorker extends EventEmitter<WorkerEvents> implements WorkerHand
   interrupt(): void {
     const call = this.running;
     if (this.mode === 'forked' && this.childPid === undefined) return; // a template ignores SIGINT
-    if (call?.code === 'hang') this.later(() => this.answer(call, { status: 'error', error: { type: 'KeyboardInterrupt', message: '', traceback: '' } }));
+    if (call?.code === 'hang')
+      this.later(() =>
+        this.answer(call, { status: 'error', error: { type: 'KeyboardInterrupt', message: '', traceback: '' } }),
+      );
   }
 
   kill(reason: string): Promise<WorkerExit> {
@@ -97,7 +100,10 @@ export class FakeWorker extends EventEmitter<WorkerEvents> implements WorkerHand
         else void this.die({ exitCode: 3, signal: null, diagnostics: 'fake crash' });
         return;
       case 'error':
-        this.answer(message, { status: 'error', error: { type: 'ValueError', message: 'bad', traceback: 'Traceback' } });
+        this.answer(message, {
+          status: 'error',
+          error: { type: 'ValueError', message: 'bad', traceback: 'Traceback' },
+        });
         return;
       case 'print':
         this.emitMessage({ type: 'stream', id: message.id, name: 'stdout', text: 'streamed\n' });
@@ -114,7 +120,15 @@ export class FakeWorker extends EventEmitter<WorkerEvents> implements WorkerHand
 
   private answer(message: RunMessage, fields: Record<string, unknown>): void {
     this.running = undefined;
-    this.emitMessage({ type: 'result', id: message.id, status: 'ok', stdout: '', stderr: '', figures: [], ...fields } as HarnessMessage);
+    this.emitMessage({
+      type: 'result',
+      id: message.id,
+      status: 'ok',
+      stdout: '',
+      stderr: '',
+      figures: [],
+      ...fields,
+    } as HarnessMessage);
   }
 
   // Isolated: the serving generation ends (`code`), its parent reports it and forks the next.
@@ -125,7 +139,13 @@ export class FakeWorker extends EventEmitter<WorkerEvents> implements WorkerHand
     this.later(() => {
       if (!this.alive) return;
       this.servingPid = nextPid++;
-      this.emitMessage({ type: 'hello', protocol: 1, python: '3.11.0', pid: this.servingPid, executable: '' } as HelloMessage);
+      this.emitMessage({
+        type: 'hello',
+        protocol: 1,
+        python: '3.11.0',
+        pid: this.servingPid,
+        executable: '',
+      } as HelloMessage);
     });
   }
 

@@ -79,7 +79,7 @@ describe('the polling choice', () => {
     expect(new PollingChoice(false).sending(slot, 0)).toEqual({ workerPolls: false, hostPolls: false });
   });
 
-  it('starts the host\'s poll only for the calls it polls, and tells the worker to sleep otherwise', () => {
+  it("starts the host's poll only for the calls it polls, and tells the worker to sleep otherwise", () => {
     const resultPoll = new ResultPoll(50, () => true);
     const choice = new PollingChoice(true, resultPoll);
     const slot = new Slot();

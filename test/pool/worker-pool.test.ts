@@ -16,7 +16,9 @@ import { FakeWorkerSource, startFailure } from './fake-worker.js';
 // The pool driven by scripted workers (fake-worker.ts): every transition of a slot, no Python.
 function fakePool(strategy: StrategyName, options: ExecutorOptions = {}) {
   const normalized = normalizeExecutorOptions({ busyPollUs: 0, ...options }, strategy, strategyNamed(strategy));
-  const source = new FakeWorkerSource(strategy === 'forked' ? 'forked' : strategy === 'isolated' ? 'generations' : 'plain');
+  const source = new FakeWorkerSource(
+    strategy === 'forked' ? 'forked' : strategy === 'isolated' ? 'generations' : 'plain',
+  );
   const events = new EventEmitter<ExecutorEvents>();
   const seen: string[] = [];
   events.on('worker:spawn', ({ reason }) => seen.push(`spawn:${reason}`));
@@ -172,7 +174,9 @@ describe('renewal after maxExecutions', () => {
     const { run, source, seen, pool } = fakePool('isolated', { maxExecutions: 2 });
     const pids: (number | undefined)[] = [];
     for (let i = 0; i < 4; i++) pids.push((await run(`${i}`)).workerPid);
-    expect(source.started.filter((worker) => worker.received.some((message) => message.type === 'recycle'))).toHaveLength(1);
+    expect(
+      source.started.filter((worker) => worker.received.some((message) => message.type === 'recycle')),
+    ).toHaveLength(1);
     expect(new Set(pids).size).toBe(2);
     expect(seen).toContain('exit:recycled');
     expect(seen).toContain('spawn:replace');

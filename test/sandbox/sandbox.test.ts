@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createExecutor, PyExecError } from '../../src/index.js';
-import { closeAllExecutors, contractStrategies, makeExecutor, sandboxAvailable, testPython } from '../helpers/executors.js';
+import {
+  closeAllExecutors,
+  contractStrategies,
+  makeExecutor,
+  sandboxAvailable,
+  testPython,
+} from '../helpers/executors.js';
 
 afterEach(closeAllExecutors);
 
@@ -13,7 +19,11 @@ const SECRET = 'PYEXEC_TEST_HOST_SECRET';
 process.env[SECRET] = 'hunter2';
 
 // The value of one expression evaluated in a sandboxed call.
-async function inSandbox(strategy: (typeof contractStrategies)[number], code: string, sandbox: object | true = true): Promise<string | undefined> {
+async function inSandbox(
+  strategy: (typeof contractStrategies)[number],
+  code: string,
+  sandbox: object | true = true,
+): Promise<string | undefined> {
   const result = await makeExecutor(strategy, { sandbox }).run(code);
   expect(result.status, result.error?.traceback).toBe('ok');
   return result.value;
@@ -21,9 +31,13 @@ async function inSandbox(strategy: (typeof contractStrategies)[number], code: st
 
 describe.runIf(sandboxAvailable).each(contractStrategies)('the sandbox with the %s strategy', (strategy) => {
   it("passes none of Node's environment, only PATH, HOME, LANG and what the caller gives", async () => {
-    const value = await inSandbox(strategy, `import os\n(os.environ.get(${JSON.stringify(SECRET)}), os.environ.get('GIVEN'), os.environ['HOME'])`, {
-      env: { GIVEN: 'yes' },
-    });
+    const value = await inSandbox(
+      strategy,
+      `import os\n(os.environ.get(${JSON.stringify(SECRET)}), os.environ.get('GIVEN'), os.environ['HOME'])`,
+      {
+        env: { GIVEN: 'yes' },
+      },
+    );
     expect(value).toBe("(None, 'yes', '/tmp')");
   });
 
@@ -129,14 +143,20 @@ reply`;
   });
 
   it('is the host network with `network: true`', async () => {
-    expect(await inSandbox('optimized', connect().replace('PORT', String(port)), { network: true })).toBe("'hello from the host'");
+    expect(await inSandbox('optimized', connect().replace('PORT', String(port)), { network: true })).toBe(
+      "'hello from the host'",
+    );
   });
 });
 
 describe('sandbox options', () => {
   it('rejects the sandbox with a launcher command, and relative paths', () => {
-    expect(() => createExecutor({ sandbox: true, command: ['docker', 'exec', 'box'] })).toThrow(/cannot be combined with `command`/);
-    expect(() => createExecutor({ sandbox: { writablePaths: ['data'] } })).toThrow(/sandbox.writablePaths.*absolute paths/);
+    expect(() => createExecutor({ sandbox: true, command: ['docker', 'exec', 'box'] })).toThrow(
+      /cannot be combined with `command`/,
+    );
+    expect(() => createExecutor({ sandbox: { writablePaths: ['data'] } })).toThrow(
+      /sandbox.writablePaths.*absolute paths/,
+    );
     expect(() => createExecutor({ sandbox: { network: 'yes' } as never })).toThrow(/sandbox.network/);
   });
 
@@ -144,7 +164,10 @@ describe('sandbox options', () => {
     const path = process.env.PATH;
     process.env.PATH = mkdtempSync(join(tmpdir(), 'pyexec-no-bwrap-'));
     try {
-      const executor = makeExecutor('optimized', { sandbox: true, python: testPython.startsWith('/') ? testPython : '/usr/bin/python3' });
+      const executor = makeExecutor('optimized', {
+        sandbox: true,
+        python: testPython.startsWith('/') ? testPython : '/usr/bin/python3',
+      });
       const failure = await executor.run('1').catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(PyExecError);
       expect((failure as PyExecError).code).toBe('SANDBOX_UNAVAILABLE');
@@ -158,7 +181,9 @@ describe('sandbox options', () => {
 describe('inheritEnv: false', () => {
   it("starts workers without Node's environment, but PATH, HOME, LANG and `env`", async () => {
     const executor = makeExecutor('optimized', { inheritEnv: false, env: { GIVEN: 'yes' } });
-    const result = await executor.run(`import os\n(os.environ.get(${JSON.stringify(SECRET)}), os.environ.get('GIVEN'), 'PATH' in os.environ)`);
+    const result = await executor.run(
+      `import os\n(os.environ.get(${JSON.stringify(SECRET)}), os.environ.get('GIVEN'), 'PATH' in os.environ)`,
+    );
     expect(result.value).toBe("(None, 'yes', True)");
   });
 

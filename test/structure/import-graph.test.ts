@@ -8,7 +8,11 @@ const src = resolve(import.meta.dirname, '../../src');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 
@@ -20,7 +24,9 @@ function importGraph(): Map<string, string[]> {
     const text = readFileSync(file, 'utf8');
     graph.set(
       relative(src, file),
-      [...text.matchAll(IMPORT)].map((match) => relative(src, resolve(dirname(file), (match[1] as string).replace(/\.js$/, '.ts')))),
+      [...text.matchAll(IMPORT)].map((match) =>
+        relative(src, resolve(dirname(file), (match[1] as string).replace(/\.js$/, '.ts'))),
+      ),
     );
   }
   return graph;
@@ -68,24 +74,41 @@ describe('the import graph of src/', () => {
   });
 
   it('finds a cycle when there is one (the check itself)', () => {
-    expect(cycles(new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]))).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+    expect(
+      cycles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', ['c.ts']],
+          ['c.ts', ['a.ts']],
+          ['d.ts', ['a.ts']],
+        ]),
+      ),
+    ).toEqual([['a.ts', 'b.ts', 'c.ts']]);
   });
 
   it('keeps core/ at the ground: it imports nothing outside it', () => {
-    const upward = [...graph].flatMap(([file, targets]) => (file.startsWith('core/') ? targets.filter((target) => !target.startsWith('core/')) : []));
+    const upward = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('core/') ? targets.filter((target) => !target.startsWith('core/')) : [],
+    );
     expect(upward).toEqual([]);
   });
 
   it('keeps options/ below strategies/, pool/ and executors/', () => {
     const upward = [...graph].flatMap(([file, targets]) =>
-      file.startsWith('options/') ? targets.filter((target) => /^(strategies|pool|executors)\//.test(target)).map((target) => `${file} -> ${target}`) : [],
+      file.startsWith('options/')
+        ? targets
+            .filter((target) => /^(strategies|pool|executors)\//.test(target))
+            .map((target) => `${file} -> ${target}`)
+        : [],
     );
     expect(upward).toEqual([]);
   });
 
   it('keeps pool/ below strategies/ and executors/', () => {
     const upward = [...graph].flatMap(([file, targets]) =>
-      file.startsWith('pool/') ? targets.filter((target) => /^(strategies|executors)\//.test(target)).map((target) => `${file} -> ${target}`) : [],
+      file.startsWith('pool/')
+        ? targets.filter((target) => /^(strategies|executors)\//.test(target)).map((target) => `${file} -> ${target}`)
+        : [],
     );
     expect(upward).toEqual([]);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   createExecutor,
-  ForkedExecutor,
-  IsolatedExecutor,
+  type ForkedExecutor,
+  type IsolatedExecutor,
   isStrategyName,
-  OptimizedExecutor,
+  type OptimizedExecutor,
   type ExecutionResult,
   type ExecutorOptions,
   type PythonError,
@@ -52,6 +52,8 @@ describe('the public types', () => {
       }
     };
     const error = { type: 'ValueError', message: 'x', traceback: '' };
-    expect(describe({ executionId: 'a', status: 'error', error, stdout: '', stderr: '', figures: [], durationMs: 1 })).toBe('ValueError');
+    expect(
+      describe({ executionId: 'a', status: 'error', error, stdout: '', stderr: '', figures: [], durationMs: 1 }),
+    ).toBe('ValueError');
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeAllExecutors, countingPythonShim, makeExecutor, testPython } from '../helpers/executors.js';
+import { closeAllExecutors, countingPythonShim, makeExecutor } from '../helpers/executors.js';
 
 afterEach(closeAllExecutors);
 
@@ -22,17 +22,24 @@ describe('launching workers', () => {
     expect(result.status).toBe('ok');
     expect(result.stdout).toBe('via launcher\n');
     if (command[0] === 'env') expect(result.value).toBe("'yes'");
-    expect((await executor.run('import time\nwhile True: time.sleep(0.01)', { timeoutMs: 300 })).status).toBe('timeout');
+    expect((await executor.run('import time\nwhile True: time.sleep(0.01)', { timeoutMs: 300 })).status).toBe(
+      'timeout',
+    );
   });
 
   it('reports PYTHON_NOT_FOUND when the launcher cannot find the interpreter', async () => {
     const executor = makeExecutor('optimized', { command: ['env'], python: 'no-such-python-here' });
-    await expect(executor.run('1')).rejects.toMatchObject({ code: 'PYTHON_NOT_FOUND', message: expect.stringContaining('no-such-python-here') });
+    await expect(executor.run('1')).rejects.toMatchObject({
+      code: 'PYTHON_NOT_FOUND',
+      message: expect.stringContaining('no-such-python-here'),
+    });
   });
 
   it('passes the executor env to workers on top of the parent environment', async () => {
     const executor = makeExecutor('optimized', { env: { PYEXEC_TEST_VAR: 'set' } });
-    const result = await executor.run('import os\n(os.environ["PYEXEC_TEST_VAR"], "PATH" in os.environ, os.environ["MPLBACKEND"])');
+    const result = await executor.run(
+      'import os\n(os.environ["PYEXEC_TEST_VAR"], "PATH" in os.environ, os.environ["MPLBACKEND"])',
+    );
     expect(result.value).toBe("('set', True, 'Agg')");
   });
 });
