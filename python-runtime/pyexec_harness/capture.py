@@ -4,7 +4,7 @@ fd 0 reads /dev/null; fds 1 and 2 are pipes drained by a reader thread, so outpu
 os.write and child processes is captured too. Python-level writes skip the pipes (see streams).
 The reader thread also streams pending output of long calls and notices a dead host."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import _signal
 import _thread

@@ -1,6 +1,6 @@
 """The protocol channel: private duplicates of the original stdin/stdout, framed as JSON lines."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import os
 import select

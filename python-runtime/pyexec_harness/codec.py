@@ -4,7 +4,7 @@ Built once from the C accelerator (_json), so user code that later replaces ``js
 ``json.JSONEncoder.encode`` or even ``sys.modules['json']`` cannot break it, and the harness
 does not pay for importing ``json`` (and ``re``) at start. Pure-Python json is the fallback."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 from binascii import b2a_base64 as _b2a_base64
 

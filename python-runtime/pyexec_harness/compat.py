@@ -3,7 +3,7 @@
 Checked against 3.9-3.13 by the version matrix in .ci/run; a new Python that changes one of these
 needs a change here only."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import os
 import threading

@@ -3,7 +3,7 @@
 The cell is compiled under the path of its script file (see runner.py), as `python3 script.py`
 would, so tracebacks, inspect and multiprocessing find its source."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import ast
 import sys

@@ -6,7 +6,7 @@ or hosts user code is a child subreaper (Linux's PR_SET_CHILD_SUBREAPER): orphan
 re-parented to it instead, so the kernel's children lists from it down name every descendant
 still alive, and the host's kill (src/worker/kill-tree.ts) walks the same lists."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import _signal
 import os

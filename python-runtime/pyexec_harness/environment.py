@@ -1,6 +1,6 @@
 """Applies a call's environment variables for the duration of that call only."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import os
 

@@ -1,6 +1,6 @@
 """Turns a user exception into the protocol's {type, message, traceback}, without harness frames."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import os
 
@@ -64,7 +64,6 @@ def describe_exception(exc, cell_filename, limit):
     text, cut_text = _bounded(text, limit)
     error = {"type": exc_type.__name__, "message": message, "traceback": text}
     return error, cut_message or cut_text
-
 
 
 def _depth(tb):

@@ -1,6 +1,6 @@
 """How a child process ended, as the `exited` message the host reads."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import os
 

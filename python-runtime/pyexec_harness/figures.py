@@ -1,6 +1,6 @@
 """Collects matplotlib figures left open (or shown, which under Agg leaves them open)."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import io
 import sys

@@ -6,7 +6,7 @@ and read the host's next message, it would act as a second worker on the same ch
 every fork the harness did not ask for, the child's copies are pointed at /dev/null and the
 process is marked foreign, so the harness code it returns into ends it instead of serving."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import os
 

@@ -11,7 +11,7 @@ One generation serves at a time, and this process writes only once it has reaped
 never interleave on the channel. The waiting one reads nothing, holds no capture and runs no
 thread until it is released."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import _signal
 import os

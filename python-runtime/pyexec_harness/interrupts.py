@@ -1,6 +1,6 @@
 """SIGINT interrupts the running call and nothing else: it never takes the harness down."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import _signal
 

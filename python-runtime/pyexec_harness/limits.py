@@ -3,7 +3,7 @@
 Memory, file size and process limits hold for the worker's lifetime; the CPU limit is re-armed
 before every call so each call gets the full budget."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import _signal
 import resource

@@ -11,7 +11,7 @@ CONFIG_JSON holds the host's start options, all optional: {"mode": "optimized" |
 "callRoot": path, "busyPollUs": n}.
 """
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import os
 import sys

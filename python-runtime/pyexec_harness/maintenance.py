@@ -1,6 +1,6 @@
 """Per-call upkeep of persistent workers: periodic garbage collection and the RSS ceiling."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import gc
 import resource

@@ -6,7 +6,7 @@ crash. The harness replaces os._exit with a function that first lets the process
 call forks (multiprocessing's children end with os._exit) and the harness's own exits pass
 straight through. The worker is replaced afterwards, since its process is gone."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import os
 

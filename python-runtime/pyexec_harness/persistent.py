@@ -1,6 +1,6 @@
 """The harness of a worker that serves many calls (optimized, isolated; baseline serves one)."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import gc
 import os

@@ -1,7 +1,7 @@
 """prctl(2), through _ctypes directly: the ctypes package costs ~2.5 ms to import, a tenth of a
 baseline call."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 _PR_SET_DUMPABLE = 4
 _function = []  # [] until loaded, then [function] or [None] where there is no prctl

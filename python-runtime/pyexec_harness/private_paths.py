@@ -6,7 +6,7 @@ in a working directory, a `main.py` symlink in a script directory). The harness 
 a call's directories only when the call arrives, under names no other call can guess, and
 replaces whatever already stands at a path it is about to make its own."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import errno
 import os
@@ -63,4 +63,3 @@ def write_private_text(path, text):
         fd = os.open(path, _WRITE_FLAGS, 0o600)
     with open(fd, "w", encoding="utf-8", closefd=True) as file:
         file.write(text)
-

@@ -1,6 +1,6 @@
 """What every harness process does before it serves, whatever its mode."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import faulthandler
 import os

@@ -4,12 +4,21 @@ Each schema maps a field to its JSON type, whether it is required and, for enume
 values allowed. Host messages are
 checked on arrival; harness messages are built to these shapes and tested against them."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 _STR, _INT, _BOOL, _OBJ, _LIST = "string", "integer", "boolean", "object", "array"
 
 HOST_MESSAGES = {
-    "run": {"id": (_STR, True), "code": (_STR, True), "maxOutputBytes": (_INT, True), "env": (_OBJ, False), "importsEpoch": (_INT, False), "filename": (_STR, False), "argv": (_LIST, False), "poll": (_BOOL, False)},
+    "run": {
+        "id": (_STR, True),
+        "code": (_STR, True),
+        "maxOutputBytes": (_INT, True),
+        "env": (_OBJ, False),
+        "importsEpoch": (_INT, False),
+        "filename": (_STR, False),
+        "argv": (_LIST, False),
+        "poll": (_BOOL, False),
+    },
     "configure": {"resetHooks": (_LIST, True)},
     "recycle": {},
     "shutdown": {},

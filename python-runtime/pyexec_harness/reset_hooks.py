@@ -1,11 +1,10 @@
 """User reset hooks: Python code or ``module:function`` references run after every call."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import importlib
 
 from .unrestorable import Unrestorable
-
 
 
 def _is_reference(hook):

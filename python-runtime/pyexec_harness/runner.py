@@ -1,6 +1,6 @@
 """Runs one call: fresh __main__ globals, output captured, value and exception reported."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import builtins
 import sys
@@ -232,4 +232,3 @@ class CallRunner:
                 stream.flush()
             except BaseException:
                 pass
-

@@ -6,7 +6,7 @@ collected, so unclosed files are flushed and `__del__` methods run. A call does 
 its result is made, with its interrupts still armed (a timeout or stop ends a join), so all of
 it, output included, belongs to the call that caused it and never to a later one."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import atexit
 import gc

@@ -4,7 +4,7 @@ Written to a directory of the worker's beside the call directories, never the ca
 directory (which stays empty), for __file__, sys.argv[0], tracebacks, inspect and
 multiprocessing's spawn and forkserver, which run it again by path."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import os
 import time

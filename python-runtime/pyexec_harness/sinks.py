@@ -4,7 +4,7 @@ Past the limit a stream keeps its head and its tail (a log's error is at its end
 half of the limit is kept and streamed as it comes, the last half is kept in a rolling buffer
 and sent with the result, after a line saying how many bytes were dropped between them."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import codecs
 import threading

@@ -11,7 +11,7 @@ thread, where signals land). So what user code looks at leaves them out instead:
   frame, so a call recurses exactly as deep as a script (998 frames under the default 1000).
 Frames of harness code that user code calls into (print, atexit) are left out too."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import operator
 import os

@@ -5,7 +5,7 @@ fd-level output is already waiting in the pipe (the capture's write_in_order), s
 of a stream is the order it was written in; fileno() still names the redirected OS descriptor
 so subprocesses and C code can be handed them."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import codecs
 import io

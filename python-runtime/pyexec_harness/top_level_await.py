@@ -2,7 +2,7 @@
 PyCF_ALLOW_TOP_LEVEL_AWAIT, and a part that awaits runs on an event loop of the call's own
 (asyncio is imported only by calls that need it; code without await runs exactly as before)."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import ast
 

@@ -1,6 +1,6 @@
 """The one way per-call upkeep says a worker cannot serve another call."""
 
-from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 
 class Unrestorable(Exception):

@@ -9,7 +9,10 @@ import tempfile
 
 RUNTIME_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES_PATH = os.path.join(os.path.dirname(RUNTIME_DIR), "docs", "protocol-examples.json")
-BOOTSTRAP = "import sys;w=sys.dont_write_bytecode;sys.dont_write_bytecode=False;sys.path.insert(0,sys.argv[1]);import pyexec_harness.main as m;del sys.path[0];m.main(w)"
+BOOTSTRAP = (
+    "import sys;w=sys.dont_write_bytecode;sys.dont_write_bytecode=False;"
+    "sys.path.insert(0,sys.argv[1]);import pyexec_harness.main as m;del sys.path[0];m.main(w)"
+)
 
 
 # A call that leaves a daemon behind, as a service's start script does: it forks twice, the

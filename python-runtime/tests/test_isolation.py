@@ -23,7 +23,8 @@ class IsolationTest(unittest.TestCase):
 
     def test_module_attributes_sys_and_builtins_are_restored(self):
         self.value("import json, sys, builtins\njson.dumps = None\nsys.leaked = 1\nvars(builtins)['len'] = None\nbuiltins.extra = 1")
-        self.assertEqual(self.value("import json, sys, builtins\n(json.dumps({}), hasattr(sys, 'leaked'), len('ab'), hasattr(builtins, 'extra'))"), "('{}', False, 2, False)")
+        probe = "import json, sys, builtins\n(json.dumps({}), hasattr(sys, 'leaked'), len('ab'), hasattr(builtins, 'extra'))"
+        self.assertEqual(self.value(probe), "('{}', False, 2, False)")
 
     def test_sys_modules_entries_added_or_replaced_are_undone(self):
         self.value("import sys, types\nsys.modules['fake'] = types.ModuleType('fake')\nsys.modules['os'] = None\nimport colorsys")
@@ -212,7 +213,9 @@ class ResetHookTest(unittest.TestCase):
             harness.close()
 
     def test_an_unresolvable_hook_fails_start_with_a_fault(self):
-        harness_start = lambda: HarnessClient({"resetHooks": ["missing_module_x:run"]})
+        def harness_start():
+            return HarnessClient({"resetHooks": ["missing_module_x:run"]})
+
         harness = harness_start()
         try:
             self.assertEqual(harness.hello["type"], "fault")

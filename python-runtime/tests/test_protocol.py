@@ -45,7 +45,9 @@ class PrivateCodecTest(unittest.TestCase):
             json.dumps, json.loads, json.JSONEncoder.encode, json.JSONEncoder.iterencode = saved
 
     def test_plain_results_encode_exactly_as_the_generic_encoder(self):
-        generic = lambda message: json.dumps(message, separators=(",", ":"))  # ensure_ascii by default
+        def generic(message):
+            return json.dumps(message, separators=(",", ":"))  # ensure_ascii by default
+
         messages = [
             {"type": "result", "id": "a", "status": "ok", "stdout": "2\n", "stderr": "", "figures": []},
             {"type": "result", "id": "b", "status": "ok", "value": "'é\\\"\x00'", "stdout": "\u2603\ud800", "stderr": "w\t", "figures": []},

@@ -1,6 +1,6 @@
 """A child forked from the template: set up before its call arrives, runs it, exits."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import _signal
 import os

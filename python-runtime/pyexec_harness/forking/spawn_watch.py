@@ -6,7 +6,7 @@ a pipe holds must not wait for the alarm: its SIGALRM may be the call's own, and
 would block on the full pipe until its timeout. An audit hook, installed once in the template and
 inherited by every child, sees each process start (~0.1 us an audited event otherwise)."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import sys
 

@@ -6,7 +6,7 @@ writes its own stream and result messages to the host; the template writes only 
 can be writing (a call's start, or the death of a child that never finished), so messages never
 interleave on the shared channel."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import _signal
 import os

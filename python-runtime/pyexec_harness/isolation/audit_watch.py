@@ -1,7 +1,7 @@
 """Watches, through an audit hook of the harness's own, for what a call does to the process
 that the per-call restore would not see: a new audit hook, and changed resource limits."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import resource
 import sys

@@ -1,6 +1,6 @@
 """Each call starts in an empty working directory that no other call has touched."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import os
 import shutil

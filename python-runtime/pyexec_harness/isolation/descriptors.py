@@ -2,7 +2,7 @@
 otherwise read or write through them (a socket to somewhere, a file it was given), and a call
 that opened thousands would leave the next none."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import fcntl
 import os

@@ -1,6 +1,6 @@
 """The isolated strategy's per-call guard: fresh working directory, full restore, leftovers."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 from ..descendants import has_children
 from ..unrestorable import Unrestorable

@@ -1,6 +1,6 @@
 """Traces a call can leave: threads (the worker must be recycled) and processes (killed)."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import os
 

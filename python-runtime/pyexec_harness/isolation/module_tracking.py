@@ -4,7 +4,7 @@ Every tracked module gets a subclass of its own class whose __setattr__/__delatt
 module as dirty, so ``json.dumps = ...``, ``setattr(mod, ...)``, ``mock.patch`` and friends are
 seen. Reads are untouched. Writes straight into ``vars(module)`` are not seen: documented."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import types
 

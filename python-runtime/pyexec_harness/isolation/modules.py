@@ -1,6 +1,6 @@
 """sys.modules, builtins and the attributes of loaded modules, restored after every call."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import builtins
 import os

@@ -1,6 +1,6 @@
 """Process-wide state outside modules: environment, signals and their mask, umask, hooks, sys lists."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import _signal
 import gc

@@ -3,7 +3,7 @@
 Each mode module has serve(config, channel): it builds what serves the strategy's calls and
 serves them; it never returns. A new strategy adds its module here and one line to _MODES."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 # Imported on demand: each process loads only its own mode (start-up time is per call on baseline).
 _MODES = {

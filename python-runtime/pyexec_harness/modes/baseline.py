@@ -1,6 +1,6 @@
 """baseline: the persistent harness, started for one call (the host kills it after its result)."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 from ..persistent import Harness
 from ..process_setup import hello

@@ -1,6 +1,6 @@
 """forked: a template that never runs user code forks a fresh child for every call."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 import gc
 import os

@@ -3,7 +3,7 @@
 With `generations` (no launcher in between), the started process takes the snapshot and forks
 the generations that serve calls (see generations.py); otherwise it serves them itself."""
 
-from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py
+from .._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
 from ..generations import serve_generations
 from ..persistent import Harness
