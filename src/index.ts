@@ -3,8 +3,6 @@ export { BaselineExecutor } from './executors/baseline.js';
 export { ForkedExecutor } from './executors/forked.js';
 export { IsolatedExecutor } from './executors/isolated.js';
 export { OptimizedExecutor } from './executors/optimized.js';
-export { PersistentExecutor } from './executors/persistent-executor.js';
-export { PooledExecutor } from './executors/pooled-executor.js';
 export type { PythonExecutor } from './executors/types.js';
 export type {
   CrashedResult,
@@ -26,15 +24,14 @@ export type {
   WorkerStatus,
 } from './core/results.js';
 export { PyExecError, type PyExecErrorCode } from './core/errors.js';
-export { type ExecutorOptions, type NormalizedExecutorOptions } from './options/executor-options.js';
+export { type ExecutorOptions } from './options/executor-options.js';
 export { isStrategyName, STRATEGIES, type StrategyName } from './core/strategy-names.js';
-export type { ResourceLimits, NormalizedLimits } from './options/limits.js';
-export type { WorkerLifeOptions, NormalizedWorkerLife } from './options/worker-options.js';
+export type { ResourceLimits } from './options/limits.js';
+export type { WorkerLifeOptions } from './options/worker-options.js';
 export type { RunOptions } from './options/run-options.js';
-export { PROTOCOL_VERSION } from './protocol/messages.js';
 export { installPackages, type InstallResult, type InstalledDistribution } from './packages/install.js';
 export type { InstallOptions, PackageSource } from './packages/install-options.js';
 export { createEnvironment, type Environment, type EnvironmentOptions } from './packages/environment.js';
 export { detectImports, findMissingModules, type ImportOptions, type MissingModule } from './packages/imports.js';
 export type { AutoInstallOptions } from './packages/auto-install.js';
-export type { SandboxOptions, NormalizedSandbox } from './sandbox/sandbox-options.js';
+export type { SandboxOptions } from './sandbox/sandbox-options.js';

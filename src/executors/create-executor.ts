@@ -5,17 +5,25 @@ import { ForkedExecutor } from './forked.js';
 import { IsolatedExecutor } from './isolated.js';
 import { OptimizedExecutor } from './optimized.js';
 
-// The public class of every strategy: typed by StrategyName, so a new name fails to compile here
-// until its class is added, and the one line is all createExecutor needs, typing included.
-const EXECUTOR_CLASS = {
+/** The public class of every strategy, by name (the type behind createExecutor's overload). */
+interface ExecutorClasses {
+  baseline: BaselineExecutor;
+  optimized: OptimizedExecutor;
+  isolated: IsolatedExecutor;
+  forked: ForkedExecutor;
+}
+
+// Typed by StrategyName, so a new name fails to compile here until its class is added: the one
+// line is all createExecutor needs. Not exported (nor in the .d.ts): ExecutorFor says the same.
+const EXECUTOR_CLASS: { [S in StrategyName]: new (options?: ExecutorOptions) => ExecutorClasses[S] } = {
   baseline: BaselineExecutor,
   optimized: OptimizedExecutor,
   isolated: IsolatedExecutor,
   forked: ForkedExecutor,
-} as const satisfies Record<StrategyName, new (options?: ExecutorOptions) => unknown>;
+};
 
 /** The executor class `createExecutor` returns for strategy `S`. */
-export type ExecutorFor<S extends StrategyName> = InstanceType<(typeof EXECUTOR_CLASS)[S]>;
+export type ExecutorFor<S extends StrategyName> = ExecutorClasses[S];
 
 /**
  * Builds the executor for `options.strategy` (default `optimized`); swap strategies by config.

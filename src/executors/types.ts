@@ -1,12 +1,17 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../core/results.js';
 import type { StrategyName } from '../core/strategy-names.js';
+import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { RunOptions } from '../options/run-options.js';
 
 /** The interface every strategy implements; swap strategies by config, not by code. */
 export interface PythonExecutor extends EventEmitter<ExecutorEvents> {
   readonly strategy: StrategyName;
+  /** The options this executor runs with, every default filled in (frozen). */
+  readonly options: NormalizedExecutorOptions;
   run(code: string, options?: RunOptions): Promise<ExecutionResult>;
+  /** Starts the workers now rather than at the first call; resolves once they are ready. */
+  warmUp(): Promise<void>;
   /** True if the call was queued or running and is now stopped; false for an unknown or finished id. */
   stop(executionId: string): Promise<boolean>;
   status(): ExecutorStatus;

@@ -14,6 +14,33 @@ import {
 
 // Checked by `tsc --noEmit` (part of npm test): each line below fails to compile if the public
 // types regress. The runtime assertions only keep vitest from reporting an empty test.
+describe('the public surface', () => {
+  it('exports what users use: the classes, createExecutor, errors and the packages functions', async () => {
+    const exported = Object.keys(await import('../../src/index.js')).sort();
+    expect(exported).toEqual([
+      'BaselineExecutor',
+      'ForkedExecutor',
+      'IsolatedExecutor',
+      'OptimizedExecutor',
+      'PyExecError',
+      'STRATEGIES',
+      'createEnvironment',
+      'createExecutor',
+      'detectImports',
+      'findMissingModules',
+      'installPackages',
+      'isStrategyName',
+    ]);
+  });
+
+  it('gives every executor warmUp() and its options through PythonExecutor', () => {
+    const any = (name: StrategyName): PythonExecutor => createExecutor({ strategy: name });
+    expectTypeOf(any).returns.toHaveProperty('warmUp');
+    expectTypeOf(any).returns.toHaveProperty('options');
+    expect(typeof any).toBe('function');
+  });
+});
+
 describe('the public types', () => {
   it('give createExecutor the class of a literal strategy, so its own methods type-check', () => {
     const isolated = createExecutor({ strategy: 'isolated' });
