@@ -12,7 +12,7 @@ export const baselineStrategy: Strategy = {
   name: 'baseline',
   workerLifeOptions: ['preload', 'spareWorkers'],
   defaults: () => ({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, busyPollUs: 0 }),
-  harnessConfig: () => ({ mode: 'baseline', generations: false }),
+  harnessConfig: () => ({ mode: 'baseline', generations: false, forksCallProcesses: false, harnessChurn: 0 }),
   policy: (options) => ({
     keepWarm: false,
     singleUse: true,

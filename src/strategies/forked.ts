@@ -6,7 +6,8 @@ export const forkedStrategy: Strategy = {
   name: 'forked',
   workerLifeOptions: ['preload'],
   defaults: () => ({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, busyPollUs: 0 }),
-  harnessConfig: () => ({ mode: 'forked', generations: false }),
+  // A template starts the next call's child (and that child its output thread) while a call runs.
+  harnessConfig: () => ({ mode: 'forked', generations: false, forksCallProcesses: true, harnessChurn: 2 }),
   policy: () => ({ keepWarm: true, singleUse: false, spares: 0 }),
   runtime: (options, control) => forkedRuntime(control, options.command.length === 0),
 };

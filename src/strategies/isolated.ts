@@ -15,7 +15,11 @@ export const isolatedStrategy: Strategy = {
   name: 'isolated',
   workerLifeOptions: PERSISTENT_WORKER_OPTIONS,
   defaults: (poolSize) => ({ maxExecutions: 1000, gcInterval: 100, busyPollUs: defaultBusyPoll(poolSize) }),
-  harnessConfig: (options) => ({ mode: 'isolated', generations: forksGenerations(options) }),
+  // The next generation is already waiting when the first says hello: no churn to allow for.
+  harnessConfig: (options) => {
+    const generations = forksGenerations(options);
+    return { mode: 'isolated', generations, forksCallProcesses: generations, harnessChurn: 0 };
+  },
   policy: (options) => ({ keepWarm: true, singleUse: false, spares: options.spareWorkers ?? 1 }),
   runtime: (options, control) => (forksGenerations(options) ? generationsRuntime(control) : plainRuntime(control)),
 };

@@ -11,7 +11,7 @@ export const optimizedStrategy: Strategy = {
     gcInterval: 0,
     busyPollUs: defaultBusyPoll(poolSize),
   }),
-  harnessConfig: () => ({ mode: 'optimized', generations: false }),
+  harnessConfig: () => ({ mode: 'optimized', generations: false, forksCallProcesses: false, harnessChurn: 0 }),
   // Routine renewals (a finite maxExecutions, an RSS ceiling) swap in a warm spare.
   policy: (options) => ({
     keepWarm: true,

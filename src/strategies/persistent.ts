@@ -1,16 +1,8 @@
 import { availableParallelism } from 'node:os';
-import type { WorkerLifeKey } from '../options/worker-options.js';
+import { WORKER_LIFE_KEYS, type WorkerLifeKey } from '../options/worker-options.js';
 
-/** Worker-life options of strategies whose workers serve many calls (optimized, isolated). */
-export const PERSISTENT_WORKER_OPTIONS: readonly WorkerLifeKey[] = [
-  'preload',
-  'resetHooks',
-  'maxExecutions',
-  'gcInterval',
-  'maxRssMb',
-  'busyPollUs',
-  'spareWorkers',
-];
+/** Worker-life options of strategies whose workers serve many calls (optimized, isolated): all. */
+export const PERSISTENT_WORKER_OPTIONS: readonly WorkerLifeKey[] = WORKER_LIFE_KEYS;
 
 const DEFAULT_BUSY_POLL_US = 100;
 

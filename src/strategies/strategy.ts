@@ -20,4 +20,11 @@ export interface HarnessModeConfig {
   readonly mode: string;
   /** The started process forks the generations that serve calls (isolated, see generations.py). */
   readonly generations: boolean;
+  /**
+   * The started process runs no call but forks the processes that do (forked's template,
+   * isolated's generations): in the sandbox it is pid 1 (see bubblewrap.ts).
+   */
+  readonly forksCallProcesses: boolean;
+  /** Processes the harness itself keeps beside those of calls (a cgroup's pids.max leaves room). */
+  readonly harnessChurn: number;
 }

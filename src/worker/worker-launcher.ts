@@ -23,9 +23,6 @@ import type { HarnessModeConfig } from '../strategies/strategy.js';
 const RESULT_TEXT_RATIO = 5 * (8 / 3);
 // Room for figures, and for fields too small to be packed (their JSON escape may be 12x).
 const PROTOCOL_SLACK = 64 * 1024 * 1024;
-// A forked template starts the next call's child (and that child its output thread) while a call runs.
-// (Isolated generations need none: the next one is already waiting when the first says hello.)
-const FORKED_CHURN = 2;
 // What a worker gets of Node's environment with `inheritEnv: false`.
 const CLEAN_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL'];
 // The sandbox's PATH after the interpreter's own directory.
@@ -124,7 +121,7 @@ export class WorkerLauncher implements WorkerSource {
     // bubblewrap forks its sandbox at once, maybe before the host moved it: its tree follows now,
     // before any call (nothing of user code has run yet).
     cgroup?.add(...descendantsOf(worker.pid));
-    cgroup?.fitToHarness(mode === 'forked' ? FORKED_CHURN : 0);
+    cgroup?.fitToHarness(this.mode.harnessChurn);
     worker.once('exit', () => {
       cgroup?.removeSoon();
       void rm(workDir, { recursive: true, force: true });
@@ -170,13 +167,7 @@ export class WorkerLauncher implements WorkerSource {
     );
     const inside = { ...env, PATH: `${dirname(python.executable)}:${SANDBOX_PATH}` };
     const mounts = { python, harnessDir: harnessRuntimeDir(), readOnly, writable: [workDir, callRoot] };
-    const command = bubblewrapCommand(
-      sandbox,
-      mounts,
-      inside,
-      workDir,
-      this.mode.mode === 'forked' || this.mode.generations,
-    );
+    const command = bubblewrapCommand(sandbox, mounts, inside, workDir, this.mode.forksCallProcesses);
     return {
       python: python.executable,
       command,

@@ -3,13 +3,19 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SANDBOX_PROBE_ARGS } from '../../src/sandbox/sandbox-check.js';
-import { createExecutor, type ExecutorOptions, type PythonExecutor, type StrategyName } from '../../src/index.js';
+import {
+  createExecutor,
+  STRATEGIES,
+  type ExecutorOptions,
+  type PythonExecutor,
+  type StrategyName,
+} from '../../src/index.js';
 
 /** The interpreter tests run with: PYEXEC_PYTHON if set, else python3 on PATH. */
 export const testPython = process.env.PYEXEC_PYTHON || 'python3';
 
 /** Strategies the contract suite runs against. */
-export const contractStrategies: StrategyName[] = ['baseline', 'optimized', 'isolated', 'forked'];
+export const contractStrategies: StrategyName[] = [...STRATEGIES];
 
 /**
  * Whether bubblewrap runs here and may make namespaces (the sandbox's suites need it). .ci/run installs it, so under CI
