@@ -117,7 +117,7 @@ def encode_line(message):
 
 
 def _encode_packed(message, line):
-    paths = _PACKED_TEXTS.get(message.get("type")) if type(message) is dict else None
+    paths = _PACKED_TEXTS.get(message.get("type", "")) if type(message) is dict else None
     if paths is None:
         return line
     packed = dict(message)

@@ -80,7 +80,7 @@ class Harness:
 
     def _guards(self, config, isolate):
         # Order matters: hooks see the call's state; the checks and restore come after them.
-        guards = [self.reset_hooks]
+        guards: list = [self.reset_hooks]  # objects with after_call(), some with before_call()
         if config.get("maxRssMb"):
             guards.append(RssCeiling(config["maxRssMb"]))
         if isolate:
@@ -155,7 +155,7 @@ class Harness:
         if self._one_call:
             # Started ahead while other calls ran, which could see (and write into) its working
             # directory: the call gets one made now, under a name none of them can know.
-            os.chdir(make_fresh_directory(os.path.join(self._work_dir, unguessable_name("call-"))))
+            os.chdir(make_fresh_directory(os.path.join(self._work_dir or ".", unguessable_name("call-"))))
         # Alone: the run ended its call in OutputCapture.finish (under the lock the output thread
         # sends stream messages with), so that thread sends nothing until the next call begins.
         result = self.runner.run(message)

@@ -35,6 +35,6 @@ def _load():
             _flags_ = _ctypes.FUNCFLAG_CDECL
             _restype_ = _Int
 
-        return _Function(_ctypes.dlsym(_ctypes.dlopen(None), "prctl"))
+        return _Function(_ctypes.dlsym(_ctypes.dlopen(None), "prctl"))  # pyright: ignore[reportArgumentType]  (None: the program itself)
     except Exception:  # no ctypes, or no prctl (not Linux)
         return None

@@ -163,7 +163,7 @@ class CallRunner:
             if finder is None:
                 del sys.path_importer_cache[path]
             elif hasattr(finder, "invalidate_caches"):
-                finder.invalidate_caches()
+                finder.invalidate_caches()  # pyright: ignore[reportAttributeAccessIssue]  (checked just above)
         for imports_changed in self._imports_changed:
             imports_changed()
         self._imports_epoch = epoch

@@ -83,7 +83,7 @@ class ScriptFile:
         return path
 
     def _identities(self, path):
-        return (_identity(_lstat(self._directory)), _identity(_lstat(path)))
+        return (_identity(_lstat(self._directory)), _identity(_lstat(path)))  # pyright: ignore[reportArgumentType]  (set)
 
     def discard_if_changed(self, call_started_ns):
         """Removes the directory unless it holds exactly the script as written: a call can add

@@ -71,7 +71,7 @@ def begin(base_frame):
         limit = below + _PROBE_ROOM
         # A call's code runs from a module frame exec'd by the runner's; the probe's runs from
         # one exec'd by _exec_probe, which stands where main() does in measure_script_reach.
-        call_reach = _reach(limit, _exec_probe) - limit
+        call_reach = _reach(limit, _exec_probe) - limit  # pyright: ignore[reportOperatorIssue]  (an int: the depth)
         script_reach = _state["script_reach"]
         _state["offset"] = below if script_reach is None else script_reach - call_reach
         _real_setrecursionlimit(user_limit + _state["offset"])
@@ -192,7 +192,7 @@ class _PatchOnImport:
             spec = finder.find_spec(name, path, target)
             if spec is not None:
                 if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _PatchingLoader(spec.loader, patch)
+                    spec.loader = _PatchingLoader(spec.loader, patch)  # pyright: ignore[reportAttributeAccessIssue]  (a loader)
                 return spec
         return None
 

@@ -32,7 +32,7 @@ class CallLoop:
 
     def run(self, coroutine):
         self.start()
-        return self._loop.run_until_complete(coroutine)
+        return self._loop.run_until_complete(coroutine)  # pyright: ignore[reportOptionalMemberAccess]  (start() made it)
 
     def close(self):
         loop, self._loop = self._loop, None

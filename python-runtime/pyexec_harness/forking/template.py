@@ -178,6 +178,8 @@ class TemplateServer:
 
     def _on_active_child(self):
         child = self._active
+        if child is None:  # only called while a child is active
+            return
         try:
             data = child.sock.recv(16, socket.MSG_DONTWAIT)
         except OSError:

@@ -73,12 +73,13 @@ class CallDirectory:
         if self._identity is None:
             self.create()
         self._entered_at = _time_ns()
-        _fchdir(self._fd)
+        _fchdir(self._fd)  # pyright: ignore[reportArgumentType]  (create() set it)
 
     def leave(self):
         try:
             same = _identity(self._fd) == self._identity
-            settled = self._size_counts_entries or self._entered_at - self._identity[_MTIME] > _TIMESTAMP_MARGIN_NS
+            identity = self._identity
+            settled = self._size_counts_entries or (identity is not None and self._entered_at - identity[_MTIME] > _TIMESTAMP_MARGIN_NS)
             untouched = same and (settled or not _listdir(self._path))
         except OSError:
             untouched = False

@@ -60,12 +60,12 @@ class ProcessState:
         _umask(self._umask)
         for container, saved in self._lists:
             if container != saved:
-                container[:] = saved
+                container[:] = saved  # pyright: ignore  (each list with its own saved copy)
         if sys.path_importer_cache != self._importer_cache:
             sys.path_importer_cache.clear()
             sys.path_importer_cache.update(self._importer_cache)
         if warnings.filters != self._warning_filters:
-            warnings.filters[:] = self._warning_filters
+            warnings.filters[:] = self._warning_filters  # pyright: ignore[reportIndexIssue]  (a list at run time)
             compat.warning_filters_changed()
         self._restore_interpreter_settings()
 
@@ -88,7 +88,7 @@ class ProcessState:
             sys.settrace(None)
         if sys.getprofile() is not None:
             sys.setprofile(None)
-        if threading._trace_hook is not None or threading._profile_hook is not None:
+        if threading._trace_hook is not None or threading._profile_hook is not None:  # pyright: ignore[reportAttributeAccessIssue]
             threading.settrace(None)
             threading.setprofile(None)
         if gc.isenabled() != self._gc_enabled:
