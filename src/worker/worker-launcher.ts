@@ -113,8 +113,8 @@ export class WorkerLauncher implements WorkerSource {
       });
     } catch (error) {
       cgroup?.remove();
-      await rm(workDir, { recursive: true, force: true });
-      if (callRoot !== callScratch.path) await rm(callRoot, { recursive: true, force: true });
+      await removeQuietly(workDir);
+      if (callRoot !== callScratch.path) await removeQuietly(callRoot);
       throw error;
     }
     worker.startHooks = resetHooks;
@@ -124,13 +124,13 @@ export class WorkerLauncher implements WorkerSource {
     cgroup?.fitToHarness(this.mode.harnessChurn);
     worker.once('exit', () => {
       cgroup?.removeSoon();
-      void rm(workDir, { recursive: true, force: true });
-      if (callRoot !== callScratch.path) void rm(callRoot, { recursive: true, force: true });
+      void removeQuietly(workDir);
+      if (callRoot !== callScratch.path) void removeQuietly(callRoot);
       // An isolated worker killed mid-call (a timeout, a stop) cannot remove its call directory
       // (see call_directory.py, named after its pid); behind a launcher its pids are not ours.
       else if (this.options.command.length === 0) {
-        void rm(join(callScratch.path, `call-${worker.pid}`), { recursive: true, force: true });
-        void rm(join(callScratch.path, `script-${worker.pid}`), { recursive: true, force: true });
+        void removeQuietly(join(callScratch.path, `call-${worker.pid}`));
+        void removeQuietly(join(callScratch.path, `script-${worker.pid}`));
       }
     });
     if (worker.hello.protocol !== PROTOCOL_VERSION) {
@@ -192,6 +192,13 @@ export class WorkerLauncher implements WorkerSource {
     if (target !== undefined) env.PYTHONPATH = env.PYTHONPATH ? `${target}:${env.PYTHONPATH}` : target;
     return env;
   }
+}
+
+// A worker's directory, once it is gone. Something the worker started may still be writing there
+// (killed, but not yet reaped): rm then fails (ENOTEMPTY), and must not become an unhandled
+// rejection, which would end the application. Its scratch root goes at close() or exit anyway.
+function removeQuietly(path: string): Promise<void> {
+  return rm(path, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 }).catch(() => undefined);
 }
 
 // A scratch directory that goes even if the host exits without close(); cleanup() forgets it.

@@ -145,3 +145,38 @@ describe.skipIf(!hasMatplotlib).each(hostileVariants.filter(([strategy]) => stra
     });
   },
 );
+
+// A call that keeps writing into the directories of the workers beside it (without the sandbox,
+// a call sees its siblings) races the host removing a finished worker's directory: rm then fails
+// with ENOTEMPTY, which must never reach the application as an unhandled rejection.
+describe('a call writing into its neighbours while their workers end', () => {
+  it('never makes the host reject unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const executor = makeExecutor('baseline', { poolSize: 2 });
+      const flood = `
+import os, time
+scratch = os.path.dirname(os.path.dirname(os.getcwd()))
+end = time.time() + 1.5
+n = 0
+while time.time() < end:
+    for entry in os.listdir(scratch):
+        try:
+            os.mkdir(os.path.join(scratch, entry, "flood-%d" % n))
+        except OSError:
+            pass
+        n += 1
+`;
+      const flooding = executor.run(flood, { timeoutMs: 10_000 });
+      for (let call = 0; call < 15; call++) expect((await executor.run('1')).status).toBe('ok');
+      expect((await flooding).status).toBe('ok');
+      await executor.close();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
