@@ -1,22 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllExecutors, contractStrategies, makeExecutor } from '../helpers/executors.js';
+import { hasMatplotlib, matplotlibPython } from '../helpers/matplotlib.js';
 
 afterEach(closeAllExecutors);
-
-// Figures need matplotlib, which Debian's python3 gets from the python3-matplotlib package.
-// .ci/run installs it, so under CI a missing matplotlib fails instead of skipping.
-const matplotlibPython = process.env.PYEXEC_MATPLOTLIB_PYTHON || '/usr/bin/python3';
-const hasMatplotlib = (() => {
-  try {
-    execFileSync(matplotlibPython, ['-c', 'import matplotlib'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (process.env.CI && !hasMatplotlib)
-  throw new Error(`CI needs matplotlib for ${matplotlibPython}: apt-get install python3-matplotlib`);
 
 const PNG_SIGNATURE = 'iVBORw0KGgo';
 

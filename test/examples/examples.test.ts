@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testPython } from '../helpers/executors.js';
+import { matplotlibPython } from '../helpers/matplotlib.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
 const examples = join(root, 'examples');
-const matplotlibPython = process.env.PYEXEC_MATPLOTLIB_PYTHON || '/usr/bin/python3';
 
 // The examples import 'pyexec' as an application would; inside this package that resolves to
 // dist/ (a package may import itself by name), which `npm run build` makes.

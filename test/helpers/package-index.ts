@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -124,4 +124,37 @@ export async function serveIndex(wheelDir: string, options: { silent?: boolean }
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Another process (another host, say) holding the install lock of environment `dir`: it takes
+ * the lock, says `held`, waits `seconds`, then says `touched` or `untouched` by whether the
+ * Python expression `probe` (over `dir`, as `d`) is true, so a test sees what ran meanwhile.
+ * Resolves once it holds the lock, with what it has said so far.
+ */
+export async function holdInstallLock(
+  python: string,
+  dir: string,
+  seconds: number,
+  probe: string,
+): Promise<() => string> {
+  const holding = [
+    'import fcntl, glob, os, sys, time',
+    'd = sys.argv[1]',
+    'f = open(d + "/.pyexec-install.lock", "a")',
+    'fcntl.flock(f, fcntl.LOCK_EX)',
+    'print("held", flush=True)',
+    `time.sleep(${seconds})`,
+    `print("touched" if (${probe}) else "untouched", flush=True)`,
+  ].join('\n');
+  const holder = spawn(python, ['-c', holding, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let said = '';
+  holder.stdout.setEncoding('utf8');
+  holder.stdout.on('data', (text: string) => (said += text));
+  const deadline = Date.now() + 20_000;
+  while (!said.includes('held')) {
+    if (Date.now() > deadline) throw new Error('the lock holder never took the lock');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return () => said;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * The fields of /proc/<pid>/stat after the command name (state, ppid, pgrp, …), which may itself
@@ -16,4 +16,19 @@ export function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Live processes (zombies count as gone) whose command line holds every one of `parts`. */
+export function processesNaming(...parts: string[]): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+        return procStatFields(entry)[0] !== 'Z' && parts.every((part) => cmdline.includes(part));
+      } catch {
+        return false; // gone
+      }
+    })
+    .map(Number);
 }

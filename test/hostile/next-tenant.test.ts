@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllExecutors, hostileVariants, makeExecutor } from '../helpers/executors.js';
+import { hasMatplotlib, matplotlibPython } from '../helpers/matplotlib.js';
 
 afterEach(closeAllExecutors);
 
@@ -109,16 +109,6 @@ describe.each(hostileVariants.filter(([strategy]) => strategy !== 'optimized'))(
 
 // Matplotlib reads a matplotlibrc from MPLCONFIGDIR at import; a `backend: module://…` line there
 // makes it import a module of the writer's choosing.
-const matplotlibPython = process.env.PYEXEC_MATPLOTLIB_PYTHON || '/usr/bin/python3';
-const hasMatplotlib = (() => {
-  try {
-    execFileSync(matplotlibPython, ['-c', 'import matplotlib'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 const plantMatplotlibrc = `
 import os
 configdir = os.environ.get("MPLCONFIGDIR")

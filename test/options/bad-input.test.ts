@@ -3,18 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExecutor, type PyExecError } from '../../src/index.js';
+import { thrownBy } from '../helpers/errors.js';
 import { closeAllExecutors, contractStrategies, makeExecutor, sandboxAvailable } from '../helpers/executors.js';
 
 afterEach(closeAllExecutors);
-
-function refusal(make: () => unknown): PyExecError {
-  try {
-    make();
-  } catch (error) {
-    return error as PyExecError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('a misspelled option', () => {
   it.each([
@@ -23,13 +15,13 @@ describe('a misspelled option', () => {
     [{ limits: { memoryMB: 5 } }, 'Unknown option `limits.memoryMB`. Did you mean `limits.memoryMb`?'],
     [{ sandbox: { netwrok: true } }, 'Unknown option `sandbox.netwrok`. Did you mean `sandbox.network`?'],
   ])('%j names the nearest known option', (options, message) => {
-    const error = refusal(() => createExecutor(options as never));
+    const error = thrownBy(() => createExecutor(options as never));
     expect(error.code).toBe('INVALID_OPTION');
     expect(error.message).toContain(message);
   });
 
   it('far from every known option gets no guess', () => {
-    expect(refusal(() => createExecutor({ zzzzzz: 1 } as never)).message).not.toContain('Did you mean');
+    expect(thrownBy(() => createExecutor({ zzzzzz: 1 } as never)).message).not.toContain('Did you mean');
   });
 });
 
@@ -65,7 +57,7 @@ describe('code that is not a string', () => {
 
 describe.skipIf(!sandboxAvailable)('sandbox paths', () => {
   it('that do not exist are refused when the executor is made, naming the path', () => {
-    const error = refusal(() => createExecutor({ sandbox: { readOnlyPaths: ['/srv/pyexec-no-such-data'] } }));
+    const error = thrownBy(() => createExecutor({ sandbox: { readOnlyPaths: ['/srv/pyexec-no-such-data'] } }));
     expect(error.code).toBe('INVALID_OPTION');
     expect(error.message).toContain(
       'Expected the `sandbox.readOnlyPaths` option to be paths that exist on this machine, got `"/srv/pyexec-no-such-data"`',

@@ -11,14 +11,10 @@ import {
   STRATEGIES,
   type ExecutorOptions,
 } from '../../src/index.js';
+import { thrownBy } from '../helpers/errors.js';
 
 function invalid(options: unknown): PyExecError {
-  try {
-    createExecutor(options as never);
-  } catch (error) {
-    return error as PyExecError;
-  }
-  throw new Error('expected the options to be refused');
+  return thrownBy(() => createExecutor(options as never));
 }
 
 describe('executor options', () => {

@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllExecutors, contractStrategies, eventually, makeExecutor, testPython } from '../helpers/executors.js';
-import { procStatFields } from '../helpers/proc.js';
+import { processesNaming } from '../helpers/proc.js';
 import { buildWheels, serveIndex, type PackageIndex } from '../helpers/package-index.js';
 
 let index: PackageIndex;
@@ -47,20 +47,6 @@ describe.each(contractStrategies)('autoInstall with the %s strategy', (strategy)
   });
 });
 
-// pip processes whose command line names `dir` (zombies count as gone).
-function pipProcesses(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((entry) => {
-      try {
-        return procStatFields(entry)[0] !== 'Z' && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
 describe('a call while autoInstall installs for it', () => {
   let silent: PackageIndex;
   beforeAll(async () => {
@@ -84,9 +70,9 @@ describe('a call while autoInstall installs for it', () => {
   it('is listed by status(), and stop() settles it stopped with pip gone', async () => {
     const { executor, call, venv } = await installing();
     expect(executor.status().installing).toEqual([{ executionId: 'installing', since: expect.any(Number) }]);
-    expect(pipProcesses(venv).length).toBeGreaterThan(0);
+    expect(processesNaming(venv).length).toBeGreaterThan(0);
     expect(await executor.stop('installing')).toBe(true);
-    expect(pipProcesses(venv)).toEqual([]);
+    expect(processesNaming(venv)).toEqual([]);
     expect((await call).status).toBe('stopped');
     expect(executor.status().installing).toEqual([]);
   }, 90_000);
@@ -102,7 +88,7 @@ describe('a call while autoInstall installs for it', () => {
   it('is stopped by close(), which resolves once pip is gone', async () => {
     const { executor, call, venv } = await installing();
     await executor.close();
-    expect(pipProcesses(venv)).toEqual([]);
+    expect(processesNaming(venv)).toEqual([]);
     expect((await call).status).toBe('stopped');
   }, 90_000);
 
@@ -115,7 +101,7 @@ describe('a call while autoInstall installs for it', () => {
     await eventually(() => silent.requests.length > asked, 60_000);
     controller.abort();
     await expect(call).rejects.toMatchObject({ name: 'AbortError' });
-    await eventually(() => pipProcesses(venv).length === 0);
+    await eventually(() => processesNaming(venv).length === 0);
   }, 90_000);
 });
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -13,8 +12,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvironment, detectImports, findMissingModules, installPackages } from '../../src/index.js';
-import { closeAllExecutors, eventually, makeExecutor, sandboxAvailable, testPython } from '../helpers/executors.js';
-import { buildWheels, serveIndex, type PackageIndex } from '../helpers/package-index.js';
+import { closeAllExecutors, makeExecutor, sandboxAvailable, testPython } from '../helpers/executors.js';
+import { buildWheels, holdInstallLock, serveIndex, type PackageIndex } from '../helpers/package-index.js';
 
 // Installs and the helpers around them run as the host's user: nothing another local user (or
 // a call) left in a shared place may run inside them or choose what they install.
@@ -170,21 +169,9 @@ describe('createEnvironment', () => {
   it("waits for the environment's install lock, as installs do", async () => {
     const dir = fresh('venv');
     mkdirSync(dir);
-    const holding = [
-      'import fcntl, os, sys, time',
-      'f = open(sys.argv[1] + "/.pyexec-install.lock", "a")',
-      'fcntl.flock(f, fcntl.LOCK_EX)',
-      'print("held", flush=True)',
-      'time.sleep(3)',
-      'print("touched" if os.path.exists(sys.argv[1] + "/pyvenv.cfg") else "untouched", flush=True)',
-    ].join('\n');
-    const holder = spawn(testPython, ['-c', holding, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let said = '';
-    holder.stdout.setEncoding('utf8');
-    holder.stdout.on('data', (text: string) => (said += text));
-    await eventually(() => said.includes('held'), 20_000);
+    const said = await holdInstallLock(testPython, dir, 3, 'os.path.exists(d + "/pyvenv.cfg")');
     const environment = await createEnvironment(dir, { python: testPython });
-    expect(said).toBe('held\nuntouched\n');
+    expect(said()).toBe('held\nuntouched\n');
     expect(existsSync(environment.python)).toBe(true);
   }, 120_000);
 

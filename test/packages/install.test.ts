@@ -1,12 +1,12 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvironment, installPackages, type PyExecError } from '../../src/index.js';
 import { closeAllExecutors, contractStrategies, eventually, makeExecutor, testPython } from '../helpers/executors.js';
-import { buildWheels, serveIndex, type PackageIndex } from '../helpers/package-index.js';
-import { procStatFields } from '../helpers/proc.js';
+import { buildWheels, holdInstallLock, serveIndex, type PackageIndex } from '../helpers/package-index.js';
+import { processesNaming } from '../helpers/proc.js';
 
 // Offline: tiny wheels built here from source, served by a PEP 503 index on 127.0.0.1.
 let wheels: string;
@@ -131,7 +131,7 @@ describe('installPackages', () => {
       ).rejects.toMatchObject({
         code: 'INSTALL_TIMEOUT',
       });
-      expect(pipProcesses(venv)).toEqual([]);
+      expect(processesNaming(venv, 'pip')).toEqual([]);
     } finally {
       await silent.close();
     }
@@ -152,7 +152,7 @@ describe('installPackages', () => {
       await eventually(() => silent.requests.length > 0, 20_000);
       controller.abort();
       await expect(installing).rejects.toMatchObject({ name: 'AbortError' });
-      expect(pipProcesses(venv)).toEqual([]);
+      expect(processesNaming(venv, 'pip')).toEqual([]);
     } finally {
       await silent.close();
     }
@@ -178,21 +178,9 @@ describe('installPackages', () => {
     await createEnvironment(venv, { python: testPython });
     // Another process (another host, say) holds the venv's install lock; before letting go it
     // looks whether anything was installed meanwhile (without the lock, pip would have been).
-    const holding = [
-      'import fcntl, glob, sys, time',
-      'f = open(sys.argv[1] + "/.pyexec-install.lock", "a")',
-      'fcntl.flock(f, fcntl.LOCK_EX)',
-      'print("held", flush=True)',
-      'time.sleep(4)',
-      'print("touched" if glob.glob(sys.argv[1] + "/lib/*/site-packages/pyexec_probe_a*") else "untouched", flush=True)',
-    ].join('\n');
-    const holder = spawn(testPython, ['-c', holding, venv], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let said = '';
-    holder.stdout.setEncoding('utf8');
-    holder.stdout.on('data', (text: string) => (said += text));
-    await eventually(() => said.includes('held'), 20_000);
+    const said = await holdInstallLock(testPython, venv, 4, 'glob.glob(d + "/lib/*/site-packages/pyexec_probe_a*")');
     const result = await installPackages(['pyexec-probe-a==1.0'], { ...fromIndex(), venv });
-    expect(said).toBe('held\nuntouched\n'); // pip ran only once the other process let go
+    expect(said()).toBe('held\nuntouched\n'); // pip ran only once the other process let go
     expect(result.installed).toEqual([{ name: 'pyexec-probe-a', version: '1.0' }]);
   });
 
@@ -214,18 +202,3 @@ describe('installPackages', () => {
     );
   });
 });
-
-// pip processes whose command line names this venv (zombies count as gone).
-function pipProcesses(venv: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (procStatFields(entry)[0] === 'Z') continue;
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes(venv) && cmdline.includes('pip')) found.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}
