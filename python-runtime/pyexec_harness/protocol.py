@@ -89,12 +89,30 @@ def check_host_message(message):
 
 
 def check_harness_message(message):
+    """As check_message, and to full depth where the host's types rely on it (src/protocol/codec.ts)."""
     problem = check_message(message, HARNESS_MESSAGES)
-    if problem is None and message["type"] == "result" and "droppedBytes" in message:
+    if problem is not None:
+        return problem
+    kind = message["type"]
+    if kind == "result":
+        return _check_result_depth(message)
+    if kind == "spoiled" and not all(type(name) is str for name in message.get("preload", ())):
+        return "spoiled message field 'preload' must be a list of module names"
+    return None
+
+
+def _check_result_depth(message):
+    error = message.get("error")
+    if message["status"] == "error" and error is None:
+        return "an error result must say which exception ('error')"
+    if error is not None and not all(type(error.get(key)) is str for key in ("type", "message", "traceback")):
+        return "result message field 'error' must be a {type, message, traceback} of strings"
+    for figure in message["figures"]:
+        if type(figure) is not dict or figure.get("mime") != "image/png" or type(figure.get("data")) is not str:
+            return "result message field 'figures' must be a list of {mime: image/png, data}"
+    if "droppedBytes" in message:
         counts = message["droppedBytes"]
-        valid = sorted(counts) == ["stderr", "stdout"] and all(
-            type(count) is int and count >= 0 for count in counts.values()
-        )
+        valid = sorted(counts) == ["stderr", "stdout"] and all(type(count) is int and count >= 0 for count in counts.values())
         if not valid:
             return "result message field 'droppedBytes' must hold the stdout and stderr counts"
-    return problem
+    return None

@@ -3,14 +3,26 @@ import type { HarnessMessage, HostMessage } from './messages.js';
 import { unpackTexts } from './packed-text.js';
 
 type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array';
-type Schema = Readonly<Record<string, { type: FieldType; optional?: boolean; oneOf?: readonly string[] }>>;
+interface FieldRule {
+  readonly type: FieldType;
+  readonly optional?: boolean;
+  readonly oneOf?: readonly string[];
+  /** What the value must be beyond its JSON type (to full depth), and how to say it. */
+  readonly valid?: (value: unknown) => boolean;
+  readonly expected?: string;
+}
+type Schema = Readonly<Record<string, FieldRule>>;
 
-// One schema per harness message: what the host accepts. The shared examples are checked against it.
-const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> = {
+const INTEGER = { type: 'number', valid: Number.isSafeInteger, expected: 'an integer' } as const;
+
+// One schema per harness message: what the host accepts, to full depth (a Python error, a figure
+// and a count are what the result's types say they are). The shared examples are checked against
+// it, and python-runtime's protocol.py against the same field lists (test/protocol).
+export const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> = {
   hello: {
-    protocol: { type: 'number' },
+    protocol: INTEGER,
     python: { type: 'string' },
-    pid: { type: 'number' },
+    pid: INTEGER,
     executable: { type: 'string' },
   },
   stream: { id: { type: 'string' }, name: { type: 'string', oneOf: ['stdout', 'stderr'] }, text: { type: 'string' } },
@@ -20,19 +32,22 @@ const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> = {
     stdout: { type: 'string' },
     stderr: { type: 'string' },
     value: { type: 'string', optional: true },
-    error: { type: 'object', optional: true },
-    figures: { type: 'array' },
+    error: { type: 'object', optional: true, valid: isPythonError, expected: 'a {type, message, traceback} of strings' },
+    figures: { type: 'array', valid: areFigures, expected: 'a list of {mime: image/png, data}' },
     truncated: { type: 'boolean', optional: true },
     exiting: { type: 'boolean', optional: true },
-    droppedBytes: { type: 'object', optional: true },
+    droppedBytes: { type: 'object', optional: true, valid: isDroppedBytes, expected: 'the stdout and stderr counts' },
   },
   fault: { message: { type: 'string' }, id: { type: 'string', optional: true } },
-  spoiled: { reason: { type: 'string' }, preload: { type: 'array', optional: true } },
-  started: { id: { type: 'string' }, pid: { type: 'number' } },
+  spoiled: {
+    reason: { type: 'string' },
+    preload: { type: 'array', optional: true, valid: areStrings, expected: 'a list of module names' },
+  },
+  started: { id: { type: 'string' }, pid: INTEGER },
   running: { id: { type: 'string' } },
   exited: {
-    pid: { type: 'number' },
-    code: { type: 'number', optional: true },
+    pid: INTEGER,
+    code: { ...INTEGER, optional: true },
     signal: { type: 'string', optional: true },
   },
 };
@@ -59,14 +74,35 @@ function isPlainResult(m: Record<string, unknown>): boolean {
     (m.status === 'ok' || m.status === 'error') &&
     typeof m.stdout === 'string' &&
     typeof m.stderr === 'string' &&
-    Array.isArray(m.figures) &&
+    areFigures(m.figures) &&
     (m.value === undefined || typeof m.value === 'string') &&
     // An `error` result always says which exception (ExecutionResult's union relies on it).
-    (m.status === 'error' ? typeOf(m.error) === 'object' : m.error === undefined || typeOf(m.error) === 'object') &&
+    (m.status === 'error' ? isPythonError(m.error) : m.error === undefined || isPythonError(m.error)) &&
     (m.truncated === undefined || typeof m.truncated === 'boolean') &&
     (m.exiting === undefined || typeof m.exiting === 'boolean') &&
     (m.droppedBytes === undefined || isDroppedBytes(m.droppedBytes))
   );
+}
+
+function isPythonError(value: unknown): boolean {
+  if (typeOf(value) !== 'object') return false;
+  const error = value as Record<string, unknown>;
+  return typeof error.type === 'string' && typeof error.message === 'string' && typeof error.traceback === 'string';
+}
+
+function areFigures(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    (value.length === 0 ||
+      value.every((figure: unknown) => {
+        const fields = figure as Record<string, unknown>;
+        return typeOf(figure) === 'object' && fields.mime === 'image/png' && typeof fields.data === 'string';
+      }))
+  );
+}
+
+function areStrings(value: unknown): boolean {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 // Counts of the bytes of each stream the harness dropped between their head and tail.
@@ -105,9 +141,10 @@ export function decodeHarnessMessage(line: string): HarnessMessage {
     if (typeOf(value) !== rule.type) throw protocolError(`field \`${name}\` must be ${rule.type}`, line);
     if (rule.oneOf && !rule.oneOf.includes(value as string))
       throw protocolError(`field \`${name}\` is ${String(value)}`, line);
+    if (rule.valid && !rule.valid(value)) throw protocolError(`field \`${name}\` must be ${rule.expected}`, line);
   }
-  if (fields.type === 'result' && fields.droppedBytes !== undefined && !isDroppedBytes(fields.droppedBytes)) {
-    throw protocolError('field `droppedBytes` must hold the stdout and stderr counts', line);
+  if (fields.type === 'result' && fields.status === 'error' && fields.error === undefined) {
+    throw protocolError('an error result must say which exception (`error`)', line);
   }
   return fields as unknown as HarnessMessage;
 }
