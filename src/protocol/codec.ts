@@ -32,7 +32,12 @@ export const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> =
     stdout: { type: 'string' },
     stderr: { type: 'string' },
     value: { type: 'string', optional: true },
-    error: { type: 'object', optional: true, valid: isPythonError, expected: 'a {type, message, traceback} of strings' },
+    error: {
+      type: 'object',
+      optional: true,
+      valid: isPythonError,
+      expected: 'a {type, message, traceback} of strings',
+    },
     figures: { type: 'array', valid: areFigures, expected: 'a list of {mime: image/png, data}' },
     truncated: { type: 'boolean', optional: true },
     exiting: { type: 'boolean', optional: true },
