@@ -77,7 +77,7 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
   private async install(installer: AutoInstaller, call: Call, stopping: AbortSignal): Promise<void> {
     const executionId = call.id;
     const { announcer } = poolOf(this);
-    call.installed = await installer.prepare(call.code, stopping, {
+    const installed = await installer.prepare(call.code, stopping, {
       started: (requirements) => announcer.emit('install:start', { executionId, requirements }),
       ended: (installed, error) =>
         announcer.emit(
@@ -85,7 +85,7 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
           error === undefined ? { executionId, installed } : { executionId, installed, error },
         ),
     });
-    call.importsEpoch = installer.epoch;
+    call.recordInstall(installed, installer.epoch);
   }
 
   stop(executionId: string): Promise<boolean> {

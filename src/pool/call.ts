@@ -19,30 +19,22 @@ const DROPPED_NOTE_ROOM = 256;
  * exactly once. Preparing: autoInstall installs what it imports before it is queued.
  */
 export class Call {
-  state: CallState = 'queued';
-  workerPid: number | undefined;
-  /** Set when the host decided to end the call; it then ends with this status whatever Python says. */
-  interruption: Interruption | undefined;
-  aborted = false;
-  /** What `autoInstall` installed before the call was queued. */
-  installed: { name: string; version: string }[] | undefined;
-  /** The executor's install count when the call was queued: workers that saw fewer refresh their import caches. */
-  importsEpoch = 0;
-  timeoutTimer: NodeJS.Timeout | undefined;
-  graceTimer: NodeJS.Timeout | undefined;
+  // Its state changes through the methods below only: every field is read from outside, none
+  // is written there.
+  private currentState: CallState = 'queued';
+  private pid: number | undefined;
+  private hostInterruption: Interruption | undefined;
+  private abortedBySignal = false;
+  private installedFirst: { name: string; version: string }[] | undefined;
+  private epoch = 0;
+  private timeoutTimer: NodeJS.Timeout | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
   readonly promise: Promise<ExecutionResult>;
-  /** Whether its run message went to a worker (a worker that dies before is not its fault). */
-  sent = false;
-  /** A forked template said it handed the call to its child (`started`). */
-  handedOver = false;
-  /**
-   * Its worker answered for another call after it was sent (the one before had forged its own
-   * end): it never started there, and runs on the replacement, once.
-   */
-  rerunOnReplacement = false;
+  private sentToWorker = false;
+  private handedToChild = false;
+  private rerunPending = false;
   private rerun = false;
-  /** Epoch ms when its preparation began (status); 0 if it had none. */
-  preparingSince = 0;
+  private preparingSinceMs = 0;
   /** performance.now() when a slot took it (waiting for a worker counts as running); 0 while queued. */
   private takenTime = 0;
   /** performance.now() when its run message went to a worker: durations and timeouts count from here. */
@@ -69,6 +61,104 @@ export class Call {
     return this.options.executionId;
   }
 
+  get state(): CallState {
+    return this.currentState;
+  }
+
+  /** The pid that runs it (the worker's, or a forked template's child once it is known). */
+  get workerPid(): number | undefined {
+    return this.pid;
+  }
+
+  /** Set when the host decided to end the call; it then ends with this status whatever Python says. */
+  get interruption(): Interruption | undefined {
+    return this.hostInterruption;
+  }
+
+  get aborted(): boolean {
+    return this.abortedBySignal;
+  }
+
+  /** What `autoInstall` installed before the call was queued. */
+  get installed(): { name: string; version: string }[] | undefined {
+    return this.installedFirst;
+  }
+
+  /** The executor's install count when the call was queued: workers that saw fewer refresh their import caches. */
+  get importsEpoch(): number {
+    return this.epoch;
+  }
+
+  /** Whether its run message went to a worker (a worker that dies before is not its fault). */
+  get sent(): boolean {
+    return this.sentToWorker;
+  }
+
+  /** A forked template said it handed the call to its child (`started`). */
+  get handedOver(): boolean {
+    return this.handedToChild;
+  }
+
+  /**
+   * Its worker answered for another call after it was sent (the one before had forged its own
+   * end): it never started there, and runs on the replacement, once.
+   */
+  get rerunOnReplacement(): boolean {
+    return this.rerunPending;
+  }
+
+  /** Epoch ms when its preparation began (status); 0 if it had none. */
+  get preparingSince(): number {
+    return this.preparingSinceMs;
+  }
+
+  /** The host ends it with `reason` (a timeout, a stop); the first reason stands. */
+  interrupt(reason: Interruption): void {
+    this.hostInterruption ??= reason;
+  }
+
+  /** close(): whatever ended it before, it is stopped. */
+  stopForClose(): void {
+    this.hostInterruption = 'stopped';
+  }
+
+  /** Its AbortSignal fired: `run` rejects with an AbortError once it settles. */
+  markAborted(): void {
+    this.abortedBySignal = true;
+  }
+
+  /** autoInstall ran for it: what it installed, and the executor's install count since. */
+  recordInstall(installed: { name: string; version: string }[], importsEpoch: number): void {
+    this.installedFirst = installed;
+    this.epoch = importsEpoch;
+  }
+
+  /** The process that runs it. */
+  assignPid(pid: number | undefined): void {
+    this.pid = pid;
+  }
+
+  /** Its own timeout (one the slot's shared timer does not serve), replacing any earlier one. */
+  armTimeout(timeoutMs: number, onTimeout: () => void): void {
+    clearTimeout(this.timeoutTimer);
+    this.timeoutTimer = Number.isFinite(timeoutMs) ? setTimeout(onTimeout, timeoutMs) : undefined;
+  }
+
+  disarmTimeout(): void {
+    clearTimeout(this.timeoutTimer);
+  }
+
+  /** Whether the kill that follows its interrupt is already on its way. */
+  get escalating(): boolean {
+    return this.graceTimer !== undefined;
+  }
+
+  /** The kill that follows an interrupt unless the call ends within `graceMs`. */
+  armGrace(graceMs: number, onExpired: () => void): void {
+    clearTimeout(this.graceTimer);
+    this.graceTimer = setTimeout(onExpired, graceMs);
+  }
+
   /** Epoch ms when a slot took it (for status); 0 while queued. */
   get startedAt(): number {
     return this.takenTime === 0 ? 0 : performance.timeOrigin + this.takenTime;
@@ -76,7 +166,7 @@ export class Call {
 
   /** Resolves when the call has settled, however it ended (stop() waits on it). */
   get settled(): Promise<void> {
-    if (this.state === 'settled') return Promise.resolve();
+    if (this.currentState === 'settled') return Promise.resolve();
     this.settledPromise ??= new Promise((resolve) => (this.markSettled = resolve));
     return this.settledPromise;
   }
@@ -102,7 +192,7 @@ export class Call {
 
   /** Whether it may be rerun after its worker answered for another call: once, and never when stopped. */
   get mayRerun(): boolean {
-    return !this.rerun && this.streamed === undefined && this.interruption !== 'stopped';
+    return !this.rerun && this.streamed === undefined && this.hostInterruption !== 'stopped';
   }
 
   /**
@@ -110,8 +200,8 @@ export class Call {
    * into meanwhile was not its own, and it runs on the replacement unless it is answered first.
    */
   sentToBusyWorker(): void {
-    this.rerunOnReplacement = true;
-    if (this.interruption === 'timeout') this.interruption = undefined;
+    this.rerunPending = true;
+    if (this.hostInterruption === 'timeout') this.hostInterruption = undefined;
     clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
   }
@@ -119,32 +209,32 @@ export class Call {
   /** Before it goes to the replacement (its clock starts over when it is sent). */
   prepareRerun(): void {
     this.rerun = true;
-    this.rerunOnReplacement = false;
+    this.rerunPending = false;
   }
 
   /** It is the pool's from now on, but is prepared (installed for) before it is queued. */
   markPreparing(): void {
-    this.state = 'preparing';
-    this.preparingSince = Date.now();
+    this.currentState = 'preparing';
+    this.preparingSinceMs = Date.now();
   }
 
   /** Prepared: it waits in the queue like any other call now. */
   markQueued(): void {
-    this.state = 'queued';
+    this.currentState = 'queued';
   }
 
   markHandedOver(): void {
-    this.handedOver = true;
+    this.handedToChild = true;
   }
 
   markRunning(): void {
-    this.state = 'running';
+    this.currentState = 'running';
     this.takenTime = performance.now();
   }
 
   /** Its run message goes to a worker now; returns that time (performance.now()). */
   markSent(): number {
-    this.sent = true;
+    this.sentToWorker = true;
     this.startTime = performance.now();
     return this.startTime;
   }
@@ -192,9 +282,9 @@ export class Call {
    * Undefined if the call was already settled.
    */
   settle(result: ExecutionResult): (() => void) | undefined {
-    if (this.state === 'settled') return undefined;
+    if (this.currentState === 'settled') return undefined;
     this.finish();
-    if (this.aborted) {
+    if (this.abortedBySignal) {
       const error = abortError(this.id, this.options.signal?.reason);
       return () => this.rejectPromise(error);
     }
@@ -203,13 +293,13 @@ export class Call {
 
   /** As settle(), rejecting `run` with an infrastructure error (the call never got a worker). */
   fail(error: PyExecError): (() => void) | undefined {
-    if (this.state === 'settled') return undefined;
+    if (this.currentState === 'settled') return undefined;
     this.finish();
     return () => this.rejectPromise(error);
   }
 
   private finish(): void {
-    this.state = 'settled';
+    this.currentState = 'settled';
     clearTimeout(this.timeoutTimer);
     clearTimeout(this.graceTimer);
     this.markSettled?.();

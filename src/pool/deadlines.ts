@@ -23,6 +23,5 @@ export function armDeadline(
     return;
   }
   slot.deadline.disarm();
-  clearTimeout(call.timeoutTimer); // sent again, to a replacement of a worker that spoiled
-  if (Number.isFinite(timeoutMs)) call.timeoutTimer = setTimeout(() => onTimeout(call), timeoutMs);
+  call.armTimeout(timeoutMs, () => onTimeout(call)); // again when sent to a replacement
 }

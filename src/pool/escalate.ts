@@ -11,8 +11,8 @@ import type { SlotRuntime } from './slot-runtime.js';
 export function escalateInterrupt(slot: Slot, call: Call, graceMs: number, runtime: SlotRuntime): void {
   const worker = slot.worker;
   runtime.interrupt(slot);
-  call.graceTimer = setTimeout(() => {
+  call.armGrace(graceMs, () => {
     if (slot.worker !== worker || slot.call !== call) return;
     runtime.kill(slot, call.interruption as string);
-  }, graceMs);
+  });
 }

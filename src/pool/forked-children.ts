@@ -57,7 +57,7 @@ export function forkedRuntime(
         // Behind a launcher the pid is another namespace's: shown, never signalled (interrupts
         // and kills then go to the template, whose death ends the call).
         if (!pidsAreOurs) {
-          call.workerPid = message.pid;
+          call.assignPid(message.pid);
           return true;
         }
         const child = signals.childOf(message.pid, worker.harnessPid, worker.namespaced);
@@ -73,7 +73,7 @@ export function forkedRuntime(
           );
           return true;
         }
-        call.workerPid = message.pid;
+        call.assignPid(message.pid);
         slot.childPid = message.pid;
         slot.childHostPid = child === 'gone' ? undefined : child;
       } else if (message.type === 'exited') {

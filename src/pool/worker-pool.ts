@@ -136,7 +136,7 @@ export class WorkerPool {
   }
 
   abort(call: Call): void {
-    call.aborted = true;
+    call.markAborted();
     void this.stop(call.id);
   }
 
@@ -164,7 +164,7 @@ export class WorkerPool {
     const exits: Promise<unknown>[] = [];
     for (const slot of this.slots) {
       slot.deadline.disarm();
-      if (slot.call) slot.call.interruption = 'stopped';
+      slot.call?.stopForClose();
       if (slot.worker) exits.push(this.workers.kill(slot, 'closed'));
       else if (slot.call) this.settleInterrupted(slot);
       if (slot.starting) exits.push(slot.starting);
@@ -192,7 +192,7 @@ export class WorkerPool {
 
   private send(slot: Slot, call: Call): void {
     const worker = slot.send();
-    call.workerPid = worker.servingPid;
+    call.assignPid(worker.servingPid);
     const sentAt = call.markSent();
     armDeadline(slot, call, sentAt, this.options.timeoutMs, (late) => this.interrupt(late, 'timeout'));
     worker.send(call.runMessage(this.polling.sent(slot, sentAt)));
@@ -341,15 +341,15 @@ export class WorkerPool {
   // Ends a running call with `reason` as its status; see escalateInterrupt for how.
   private interrupt(call: Call, reason: Interruption): void {
     if (call.state !== 'running') return;
-    call.interruption ??= reason;
-    clearTimeout(call.timeoutTimer);
+    call.interrupt(reason);
+    call.disarmTimeout();
     const slot = this.slotOfCall.get(call) as Slot;
     if (slot.call !== call) return; // its process died: settleDeath ends it with this status
     if (slot.state !== 'busy' || slot.worker === undefined) {
       this.settleInterrupted(slot); // still waiting for its worker to start
       return;
     }
-    if (call.graceTimer !== undefined) return;
+    if (call.escalating) return;
     escalateInterrupt(slot, call, this.options.interruptGraceMs, this.runtime);
   }
 
