@@ -74,8 +74,7 @@ export function forkedRuntime(
           return true;
         }
         call.assignPid(message.pid);
-        slot.childPid = message.pid;
-        slot.childHostPid = child === 'gone' ? undefined : child;
+        slot.bindChild(message.pid, child === 'gone' ? undefined : child);
       } else if (message.type === 'exited') {
         if (call !== undefined && slot.childPid === message.pid) childDied(control, slot, worker, message);
       } else return false;

@@ -46,7 +46,7 @@ function ended(control: PoolControl, slot: Slot, worker: WorkerHandle, message: 
   if (slot.state === 'stopping') return; // being killed: the worker's own exit settles the call
   slot.awaitNextGeneration();
   if (call !== undefined) {
-    slot.call = undefined;
+    slot.dropCall();
     control.settleDeath(call, worker, message);
   }
 }

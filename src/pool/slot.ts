@@ -31,21 +31,54 @@ export class SlotTransitionError extends Error {}
 
 /** One place in the pool: at most one worker, running at most one call. */
 export class Slot {
+  // Only this file changes a slot: every field below is read from outside through a getter,
+  // and written through the transitions and the few setters at the end of the class.
   private current: SlotState = { name: 'empty' };
+  private takenCall: Call | undefined;
+  private child: { pid: number; hostPid: number | undefined } | undefined;
+  private finishedCalls = 0;
+  private startGeneration = 0;
+  private startInProgress: Promise<void> | undefined;
+  private startError: PyExecError | undefined;
+  private startedOnce = false;
+  readonly deadline = new SlotDeadline(() => this.takenCall);
+
   /** The call this slot took: waiting for its worker (starting), or running on it (busy, stopping). */
-  call: Call | undefined;
+  get call(): Call | undefined {
+    return this.takenCall;
+  }
+
   /** The process the call runs in when it is not the worker's own (forked: the template's child). */
-  childPid: number | undefined;
+  get childPid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** The same process as the host sees it (another pid inside a sandbox); undefined if not verified. */
-  childHostPid: number | undefined;
+  get childHostPid(): number | undefined {
+    return this.child?.hostPid;
+  }
+
   /** Calls finished by the current worker (generation). */
-  executions = 0;
+  get executions(): number {
+    return this.finishedCalls;
+  }
+
   /** Bumped at every start, so a start that finishes after it was superseded is recognised. */
-  generation = 0;
-  starting: Promise<void> | undefined;
-  lastStartError: PyExecError | undefined;
-  everStarted = false;
-  readonly deadline = new SlotDeadline(() => this.call);
+  get generation(): number {
+    return this.startGeneration;
+  }
+
+  get starting(): Promise<void> | undefined {
+    return this.startInProgress;
+  }
+
+  get lastStartError(): PyExecError | undefined {
+    return this.startError;
+  }
+
+  get everStarted(): boolean {
+    return this.startedOnce;
+  }
 
   get state(): SlotStateName {
     return this.current.name;
@@ -58,23 +91,23 @@ export class Slot {
   /** A new process starts for this slot. */
   beginStart(): number {
     this.move(['empty'], { name: 'starting', worker: undefined });
-    this.executions = 0;
-    this.lastStartError = undefined;
-    this.everStarted = true;
-    return ++this.generation;
+    this.finishedCalls = 0;
+    this.startError = undefined;
+    this.startedOnce = true;
+    return ++this.startGeneration;
   }
 
   /** The new process said hello. */
   attach(worker: WorkerHandle): void {
     this.move(['starting'], { name: 'idle', worker });
-    this.starting = undefined;
+    this.startInProgress = undefined;
   }
 
   /** The new process could not start. */
   failStart(error: PyExecError): void {
     this.move(['starting'], { name: 'empty' });
-    this.starting = undefined;
-    this.lastStartError = error;
+    this.startInProgress = undefined;
+    this.startError = error;
   }
 
   /** The slot's call is sent to its worker. */
@@ -88,23 +121,23 @@ export class Slot {
   finish(): void {
     const worker = this.expectWorker(['busy']);
     this.current = { name: 'idle', worker };
-    this.call = undefined;
-    this.childPid = this.childHostPid = undefined;
+    this.takenCall = undefined;
+    this.child = undefined;
   }
 
   /** The call ended while its worker is being killed: the slot stays stopping, without it. */
   releaseCall(): void {
     this.expectWorker(['stopping']);
-    this.call = undefined;
-    this.childPid = this.childHostPid = undefined;
+    this.takenCall = undefined;
+    this.child = undefined;
   }
 
   /** The serving generation ends (recycled, or dead with its call): the worker forks the next. */
   awaitNextGeneration(): void {
     const worker = this.expectWorker(['idle', 'busy', 'starting']);
     this.current = { name: 'starting', worker };
-    this.executions = 0;
-    this.childPid = this.childHostPid = undefined;
+    this.finishedCalls = 0;
+    this.child = undefined;
   }
 
   /** The next generation said hello. */
@@ -123,20 +156,46 @@ export class Slot {
   /** The worker is gone (exited, or retired in the background); the call, if any, stays. */
   detach(): void {
     this.current = { name: 'empty' };
-    this.childPid = this.childHostPid = undefined;
-    this.executions = 0;
+    this.child = undefined;
+    this.finishedCalls = 0;
   }
 
   /** This slot's worker for status(), or undefined when it has none. */
   describe(): WorkerStatus | undefined {
     if (this.current.name === 'empty') return undefined;
     const servingPid = this.worker?.servingPid;
-    const status: WorkerStatus = { pid: servingPid, state: this.current.name, executions: this.executions };
+    const status: WorkerStatus = { pid: servingPid, state: this.current.name, executions: this.finishedCalls };
     // A sandboxed worker's pids are its namespace's: /proc/<pid> here would be another process.
     const rssMb = servingPid === undefined || this.worker?.namespaced ? undefined : readRssMb(servingPid);
     if (rssMb !== undefined) status.rssMb = rssMb;
     if (this.childPid !== undefined) status.childPid = this.childPid;
     return status;
+  }
+
+  /** The slot takes `call` (its worker may still be starting). */
+  take(call: Call): void {
+    this.takenCall = call;
+  }
+
+  /** The call leaves the slot without its worker having finished it (settled otherwise, or failed). */
+  dropCall(): void {
+    this.takenCall = undefined;
+    this.child = undefined;
+  }
+
+  /** The worker finished one more call. */
+  countExecution(): void {
+    this.finishedCalls++;
+  }
+
+  /** The start now under way (close() waits for it). */
+  trackStart(starting: Promise<void>): void {
+    this.startInProgress = starting;
+  }
+
+  /** The process that runs the call (forked: the child the template named, verified). */
+  bindChild(pid: number, hostPid: number | undefined): void {
+    this.child = { pid, hostPid };
   }
 
   private move(from: readonly SlotStateName[], to: SlotState): void {
@@ -156,12 +215,12 @@ export class Slot {
   }
 }
 
-/** The slot a queued call should take: an idle one, else one whose worker is missing or still starting. */
 /** How many slots could take a call now. */
 export function freeSlotCount(slots: readonly Slot[]): number {
   return slots.filter((slot) => slot.call === undefined && slot.state !== 'stopping').length;
 }
 
+/** The slot a queued call should take: an idle one, else one whose worker is missing or still starting. */
 export function freeSlot(slots: readonly Slot[]): Slot | undefined {
   let fallback: Slot | undefined;
   for (const slot of slots) {

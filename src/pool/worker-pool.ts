@@ -183,7 +183,7 @@ export class WorkerPool {
 
   private begin(slot: Slot, call: Call): void {
     call.markRunning();
-    slot.call = call;
+    slot.take(call);
     this.slotOfCall.set(call, slot);
     this.announcer.emit('start', { executionId: call.id });
     if (slot.state === 'idle') this.send(slot, call);
@@ -206,7 +206,7 @@ export class WorkerPool {
   // A worker that cannot start is not retried in a loop: the calls that waited for it fail.
   private onWorkerFailed(slot: Slot, error: PyExecError): void {
     const waiting = slot.call ? [slot.call] : [];
-    slot.call = undefined;
+    slot.dropCall();
     const stranded = this.slots.every((other) => other.state === 'empty') ? this.calls.drainQueued() : [];
     for (const call of [...waiting, ...stranded]) this.fail(call, error);
     if (waiting.length === 0 && stranded.length === 0) this.announcer.emit('error', error);
@@ -282,7 +282,7 @@ export class WorkerPool {
       return;
     }
     slot.finish();
-    slot.executions++;
+    slot.countExecution();
     if (result !== undefined) this.settle(call, result);
     if (exiting && !this.closed) {
       // Its process ends now (os._exit in the call): the next call goes to its successor.
@@ -332,7 +332,7 @@ export class WorkerPool {
       void this.workers.start(slot, 'replace');
       return;
     }
-    slot.call = undefined;
+    slot.dropCall();
     if (call !== undefined) this.settle(call, crashResult(call, worker.pid, exit));
     if (this.closed) return;
     if (this.policy.keepWarm || this.calls.queued > 0) void this.workers.start(slot, 'replace');
@@ -355,7 +355,7 @@ export class WorkerPool {
 
   private settleInterrupted(slot: Slot): void {
     const call = slot.call as Call;
-    slot.call = undefined;
+    slot.dropCall();
     this.settle(call, call.resultWithoutHarness(call.interruption as Interruption));
     this.dispatch();
   }

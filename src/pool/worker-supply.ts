@@ -41,7 +41,7 @@ export class WorkerSupply {
         this.handlers.failed(slot, error);
       },
     );
-    slot.starting = starting;
+    slot.trackStart(starting);
     await starting;
   }
 
