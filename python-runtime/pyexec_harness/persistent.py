@@ -173,9 +173,9 @@ class Harness:
         self.runner.prepare_next()
 
     def _exit_during_call(self, status):
-        # os._exit in a call (see os_exit.py): its result goes out as for sys.exit(status), then
-        # the worker retires as for any state it cannot serve on from (the host may have sent it
-        # the next call already: that call goes to a replacement).
+        # os._exit in a call (see os_exit.py): its result goes out as for sys.exit(status), marked
+        # `exiting`, and the process ends; the host gives the next call (which it may have sent
+        # already) to this worker's successor.
         result = self.runner.finish_on_exit(status)
         if result is None:
             return status

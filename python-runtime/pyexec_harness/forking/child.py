@@ -45,11 +45,7 @@ def serve_one_call(channel, sock, directories, interrupts, limiter, config):
             runner.use_script_dir(script)
             use_private_matplotlib_dir(config, script)
             os_exit.on_exit_during_call(lambda status: _exit_during_call(runner, channel, sock, status))
-            result = runner.run(codec.decode(line.decode("utf-8")))
-            if has_children():
-                kill_descendants()  # before the result: when the call ends, what it started is gone
-            channel.send(result)
-            sock.sendall(_DONE)
+            _answer(runner.run(codec.decode(line.decode("utf-8"))), channel, sock)
             code = 0
     finally:
         _exit_with_group(code)
@@ -60,15 +56,19 @@ def serve_one_call(channel, sock, directories, interrupts, limiter, config):
 _WARM_UP = {"type": "run", "id": "", "code": "pass", "maxOutputBytes": 1}
 
 
+def _answer(result, channel, sock):
+    if has_children():
+        kill_descendants()  # before the result: when the call ends, what it started is gone
+    channel.send(result)
+    sock.sendall(_DONE)
+
+
 def _exit_during_call(runner, channel, sock, status):
-    # os._exit in the call (see os_exit.py): its result, then done, as at a call's normal end.
+    # os._exit in the call (see os_exit.py): answered as at a call's normal end, then it exits.
     result = runner.finish_on_exit(status)
     if result is None:
         return status
-    if has_children():
-        kill_descendants()
-    channel.send(result)
-    sock.sendall(_DONE)
+    _answer(result, channel, sock)
     return 0
 
 
