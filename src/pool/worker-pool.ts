@@ -284,23 +284,22 @@ export class WorkerPool {
     slot.finish();
     slot.countExecution();
     if (result !== undefined) this.settle(call, result);
-    if (exiting && !this.closed) {
-      // Its process ends now (os._exit in the call): the next call goes to its successor.
-      this.announceRecycle(worker, 'the call ended its process (os._exit)');
-      if (!this.runtime.succeedsInPlace(slot)) {
-        this.workers.retire(worker, 'recycled');
-        slot.detach();
-        if (this.policy.keepWarm) void this.workers.start(slot, 'replace');
-      }
-      this.dispatch();
-      return;
-    }
+    // Its process ends now (os._exit in the call), or has served its calls: the next call goes to
+    // its successor, in place (isolated's next generation, forked's next child) or a new worker.
     const served = !this.policy.singleUse && slot.executions >= this.options.maxExecutions;
-    if (served && !this.closed)
-      this.announceRecycle(worker, `served maxExecutions (${this.options.maxExecutions}) calls`);
-    // Renewed in place (isolated's next generation), the slot takes calls again once it says so.
-    const renewed = served && !this.closed && this.runtime.renewInPlace(slot, worker);
-    if (!renewed && (this.policy.singleUse || served)) {
+    const ending =
+      exiting && !this.closed
+        ? 'the call ended its process (os._exit)'
+        : served
+          ? `served maxExecutions (${this.options.maxExecutions}) calls`
+          : undefined;
+    if (ending !== undefined && !this.closed) this.announceRecycle(worker, ending);
+    // Renewed in place, the slot takes calls again once the successor says so.
+    const renewed =
+      ending !== undefined &&
+      !this.closed &&
+      (exiting ? this.runtime.succeedsInPlace(slot) : this.runtime.renewInPlace(slot, worker));
+    if (!renewed && (this.policy.singleUse || ending !== undefined)) {
       // Detached at once: the slot takes a new worker while the old one is killed in the background.
       this.workers.retire(worker, this.policy.singleUse ? 'single-use' : 'recycled');
       slot.detach();
