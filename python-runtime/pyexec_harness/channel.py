@@ -87,17 +87,22 @@ class Channel:
         self.poll_windows += 1
         self.polled_s += _now() - started
 
-    def wait_until_closed(self):
-        """Reads and drops whatever comes until the host closes its end (it is gone)."""
-        self._pending = b""
+    def wait_for_shutdown(self):
+        """Drops every message but `shutdown` (a retired worker serves no more calls): True once
+        the host asks for it, False when the host closes its end (it is gone)."""
         while True:
             try:
-                if not _read(self.read_fd, _READ_SIZE):
-                    return
+                message = self.read_message()
             except KeyboardInterrupt:
                 continue
             except OSError:
-                return
+                return False
+            except Exception:
+                continue  # not a message (buffered_message consumed the line): dropped too
+            if message is None:
+                return False
+            if type(message) is dict and message.get("type") == "shutdown":
+                return True
 
     def send(self, message):
         # One write call per message under a lock: the output thread and the main thread both send.

@@ -189,14 +189,17 @@ class Harness:
 
     def _retire(self, problem):
         # The host may already have sent the next call: it gives that call to a replacement.
-        # We wait to be killed rather than exit, so the host can still find (and kill) every
-        # process this worker started, even those that left its process group. If the host dies
-        # instead, its end of the channel closes, and nobody else will ever end what is left.
+        # We wait for the host's word rather than exit, so this worker ends as every worker does:
+        # on `shutdown` it kills and reaps what it started (all of it is below this subreaper),
+        # and nothing is left to a PID 1 that may never reap; the host kills the tree if we do
+        # not answer. If the host dies instead, its end of the channel closes, and nobody else
+        # will ever end what is left.
         spoiled = {"type": "spoiled", "reason": problem.reason}
         if problem.preload:
             spoiled["preload"] = problem.preload
         self.channel.send(spoiled)
-        self.channel.wait_until_closed()
+        if self.channel.wait_for_shutdown():
+            self._on_shutdown(None)
         self.capture.host_lost()
 
     def _on_configure(self, message):

@@ -89,3 +89,26 @@ class BusyPollTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RetiredWorkerWaitTest(unittest.TestCase):
+    """A retired (spoiled) worker serves no more calls: it drops what comes until the host asks it
+    to shut down, or closes its end."""
+
+    def setUp(self):
+        self.read_fd, write_fd = os.pipe()
+        self.writer = os.fdopen(write_fd, "wb", buffering=0)
+        self.addCleanup(os.close, self.read_fd)
+        null = os.open(os.devnull, os.O_WRONLY)
+        self.addCleanup(os.close, null)
+        self.channel = Channel(self.read_fd, null)
+
+    def test_drops_calls_and_garbage_until_shutdown(self):
+        self.writer.write(b'{"type":"run","id":"late","code":"1"}\nnot json\n{"type":"shutdown"}\n')
+        self.assertTrue(self.channel.wait_for_shutdown())
+        self.writer.close()
+
+    def test_reports_the_host_gone_at_end_of_input(self):
+        self.writer.write(b'{"type":"run","id":"late","code":"1"}\n')
+        self.writer.close()
+        self.assertFalse(self.channel.wait_for_shutdown())

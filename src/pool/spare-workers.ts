@@ -37,10 +37,10 @@ export class SpareWorkers {
     this.replenish();
   }
 
-  /** Kills the spares, if any. */
+  /** Ends the spares, if any (idle: they shut down). */
   async dispose(): Promise<void> {
     const pending = this.pending;
     this.pending = [];
-    await Promise.all(pending.map(async (started) => (await started.catch(() => undefined))?.kill('closed')));
+    await Promise.all(pending.map(async (started) => (await started.catch(() => undefined))?.shutDown('closed')));
   }
 }

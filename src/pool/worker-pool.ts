@@ -165,7 +165,9 @@ export class WorkerPool {
     for (const slot of this.slots) {
       slot.deadline.disarm();
       slot.call?.stopForClose();
-      if (slot.worker) exits.push(this.workers.kill(slot, 'closed'));
+      // A worker between calls shuts down (it reaps its tree); one mid-call is killed.
+      if (slot.worker)
+        exits.push(slot.call ? this.workers.kill(slot, 'closed') : this.workers.shutDown(slot, 'closed'));
       else if (slot.call) this.settleInterrupted(slot);
       if (slot.starting) exits.push(slot.starting);
     }
@@ -220,7 +222,7 @@ export class WorkerPool {
         // A call sent after its last result never started: the exit handler gives it to a replacement.
         if (message.preload) this.workers.learnPreloads(message.preload);
         this.announceRecycle(worker, message.reason);
-        void this.workers.kill(slot, 'spoiled');
+        void this.workers.shutDown(slot, 'spoiled');
         return;
       case 'fault':
         if (message.id === undefined || call?.id !== message.id) {

@@ -101,15 +101,20 @@ export class WorkerSupply {
     if (worker.startHooks !== hooks) worker.send({ type: 'configure', resetHooks: hooks });
   }
 
-  /** Kills a worker already detached from its slot, in the background. */
+  /** Ends a worker already detached from its slot (idle: it shuts down), in the background. */
   retire(worker: WorkerHandle, reason: string): void {
-    const killed = worker.kill(reason).finally(() => this.retiring.delete(killed));
-    this.retiring.add(killed);
+    const ended = worker.shutDown(reason).finally(() => this.retiring.delete(ended));
+    this.retiring.add(ended);
   }
 
   // The worker stays attached until it exits, so its exit settles the call it was running.
   kill(slot: Slot, reason: string): Promise<unknown> {
     return slot.stop().kill(reason);
+  }
+
+  /** Ends the worker of a slot that runs no call: it reaps what it started, then exits. */
+  shutDown(slot: Slot, reason: string): Promise<unknown> {
+    return slot.stop().shutDown(reason);
   }
 
   /** Packages worth preloading from now on; a spare started without them is replaced. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,8 +12,10 @@ export interface TreeLimits {
 // output thread, a generation and its thread, a forked template's spare child) on top.
 const HARNESS_TASKS = 8;
 const CGROUP_ROOT = '/sys/fs/cgroup';
-const REMOVE_ATTEMPTS = 8;
+// Retries of a removal: 250 ms apart, then more, at most 2 s apart; about a minute in all.
+const REMOVE_ATTEMPTS = 40;
 const REMOVE_RETRY_MS = 250;
+const REMOVE_RETRY_CAP_MS = 2_000;
 // Cgroups whose processes were not all reaped yet when their worker exited.
 const unremoved = new Set<WorkerCgroup>();
 let removingAtExit = false;
@@ -38,7 +41,9 @@ export class WorkerCgroup {
       wanted.push(['memory', unifiedHierarchy() ? 'memory.max' : 'memory.limit_in_bytes', bytes]);
     }
     if (wanted.length === 0) return undefined;
-    const name = `pyexec-${process.pid}-${++created}`;
+    // Pids repeat across pid namespaces (containers, sandboxes sharing a cgroup parent): the random
+    // part keeps two hosts from colliding, where the second would silently go without limits.
+    const name = `pyexec-${process.pid}-${++created}-${randomBytes(4).toString('hex')}`;
     const directories: string[] = [];
     try {
       for (const [controller, file, value] of wanted) {
@@ -92,8 +97,10 @@ export class WorkerCgroup {
   }
 
   /**
-   * remove(), retried while processes killed with the worker are not yet reaped (a zombie stays
-   * in its cgroup, and PID 1 may be slow to reap orphans).
+   * Once its worker has exited: remove(), retried while members are still there. Anything still
+   * alive in it belongs to the dead worker (it escaped the tree kill, or raced it) and is killed;
+   * a zombie stays until its new parent reaps it (PID 1 may be slow to), so retries go on for a
+   * minute, backing off, without keeping the host alive; what is left goes when the host exits.
    */
   removeSoon(): void {
     let attempt = 0;
@@ -102,16 +109,45 @@ export class WorkerCgroup {
         unremoved.delete(this);
         return;
       }
+      this.killMembers();
       unremoved.add(this);
-      if (++attempt < REMOVE_ATTEMPTS) setTimeout(retry, REMOVE_RETRY_MS * attempt).unref();
+      if (++attempt < REMOVE_ATTEMPTS)
+        setTimeout(retry, Math.min(REMOVE_RETRY_MS * attempt, REMOVE_RETRY_CAP_MS)).unref();
     };
     retry();
     if (unremoved.size > 0 && !removingAtExit) {
-      // The timers do not keep the host alive: what is still there goes when it exits.
       process.on('exit', () => {
-        for (const cgroup of unremoved) cgroup.remove();
+        for (const cgroup of unremoved) {
+          cgroup.killMembers();
+          cgroup.remove();
+        }
       });
       removingAtExit = true;
+    }
+  }
+
+  /** The processes in the group (zombies included, on kernels that list them). */
+  members(): number[] {
+    const pids = new Set<number>();
+    for (const directory of this.directories) {
+      try {
+        for (const line of readFileSync(join(directory, 'cgroup.procs'), 'utf8').split('\n')) {
+          if (line !== '') pids.add(Number(line));
+        }
+      } catch {
+        // Removed meanwhile.
+      }
+    }
+    return [...pids];
+  }
+
+  private killMembers(): void {
+    for (const pid of this.members()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone, or a zombie.
+      }
     }
   }
 }

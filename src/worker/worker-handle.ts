@@ -44,6 +44,8 @@ export interface WorkerHandle extends EventEmitter<WorkerEvents> {
   interrupt(): void;
   /** Kills the process and all it started; resolves once it has exited. */
   kill(reason: string): Promise<WorkerExit>;
+  /** An idle worker's end: the harness reaps all it started, then exits (killed if it does not). */
+  shutDown(reason: string): Promise<WorkerExit>;
 }
 
 /** Where a pool gets its workers (WorkerLauncher), and what they share. */

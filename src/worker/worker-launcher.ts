@@ -112,7 +112,7 @@ export class WorkerLauncher implements WorkerSource {
         namespaced: this.options.sandbox !== undefined,
       });
     } catch (error) {
-      cgroup?.remove();
+      cgroup?.removeSoon(); // the failed process may not be reaped yet
       await removeQuietly(workDir);
       if (callRoot !== callScratch.path) await removeQuietly(callRoot);
       throw error;

@@ -36,6 +36,8 @@ const DIAGNOSTICS_TAIL = 8192;
 // After the process exits, how long its last messages may take to be read before whatever still
 // holds its pipes open is killed (something it started, holding the inherited descriptors).
 const EXIT_DRAIN_MS = 250;
+// How long an idle harness asked to shut down may take before it is killed instead.
+const SHUTDOWN_GRACE_MS = 1_000;
 
 /** One running harness process and its JSON-lines channel. */
 export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerHandle {
@@ -232,6 +234,23 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
   // SIGINT interrupts the running call only; the harness survives it.
   interrupt(): void {
     if (this.alive) signalQuietly(this.harnessPid, 'SIGINT'); // gone: its exit is reported
+  }
+
+  /**
+   * Asks the harness to end: it kills and reaps everything it started before it exits, so no
+   * process of its tree is left to a PID 1 that may be slow to reap (a zombie holds its cgroup).
+   * Killed instead if it is not gone within a grace (busy, or its loop broken by user code).
+   */
+  async shutDown(reason: string): Promise<WorkerExit> {
+    if (!this.alive) return this.exited;
+    this.killReason ??= reason;
+    this.send({ type: 'shutdown' });
+    const timer = setTimeout(() => void this.kill(reason), SHUTDOWN_GRACE_MS);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Kills the process and all it started; resolves once it has exited. */

@@ -72,11 +72,15 @@ export function countingPythonShim(realPython = testPython): { path: string; sta
   return { path, starts: () => readFileSync(log, 'utf8').split('\n').filter(Boolean).length };
 }
 
-/** Polls until `check` holds (processes die asynchronously), failing after `timeoutMs`. */
-export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
+/**
+ * Polls until `check` holds (processes die asynchronously), failing after `timeoutMs` with what
+ * `explain` says of the state then.
+ */
+export async function eventually(check: () => boolean, timeoutMs = 5000, explain?: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition still false after ' + timeoutMs + ' ms');
+    if (Date.now() > deadline)
+      throw new Error(`condition still false after ${timeoutMs} ms${explain ? `: ${explain()}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

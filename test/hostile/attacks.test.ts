@@ -1,37 +1,14 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutionResult, PythonExecutor } from '../../src/index.js';
 import { treeLimitsEnforceable } from '../../src/worker/cgroup.js';
 import { closeAllExecutors, eventually, hostileVariants, makeExecutor } from '../helpers/executors.js';
+import { describeHostCgroups, hostCgroups } from '../helpers/proc.js';
 
 afterEach(closeAllExecutors);
 
 // Whether this machine lets the host make cgroups (root, or a delegated subtree): then
 // maxProcesses and memoryMb bind a worker's whole process tree (see docs/SECURITY.md).
 const cgroups = treeLimitsEnforceable({ maxProcesses: 1, memoryMb: 64 });
-
-// This process's worker cgroups (named pyexec-<host pid>-<n>), in every hierarchy that has one.
-function ourCgroups(): string[] {
-  const prefix = `pyexec-${process.pid}-`;
-  const found: string[] = [];
-  const walk = (directory: string, depth: number) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(directory, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory())
-        .map((entry) => entry.name);
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.startsWith(prefix)) found.push(join(directory, entry));
-      else if (depth < 4) walk(join(directory, entry), depth + 1);
-    }
-  };
-  walk('/sys/fs/cgroup', 0);
-  return found;
-}
 
 // Every attack ends the same way: the pool serves the next call, and answers it right.
 async function stillServing(executor: PythonExecutor): Promise<void> {
@@ -66,7 +43,8 @@ len(started)`;
     const executor = makeExecutor(strategy, { sandbox, limits: { maxProcesses: 20, memoryMb: 512 } });
     await executor.run("import subprocess\nfor _ in range(5):\n    subprocess.Popen(['sleep', '60'])");
     await executor.close();
-    await eventually(() => ourCgroups().length === 0);
+    // Idle workers shut down and reap their trees; the rest is killed, and its cgroup retried.
+    await eventually(() => hostCgroups().length === 0, 15_000, describeHostCgroups);
   });
 
   it('a memory bomb is a MemoryError under limits.memoryMb, and the worker serves on', async () => {

@@ -65,6 +65,13 @@ export class FakeWorker extends EventEmitter<WorkerEvents> implements WorkerHand
     return this.die({ exitCode: null, signal: 'SIGKILL', diagnostics: '' });
   }
 
+  // An idle harness told to shut down reaps its tree and exits 0; a busy one is killed after the grace.
+  shutDown(reason: string): Promise<WorkerExit> {
+    if (this.running !== undefined) return this.kill(reason);
+    this.killReason ??= reason;
+    return this.die({ exitCode: 0, signal: null, diagnostics: '' });
+  }
+
   /** The forked child running the current call. */
   get currentChild(): number | undefined {
     return this.childPid;
