@@ -1,8 +1,8 @@
-export { createExecutor, type ExecutorFor } from './executors/create-executor.js';
-export { BaselineExecutor } from './executors/baseline.js';
-export { ForkedExecutor } from './executors/forked.js';
-export { IsolatedExecutor } from './executors/isolated.js';
-export { OptimizedExecutor } from './executors/optimized.js';
+export { createExecutor, type ExecutorFor } from './create-executor.js';
+export { BaselineExecutor } from './strategies/baseline/executor.js';
+export { ForkedExecutor } from './strategies/forked/executor.js';
+export { IsolatedExecutor } from './strategies/isolated/executor.js';
+export { OptimizedExecutor } from './strategies/optimized/executor.js';
 export type { PythonExecutor } from './executors/types.js';
 export type {
   CrashedResult,
@@ -25,7 +25,7 @@ export type {
 } from './core/results.js';
 export { PyExecError, type PyExecErrorCode } from './core/errors.js';
 export { type ExecutorOptions } from './options/executor-options.js';
-export { isStrategyName, STRATEGIES, type StrategyName } from './core/strategy-names.js';
+export { isStrategyName, STRATEGIES, type StrategyCapabilities, type StrategyName } from './core/strategy-names.js';
 export type { ResourceLimits } from './options/limits.js';
 export type { WorkerLifeOptions } from './options/worker-options.js';
 export type { RunOptions } from './options/run-options.js';

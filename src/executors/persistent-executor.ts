@@ -1,11 +1,11 @@
-import type { StrategyName } from '../core/strategy-names.js';
+import type { Strategy } from '../strategies/strategy.js';
 import { expectResetHook } from '../options/worker-options.js';
 import { PooledExecutor, poolOf } from './pooled-executor.js';
 
 /** Strategies whose workers serve many calls, and so can run reset hooks between them. */
 export abstract class PersistentExecutor extends PooledExecutor {
-  protected constructor(strategy: StrategyName, options: unknown) {
-    super(strategy, options);
+  protected constructor(definition: Strategy, options: unknown) {
+    super(definition, options);
   }
 
   /**

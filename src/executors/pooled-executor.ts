@@ -1,12 +1,12 @@
 import { EventEmitter } from 'eventemitter3';
 import { abortError } from '../core/errors.js';
 import { normalizeExecutorOptions, type NormalizedExecutorOptions } from '../options/executor-options.js';
-import { type StrategyName } from '../core/strategy-names.js';
+import type { StrategyCapabilities, StrategyName } from '../core/strategy-names.js';
 import { expectCode, normalizeRunOptions, type RunOptions } from '../options/run-options.js';
 import { AutoInstaller } from '../packages/auto-install.js';
 import { Call } from '../pool/call.js';
 import { WorkerPool } from '../pool/worker-pool.js';
-import { strategyNamed } from '../strategies/registry.js';
+import type { Strategy } from '../strategies/strategy.js';
 import { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { PythonExecutor } from './types.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../core/results.js';
@@ -20,16 +20,18 @@ export function poolOf(executor: PooledExecutor): WorkerPool {
   return pools.get(executor) as WorkerPool;
 }
 
-/** The public face shared by every strategy; what differs lives in its strategy (src/strategies/). */
+/** The public face shared by every strategy; what differs lives in its Strategy (src/strategies/<name>/). */
 export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implements PythonExecutor {
   abstract readonly strategy: StrategyName;
   /** The options this executor runs with, every default filled in. */
   readonly options: NormalizedExecutorOptions;
+  /** What its strategy offers (isolation level, reset hooks, persistent workers). */
+  readonly capabilities: StrategyCapabilities;
 
-  protected constructor(strategy: StrategyName, options: unknown) {
+  protected constructor(definition: Strategy, options: unknown) {
     super();
-    const definition = strategyNamed(strategy);
-    this.options = normalizeExecutorOptions(options, strategy, definition);
+    this.options = normalizeExecutorOptions(options, definition.name, definition);
+    this.capabilities = definition.capabilities;
     const launcher = new WorkerLauncher(this.options, definition.harnessConfig(this.options));
     pools.set(this, new WorkerPool(this.options, definition, launcher, this));
     const { autoInstall, python, basePython, command } = this.options;

@@ -1,12 +1,14 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../core/results.js';
-import type { StrategyName } from '../core/strategy-names.js';
+import type { StrategyCapabilities, StrategyName } from '../core/strategy-names.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { RunOptions } from '../options/run-options.js';
 
 /** The interface every strategy implements; swap strategies by config, not by code. */
 export interface PythonExecutor extends EventEmitter<ExecutorEvents> {
   readonly strategy: StrategyName;
+  /** What its strategy offers (isolation level, reset hooks, persistent workers). */
+  readonly capabilities: StrategyCapabilities;
   /** The options this executor runs with, every default filled in (frozen). */
   readonly options: NormalizedExecutorOptions;
   run(code: string, options?: RunOptions): Promise<ExecutionResult>;

@@ -1,5 +1,5 @@
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import type { StrategyName } from '../core/strategy-names.js';
+import type { StrategyCapabilities, StrategyName } from '../core/strategy-names.js';
 import type { WorkerLifeRules } from '../options/worker-options.js';
 import type { PoolStrategy } from '../pool/slot-runtime.js';
 
@@ -11,6 +11,8 @@ import type { PoolStrategy } from '../pool/slot-runtime.js';
  */
 export interface Strategy extends WorkerLifeRules, PoolStrategy {
   readonly name: StrategyName;
+  /** What it offers; the tests and `executor.capabilities` read it. */
+  readonly capabilities: StrategyCapabilities;
   /** What the harness is told at start: its mode (a module in modes/) and that mode's settings. */
   harnessConfig(options: NormalizedExecutorOptions): HarnessModeConfig;
 }

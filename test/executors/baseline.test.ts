@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { baselineSpares } from '../../src/strategies/baseline.js';
+import { baselineSpares } from '../../src/strategies/baseline/strategy.js';
 import { closeAllExecutors, eventually, makeExecutor } from '../helpers/executors.js';
 import { liveHarnessChildren } from '../helpers/harness-children.js';
 

@@ -1,16 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StrategyName } from '../../src/index.js';
-import { closeAllExecutors, makeExecutor } from '../helpers/executors.js';
+import type { StrategyCapabilities } from '../../src/index.js';
+import { strategyNamed } from '../../src/strategies/registry.js';
+import { closeAllExecutors, contractStrategies, makeExecutor } from '../helpers/executors.js';
 import { isolationProbes, probeLeaks } from './probes.js';
 
 afterEach(closeAllExecutors);
 
-// What each strategy is documented to leak (README's isolation matrix); everything else must not.
-const expectedLeaks: Record<StrategyName, readonly string[]> = {
-  baseline: [],
-  isolated: [],
-  forked: [],
-  optimized: [
+// What each isolation level (a strategy's capability, from its registry) is documented to leak
+// (README's isolation matrix); everything else must not.
+const expectedLeaks: Record<StrategyCapabilities['isolation'], readonly string[]> = {
+  process: [],
+  interpreter: [],
+  globals: [
     'sys.path',
     'os.environ',
     'working directory',
@@ -33,9 +34,10 @@ const expectedLeaks: Record<StrategyName, readonly string[]> = {
   ],
 };
 
-describe.each(['baseline', 'optimized', 'isolated', 'forked'] as const)('isolation of the %s strategy', (strategy) => {
+describe.each(contractStrategies)('isolation of the %s strategy', (strategy) => {
+  const leaks = expectedLeaks[strategyNamed(strategy).capabilities.isolation];
   it.each(isolationProbes.map((probe) => [probe.name, probe] as const))('%s', async (name, probe) => {
     const executor = makeExecutor(strategy, { poolSize: 1 });
-    expect(await probeLeaks(executor, probe)).toBe(expectedLeaks[strategy].includes(name));
+    expect(await probeLeaks(executor, probe)).toBe(leaks.includes(name));
   });
 });

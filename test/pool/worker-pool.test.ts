@@ -7,7 +7,7 @@ import { normalizeRunOptions, type RunOptions } from '../../src/options/run-opti
 import { Call } from '../../src/pool/call.js';
 import { WorkerPool } from '../../src/pool/worker-pool.js';
 import { forkedRuntime } from '../../src/pool/forked-children.js';
-import { forkedStrategy } from '../../src/strategies/forked.js';
+import { forkedStrategy } from '../../src/strategies/forked/strategy.js';
 import { strategyNamed } from '../../src/strategies/registry.js';
 import type { Strategy } from '../../src/strategies/strategy.js';
 import { eventually } from '../helpers/executors.js';

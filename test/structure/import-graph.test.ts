@@ -112,4 +112,15 @@ describe('the import graph of src/', () => {
     );
     expect(upward).toEqual([]);
   });
+
+  it("keeps executors/ (the classes' shared bases) below each strategy's folder and the registry", () => {
+    const upward = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('executors/')
+        ? targets
+            .filter((target) => target.startsWith('strategies/') && target !== 'strategies/strategy.ts')
+            .map((target) => `${file} -> ${target}`)
+        : [],
+    );
+    expect(upward).toEqual([]);
+  });
 });

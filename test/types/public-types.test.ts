@@ -39,6 +39,17 @@ describe('the public surface', () => {
     expectTypeOf(any).returns.toHaveProperty('options');
     expect(typeof any).toBe('function');
   });
+
+  it("tells each executor's capabilities, as its strategy's registry line declares them", () => {
+    const levels = Object.fromEntries(
+      (['baseline', 'optimized', 'isolated', 'forked'] as const).map((name) => [
+        name,
+        createExecutor({ strategy: name }).capabilities.isolation,
+      ]),
+    );
+    expect(levels).toEqual({ baseline: 'process', optimized: 'globals', isolated: 'interpreter', forked: 'process' });
+    expect(createExecutor({ strategy: 'isolated' }).capabilities.resetHooks).toBe(true);
+  });
 });
 
 describe('the public types', () => {

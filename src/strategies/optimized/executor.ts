@@ -1,5 +1,6 @@
-import type { ExecutorOptions } from '../options/executor-options.js';
-import { PersistentExecutor } from './persistent-executor.js';
+import { optimizedStrategy } from './strategy.js';
+import type { ExecutorOptions } from '../../options/executor-options.js';
+import { PersistentExecutor } from '../../executors/persistent-executor.js';
 
 /**
  * Persistent warm workers; every call gets fresh globals. Interpreter state (sys.path,
@@ -10,6 +11,6 @@ export class OptimizedExecutor extends PersistentExecutor {
   readonly strategy = 'optimized' as const;
 
   constructor(options: ExecutorOptions = {}) {
-    super('optimized', options);
+    super(optimizedStrategy, options);
   }
 }

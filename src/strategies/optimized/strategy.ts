@@ -1,10 +1,11 @@
-import { plainRuntime } from '../pool/slot-runtime.js';
-import { defaultBusyPoll, PERSISTENT_WORKER_OPTIONS } from './persistent.js';
-import type { Strategy } from './strategy.js';
+import { plainRuntime } from '../../pool/slot-runtime.js';
+import { defaultBusyPoll, PERSISTENT_WORKER_OPTIONS } from '../persistent.js';
+import type { Strategy } from '../strategy.js';
 
 /** Persistent warm workers; fresh globals per call, interpreter state carries over. */
 export const optimizedStrategy: Strategy = {
   name: 'optimized',
+  capabilities: { isolation: 'globals', resetHooks: true, persistentWorkers: true },
   workerLifeOptions: PERSISTENT_WORKER_OPTIONS,
   defaults: (poolSize) => ({
     maxExecutions: Number.POSITIVE_INFINITY,

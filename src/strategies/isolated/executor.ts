@@ -1,5 +1,6 @@
-import type { ExecutorOptions } from '../options/executor-options.js';
-import { PersistentExecutor } from './persistent-executor.js';
+import { isolatedStrategy } from './strategy.js';
+import type { ExecutorOptions } from '../../options/executor-options.js';
+import { PersistentExecutor } from '../../executors/persistent-executor.js';
 
 /**
  * Persistent workers whose interpreter state is snapshotted at start and restored after every
@@ -13,6 +14,6 @@ export class IsolatedExecutor extends PersistentExecutor {
   readonly strategy = 'isolated' as const;
 
   constructor(options: ExecutorOptions = {}) {
-    super('isolated', options);
+    super(isolatedStrategy, options);
   }
 }

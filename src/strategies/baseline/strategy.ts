@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { plainRuntime } from '../pool/slot-runtime.js';
-import type { Strategy } from './strategy.js';
+import { plainRuntime } from '../../pool/slot-runtime.js';
+import type { Strategy } from '../strategy.js';
 
 /**
  * A new Python process per call, killed when it ends. Processes are started ahead of calls (a
@@ -10,6 +10,7 @@ import type { Strategy } from './strategy.js';
  */
 export const baselineStrategy: Strategy = {
   name: 'baseline',
+  capabilities: { isolation: 'process', resetHooks: false, persistentWorkers: false },
   workerLifeOptions: ['preload', 'spareWorkers'],
   defaults: () => ({ maxExecutions: Number.POSITIVE_INFINITY, gcInterval: 0, busyPollUs: 0 }),
   harnessConfig: () => ({ mode: 'baseline', generations: false, forksCallProcesses: false, harnessChurn: 0 }),

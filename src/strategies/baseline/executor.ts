@@ -1,5 +1,6 @@
-import type { ExecutorOptions } from '../options/executor-options.js';
-import { PooledExecutor } from './pooled-executor.js';
+import { baselineStrategy } from './strategy.js';
+import type { ExecutorOptions } from '../../options/executor-options.js';
+import { PooledExecutor } from '../../executors/pooled-executor.js';
 
 /**
  * A new Python process for every call, through the same harness and protocol: complete
@@ -9,6 +10,6 @@ export class BaselineExecutor extends PooledExecutor {
   readonly strategy = 'baseline' as const;
 
   constructor(options: ExecutorOptions = {}) {
-    super('baseline', options);
+    super(baselineStrategy, options);
   }
 }

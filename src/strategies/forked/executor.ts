@@ -1,5 +1,6 @@
-import type { ExecutorOptions } from '../options/executor-options.js';
-import { PooledExecutor } from './pooled-executor.js';
+import { forkedStrategy } from './strategy.js';
+import type { ExecutorOptions } from '../../options/executor-options.js';
+import { PooledExecutor } from '../../executors/pooled-executor.js';
 
 /**
  * A fresh copy-on-write child of a warm template process for every call: complete isolation
@@ -11,6 +12,6 @@ export class ForkedExecutor extends PooledExecutor {
   readonly strategy = 'forked' as const;
 
   constructor(options: ExecutorOptions = {}) {
-    super('forked', options);
+    super(forkedStrategy, options);
   }
 }
