@@ -4,6 +4,7 @@ import { PooledExecutor, poolOf } from './pooled-executor.js';
 
 /** Strategies whose workers serve many calls, and so can run reset hooks between them. */
 export abstract class PersistentExecutor extends PooledExecutor {
+  /** @internal Each strategy's class passes its own Strategy (kept out of the published types). */
   protected constructor(definition: Strategy, options: unknown) {
     super(definition, options);
   }

@@ -28,6 +28,7 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
   /** What its strategy offers (isolation level, reset hooks, persistent workers). */
   readonly capabilities: StrategyCapabilities;
 
+  /** @internal Each strategy's class passes its own Strategy (kept out of the published types). */
   protected constructor(definition: Strategy, options: unknown) {
     super();
     this.options = normalizeExecutorOptions(options, definition.name, definition);

@@ -1,4 +1,5 @@
 import { baselineStrategy } from './strategy.js';
+import type { Strategy } from '../strategy.js';
 import type { ExecutorOptions } from '../../options/executor-options.js';
 import { PooledExecutor } from '../../executors/pooled-executor.js';
 
@@ -8,6 +9,8 @@ import { PooledExecutor } from '../../executors/pooled-executor.js';
  */
 export class BaselineExecutor extends PooledExecutor {
   readonly strategy = 'baseline' as const;
+  /** @internal What the registry knows this strategy by (kept out of the published types). */
+  static readonly definition: Strategy = baselineStrategy;
 
   constructor(options: ExecutorOptions = {}) {
     super(baselineStrategy, options);

@@ -1,4 +1,5 @@
 import { forkedStrategy } from './strategy.js';
+import type { Strategy } from '../strategy.js';
 import type { ExecutorOptions } from '../../options/executor-options.js';
 import { PooledExecutor } from '../../executors/pooled-executor.js';
 
@@ -10,6 +11,8 @@ import { PooledExecutor } from '../../executors/pooled-executor.js';
  */
 export class ForkedExecutor extends PooledExecutor {
   readonly strategy = 'forked' as const;
+  /** @internal What the registry knows this strategy by (kept out of the published types). */
+  static readonly definition: Strategy = forkedStrategy;
 
   constructor(options: ExecutorOptions = {}) {
     super(forkedStrategy, options);

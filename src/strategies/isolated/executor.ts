@@ -1,4 +1,5 @@
 import { isolatedStrategy } from './strategy.js';
+import type { Strategy } from '../strategy.js';
 import type { ExecutorOptions } from '../../options/executor-options.js';
 import { PersistentExecutor } from '../../executors/persistent-executor.js';
 
@@ -12,6 +13,8 @@ import { PersistentExecutor } from '../../executors/persistent-executor.js';
  */
 export class IsolatedExecutor extends PersistentExecutor {
   readonly strategy = 'isolated' as const;
+  /** @internal What the registry knows this strategy by (kept out of the published types). */
+  static readonly definition: Strategy = isolatedStrategy;
 
   constructor(options: ExecutorOptions = {}) {
     super(isolatedStrategy, options);

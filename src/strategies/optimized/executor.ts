@@ -1,4 +1,5 @@
 import { optimizedStrategy } from './strategy.js';
+import type { Strategy } from '../strategy.js';
 import type { ExecutorOptions } from '../../options/executor-options.js';
 import { PersistentExecutor } from '../../executors/persistent-executor.js';
 
@@ -9,6 +10,8 @@ import { PersistentExecutor } from '../../executors/persistent-executor.js';
  */
 export class OptimizedExecutor extends PersistentExecutor {
   readonly strategy = 'optimized' as const;
+  /** @internal What the registry knows this strategy by (kept out of the published types). */
+  static readonly definition: Strategy = optimizedStrategy;
 
   constructor(options: ExecutorOptions = {}) {
     super(optimizedStrategy, options);
