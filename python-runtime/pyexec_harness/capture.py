@@ -54,6 +54,8 @@ class OutputCapture:
         self._on_host_lost = on_host_lost
         self.stdout = StreamSink("stdout")
         self.stderr = StreamSink("stderr")
+        self._other_sink = {self.stdout: self.stderr, self.stderr: self.stdout}
+        self._last_sink = None  # the stream the running call wrote to last
         self._null_fd = os.open(os.devnull, os.O_RDONLY)
         self._out_read, self._out_write = os.pipe()
         self._err_read, self._err_write = os.pipe()
@@ -132,9 +134,20 @@ class OutputCapture:
             if ready:
                 for fd, _event in ready:
                     self._read_ready(fd, _MAX_DRAIN_READS)
+            sink = add.__self__
+            if sink is not self._last_sink:
+                self._switch_to(sink)
             add(data)
         finally:
             lock.release()
+
+    def _switch_to(self, sink):
+        # The call writes to the other stream now: what the previous one holds is sent first, so
+        # the host sees stdout and stderr in the order they were written (one stream holds pending
+        # text at any time). A message per switch; none for a call that writes to one stream.
+        self._last_sink = sink
+        if self._other_sink[sink].has_pending() and self._call_id is not None:
+            self.stream_pending()
 
     def owns_stream(self, stream):
         return stream is self._stdout_stream or stream is self._stderr_stream
@@ -153,6 +166,7 @@ class OutputCapture:
         self.stdout.limit = self.stderr.limit = limit
         # No lock: between calls the output thread only reads _call_id, and it is set last.
         self._last_flush = self._last_running = _monotonic()
+        self._last_sink = None
         self._call_id = call_id
         if self._lazy_pump and not self._pump_started:
             _setitimer(_ITIMER_REAL, STREAM_INTERVAL_S)
@@ -218,6 +232,8 @@ class OutputCapture:
             if not data:
                 return
             if self._call_id is not None:  # output between calls belongs to no call
+                if sink is not self._last_sink:
+                    self._switch_to(sink)
                 sink.add_bytes(data)
 
     def _pump(self):

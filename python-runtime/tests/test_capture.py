@@ -127,6 +127,34 @@ class CaptureTest(unittest.TestCase):
         self.assertEqual(result["stdout"], "".join("w%d\n" % i for i in range(20000)))
         self.assertGreater(len(streams), 1)
 
+    def test_stdout_and_stderr_reach_the_host_in_the_order_they_were_written(self):
+        # Python-level writes and fd-level ones each in order across the two streams. (Two fd
+        # writes in a row to fds 1 and 2 have no order once in their pipes: as under Jupyter.)
+        code = (
+            "import os, sys\n"
+            "print('out 1')\n"
+            "print('err 1', file=sys.stderr)\n"
+            "os.write(1, b'out 2\\n')\n"
+            "sys.stderr.write('err 2\\n')\n"
+            "print('out 3')"
+        )
+        result, streams = self.harness.run(code)
+        runs = [(message["name"], message["text"]) for message in streams]
+        streamed = {name: "".join(text for stream, text in runs if stream == name) for name in ("stdout", "stderr")}
+        # What was not streamed comes with the result: one stream at most.
+        rest = [(name, result[name][len(streamed[name]):]) for name in ("stdout", "stderr")]
+        rest = [(name, text) for name, text in rest if text]
+        self.assertLessEqual(len(rest), 1)
+        self.assertEqual(
+            runs + rest,
+            [("stdout", "out 1\n"), ("stderr", "err 1\n"), ("stdout", "out 2\n"), ("stderr", "err 2\n"), ("stdout", "out 3\n")],
+        )
+
+    def test_a_call_that_writes_to_one_stream_only_sends_no_stream_message(self):
+        result, streams = self.harness.run("import sys\nfor i in range(100):\n    print(i, file=sys.stderr)")
+        self.assertEqual(streams, [])
+        self.assertEqual(result["stderr"], "".join("%d\n" % i for i in range(100)))
+
     def test_a_long_call_is_named_while_it_runs_and_a_short_one_never(self):
         self.harness.running.clear()
         self.harness.run("import time\ntime.sleep(0.8)")

@@ -15,6 +15,42 @@ export interface Figure {
   data: string;
 }
 
+/** One datum in several representations: MIME type → content (text, or base64 for binary types). */
+export type MimeBundle = Record<string, string>;
+
+/** Text a call wrote to stdout or stderr; consecutive writes to one stream make one item. */
+export interface StreamOutput {
+  type: 'stream';
+  name: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** Something the call displayed: a matplotlib figure (`image/png`). */
+export interface DisplayOutput {
+  type: 'display';
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+
+/** The value of the call's last expression statement (`text/plain` is `result.value`). */
+export interface ValueOutput {
+  type: 'value';
+  data: MimeBundle;
+}
+
+/** The exception the call ended with (`result.error`). */
+export interface ErrorOutput {
+  type: 'error';
+  error: PythonError;
+}
+
+/**
+ * One item of `result.outputs`: everything a call produced, in the order it was produced.
+ * stdout and stderr keep the order they were written in, except that two writes to fds 1 and 2
+ * (os.write, C code, child processes) in a row have no order between them (two pipes).
+ */
+export type Output = StreamOutput | DisplayOutput | ValueOutput | ErrorOutput;
+
 /** How many bytes of each output stream went past limits.maxOutputBytes and were not kept. */
 export interface DroppedBytes {
   stdout: number;
@@ -41,6 +77,11 @@ interface ResultFields {
   value?: string;
   /** Matplotlib figures left open (or shown) at the end of the call, as PNG. */
   figures: Figure[];
+  /**
+   * Everything the call produced, in order: stream text, displays (figures), the value, the
+   * error. `stdout`, `stderr`, `value`, `figures` and `error` are views of it.
+   */
+  outputs: Output[];
   /** From when the call reached its worker (waiting for a worker to start is not counted). */
   durationMs: number;
   workerPid?: number;

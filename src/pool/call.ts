@@ -1,8 +1,8 @@
 import { abortError, type PyExecError } from '../core/errors.js';
-import type { ExecutionResult, ExecutionStatus } from '../core/results.js';
+import type { ExecutionResult, ExecutionStatus, Output } from '../core/results.js';
 import type { NormalizedRunOptions } from '../options/run-options.js';
 import type { PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
-import { OutputBuffer } from './output-buffer.js';
+import { appendEnding, appendStream, CallOutputs } from './call-outputs.js';
 
 export type CallState = 'preparing' | 'queued' | 'running' | 'settled';
 export type Interruption = 'timeout' | 'stopped';
@@ -10,9 +10,6 @@ export type Interruption = 'timeout' | 'stopped';
 // A result being filled in; the status/error pairing the public union promises holds by construction
 // (the codec refuses an `error` result without its exception; a crash always says how).
 type ResultDraft = Omit<ExecutionResult, 'status' | 'error'> & { status: ExecutionStatus; error?: PythonError };
-
-// Room for the harness's line saying how many bytes it dropped between a stream's head and tail.
-const DROPPED_NOTE_ROOM = 256;
 
 /**
  * One `run` call through its lifecycle: (preparing →) queued → running → settled, settled
@@ -44,7 +41,7 @@ export class Call {
   // Most calls are never stopped, aborted or streamed: what only those need is made on demand.
   private settledPromise: Promise<void> | undefined;
   private markSettled: (() => void) | undefined;
-  private streamed: { stdout?: OutputBuffer; stderr?: OutputBuffer } | undefined;
+  private streamed: CallOutputs | undefined;
 
   constructor(
     readonly code: string,
@@ -171,12 +168,9 @@ export class Call {
     return this.settledPromise;
   }
 
-  /** The buffer that output streamed before the result goes into. */
-  streamBuffer(name: 'stdout' | 'stderr'): OutputBuffer {
-    this.streamed ??= {};
-    // The harness keeps a stream within the limit, plus its note of what it dropped: the host's
-    // bound is a backstop against a harness that does not.
-    return (this.streamed[name] ??= new OutputBuffer(this.maxOutputBytes + DROPPED_NOTE_ROOM));
+  /** Adds output streamed before the result; returns what was kept of it (events show exactly that). */
+  addStreamed(name: 'stdout' | 'stderr', text: string): string {
+    return (this.streamed ??= new CallOutputs(this.maxOutputBytes)).addStream(name, text);
   }
 
   /** The message that starts this call on a worker; `sleepAfter`: the worker is not to poll for the next. */
@@ -242,13 +236,27 @@ export class Call {
   // The result of a call that Python finished (possibly after the host interrupted it).
   resultFromHarness(message: ResultMessage): ExecutionResult {
     const result = this.baseResult(this.interruption ?? message.status);
-    // The harness keeps its own output within the limit; only streamed parts need joining.
-    result.stdout = this.streamed?.stdout ? this.joinTail('stdout', message.stdout) : message.stdout;
-    result.stderr = this.streamed?.stderr ? this.joinTail('stderr', message.stderr) : message.stderr;
+    const { streamed } = this;
+    // What was not streamed comes with the result (one stream at most, past the limit's tails).
+    let outputs: Output[];
+    if (streamed === undefined) {
+      result.stdout = message.stdout;
+      result.stderr = message.stderr;
+      outputs = [];
+      if (message.stdout.length > 0) outputs.push({ type: 'stream', name: 'stdout', text: message.stdout });
+      if (message.stderr.length > 0) appendStream(outputs, 'stderr', message.stderr);
+    } else {
+      streamed.addStream('stdout', message.stdout);
+      streamed.addStream('stderr', message.stderr);
+      result.stdout = streamed.text('stdout');
+      result.stderr = streamed.text('stderr');
+      outputs = streamed.list();
+    }
     if (message.value !== undefined) result.value = message.value;
     if (message.error !== undefined) result.error = message.error;
     result.figures = message.figures;
-    if (message.truncated || this.streamTruncated()) result.truncated = true;
+    result.outputs = appendEnding(outputs, message.figures, message.value, message.error);
+    if (message.truncated || streamed?.truncated === true) result.truncated = true;
     if (message.droppedBytes !== undefined) result.droppedBytes = message.droppedBytes;
     return result as ExecutionResult;
   }
@@ -256,24 +264,12 @@ export class Call {
   // The result of a call whose process ended or never answered: what it printed so far is kept.
   resultWithoutHarness(status: ExecutionStatus, error?: PythonError): ExecutionResult {
     const result = this.baseResult(status);
-    result.stdout = this.streamed?.stdout?.text() ?? '';
-    result.stderr = this.streamed?.stderr?.text() ?? '';
+    result.stdout = this.streamed?.text('stdout') ?? '';
+    result.stderr = this.streamed?.text('stderr') ?? '';
     if (error !== undefined) result.error = error;
-    if (this.streamTruncated()) result.truncated = true;
+    result.outputs = appendEnding(this.streamed?.list() ?? [], [], undefined, error);
+    if (this.streamed?.truncated === true) result.truncated = true;
     return result as ExecutionResult;
-  }
-
-  private joinTail(name: 'stdout' | 'stderr', tail: string): string {
-    const buffer = this.streamBuffer(name);
-    buffer.append(tail);
-    return buffer.text();
-  }
-
-  private streamTruncated(): boolean {
-    return (
-      this.streamed !== undefined &&
-      (this.streamed.stdout?.truncated === true || this.streamed.stderr?.truncated === true)
-    );
   }
 
   /**
@@ -312,6 +308,7 @@ export class Call {
       stdout: '',
       stderr: '',
       figures: [],
+      outputs: [],
       durationMs: this.startTime === 0 ? 0 : performance.now() - this.startTime,
     };
     if (this.workerPid !== undefined) result.workerPid = this.workerPid;

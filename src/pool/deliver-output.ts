@@ -6,7 +6,7 @@ type StreamName = StreamMessage['name'];
 
 // Streamed output goes into the call's buffer first, so events show exactly what the result keeps.
 export function deliverOutput(call: Call, name: StreamName, text: string, announcer: Announcer): void {
-  const kept = call.streamBuffer(name).append(text);
+  const kept = call.addStreamed(name, text);
   if (kept.length === 0) return;
   announcer.emit(name, { executionId: call.id, text: kept });
   const callback = name === 'stdout' ? call.options.onStdout : call.options.onStderr;

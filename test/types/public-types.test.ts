@@ -91,7 +91,16 @@ describe('the public types', () => {
     };
     const error = { type: 'ValueError', message: 'x', traceback: '' };
     expect(
-      describe({ executionId: 'a', status: 'error', error, stdout: '', stderr: '', figures: [], durationMs: 1 }),
+      describe({
+        executionId: 'a',
+        status: 'error',
+        error,
+        stdout: '',
+        stderr: '',
+        figures: [],
+        outputs: [],
+        durationMs: 1,
+      }),
     ).toBe('ValueError');
   });
 });
