@@ -23,6 +23,9 @@ export type {
   OutputEvent,
   PythonError,
   RunningExecution,
+  SessionEndReason,
+  SessionInfo,
+  SessionState,
   StreamOutput,
   ValueOutput,
   WorkerEvent,
@@ -35,6 +38,8 @@ export { isStrategyName, STRATEGIES, type StrategyCapabilities, type StrategyNam
 export type { ResourceLimits } from './options/limits.js';
 export type { WorkerLifeOptions } from './options/worker-options.js';
 export type { RunOptions } from './options/run-options.js';
+export type { SessionLifeOptions, SessionOptions } from './options/session-options.js';
+export type { Session } from './sessions/session.js';
 export { installPackages, type InstallResult, type InstalledDistribution } from './packages/install.js';
 export type { InstallOptions, PackageSource } from './packages/install-options.js';
 export { createEnvironment, type Environment, type EnvironmentOptions } from './packages/environment.js';

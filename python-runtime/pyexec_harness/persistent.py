@@ -23,16 +23,27 @@ _exit = os._exit
 
 
 class Harness:
-    def __init__(self, config, channel, isolate=False, forks_generations=False, ends_processes_with_call=False, one_call=False):
+    def __init__(
+        self,
+        config,
+        channel,
+        isolate=False,
+        forks_generations=False,
+        ends_processes_with_call=False,
+        one_call=False,
+        keeps_namespace=False,
+    ):
         """ends_processes_with_call: processes a call started are killed before its result is
         sent (baseline, isolated), as if it ran in a cgroup of its own; otherwise only when the
         call was interrupted (a timeout or a stop). one_call: the worker serves a single call
-        (baseline), started ahead of it while other calls run."""
+        (baseline), started ahead of it while other calls run. keeps_namespace: calls share one
+        __main__ (a session)."""
         self.channel = channel
         self._ends_processes_with_call = ends_processes_with_call
         self._forks_generations = forks_generations
         self._one_call = one_call
         self._isolate = isolate
+        self._keeps_namespace = keeps_namespace
         self._work_dir = None  # known once prepare_process has settled it
         self._script_dir = None
         # A process that forks generations must stay single-threaded: each generation starts
@@ -59,7 +70,8 @@ class Harness:
         # What a call's sys.argv usually is, so the isolated snapshot holds it and a call with the
         # default script and no arguments changes nothing there.
         sys.argv[:] = [os.path.join(self._script_dir, DEFAULT_FILENAME)]
-        self.runner = CallRunner(self.capture, interrupts, limiter, self._guards(config, isolate), self._script_dir)
+        guards = self._guards(config, isolate)
+        self.runner = CallRunner(self.capture, interrupts, limiter, guards, self._script_dir, keeps_namespace)
         # Everything alive now (harness, preloads, the isolation snapshot) lives as long as the
         # worker: frozen out of the collector's sight, a periodic gc.collect() costs microseconds.
         gc.freeze()
@@ -162,6 +174,15 @@ class Harness:
         self.channel.poll_next = message.get("poll") is not False
         if self.interrupts.fired or (self._ends_processes_with_call and has_children()):
             kill_descendants()  # before the result: when the call ends, what it started is gone
+        if self._keeps_namespace:
+            # A session: its host must know, when the result arrives, whether this process serves
+            # on (the next call would otherwise meet a fresh interpreter): upkeep comes first.
+            problem = self.runner.after_call()
+            if problem is not None:
+                self._retire(problem, result)
+            self.channel.send_alone(result)
+            self.runner.prepare_next()
+            return
         self.channel.send_alone(result)
         # Upkeep after the result overlaps with the host's turnaround; the next message is read
         # only once it is done, so every call starts from restored state.
@@ -187,8 +208,9 @@ class Harness:
         # A generation exits as recycled: the process that forks them serves on from the next.
         return RECYCLED_EXIT_CODE if self._forks_generations else status
 
-    def _retire(self, problem):
+    def _retire(self, problem, result=None):
         # The host may already have sent the next call: it gives that call to a replacement.
+        # `result`: the call's, sent after the word that this process ends (a session's).
         # We wait for the host's word rather than exit, so this worker ends as every worker does:
         # on `shutdown` it kills and reaps what it started (all of it is below this subreaper),
         # and nothing is left to a PID 1 that may never reap; the host kills the tree if we do
@@ -198,6 +220,8 @@ class Harness:
         if problem.preload:
             spoiled["preload"] = problem.preload
         self.channel.send(spoiled)
+        if result is not None:
+            self.channel.send_alone(result)
         if self.channel.wait_for_shutdown():
             self._on_shutdown(None)
         self.capture.host_lost()

@@ -30,14 +30,18 @@ _getframe = sys._getframe
 
 
 class CallRunner:
-    def __init__(self, capture, interrupts, limiter, guards, script_dir):
+    def __init__(self, capture, interrupts, limiter, guards, script_dir, keeps_namespace=False):
         """script_dir: where each call's source is written, as the script file `python3 script.py`
         would run (kept out of the call's working directory, which stays empty); None to write
-        no file (a warm-up before the call's own directories exist)."""
+        no file (a warm-up before the call's own directories exist). keeps_namespace: every call
+        runs in the same __main__ (a session), and a call's end is not a script's end (threads
+        are not joined, atexit handlers wait for the process's end)."""
         self._capture = capture
         self._script = ScriptFile(script_dir)
         self._began_ns = 0
-        self._script_end = script_end()
+        self._script_end = None if keeps_namespace else script_end()
+        self._keeps_namespace = keeps_namespace
+        self._kept_main = None  # a session's __main__, once its first call made it
         self._loop = CallLoop()
         self._figures = []  # the running call's, taken before its script end closes them
         self._interrupts = interrupts
@@ -59,12 +63,17 @@ class CallRunner:
         self._capture.restore_descriptors()
         self._capture.install_streams()
         self._capture.clear()
+        if self._kept_main is not None:
+            self._next_main = self._kept_main
+            return
         main_module = _ModuleType("__main__")
         namespace = main_module.__dict__
         namespace["__builtins__"] = _real_builtins
         namespace["__annotations__"] = {}  # a script's module always has it (before 3.14)
         namespace["__cached__"] = None
         self._next_main = main_module
+        if self._keeps_namespace:
+            self._kept_main = main_module
 
     def use_script_dir(self, script_dir):
         """Writes later calls' scripts in `script_dir`, made afresh at the first write."""
@@ -78,6 +87,7 @@ class CallRunner:
         """Returns the result message for a run message."""
         capture = self._capture
         call_id = message["id"]
+        self._interrupts.expect_call()
         if self._next_main is None:
             self.prepare_next()
         main_module, self._next_main = self._next_main, None
@@ -183,13 +193,14 @@ class CallRunner:
         stack_view.begin(_getframe())  # the call's stack starts above this frame
         interrupts = self._interrupts
         self._limiter.arm_call()
-        interrupts.arm()
         script_end = self._script_end
         try:
+            interrupts.arm()  # raises at once for a call interrupted before its code ran
             cell = compile_cell(source, script)
             _sys_modules["__main__"] = main_module  # so pickle and friends find the call's names
             namespace = main_module.__dict__
-            script_end.begin()
+            if script_end is not None:
+                script_end.begin()
             try:
                 body, last = cell.body, cell.last_expression
                 if cell.awaits:
@@ -209,10 +220,12 @@ class CallRunner:
                 if _PYPLOT in _sys_modules:
                     self._figures = self._collect_figures()
                 self._loop.close()
-                script_end.finish(namespace)
+                if script_end is not None:
+                    script_end.finish(namespace)
             return shown
         finally:
-            script_end.abandon()
+            if script_end is not None:
+                script_end.abandon()
             interrupts.disarm()
 
     def _collect_figures(self):

@@ -30,3 +30,35 @@ class LimitsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class EarlyInterruptTest(unittest.TestCase):
+    """The host may stop a call as soon as it has sent it: a SIGINT that lands while the harness
+    sets the call up interrupts that call (KeyboardInterrupt before its code runs), and one that
+    lands between calls is ignored."""
+
+    def setUp(self):
+        import signal
+
+        self.addCleanup(signal.signal, signal.SIGINT, signal.getsignal(signal.SIGINT))  # arm() installs its own
+
+    def test_an_interrupt_during_a_calls_setup_is_raised_when_its_code_would_run(self):
+        from pyexec_harness.interrupts import InterruptGuard
+
+        guard = InterruptGuard()
+        guard.expect_call()
+        guard._on_sigint(2, None)  # the handler, as the signal would run it
+        with self.assertRaises(KeyboardInterrupt):
+            guard.arm()
+        self.assertFalse(guard.armed)
+        guard.disarm()
+
+    def test_an_interrupt_between_calls_is_ignored(self):
+        from pyexec_harness.interrupts import InterruptGuard
+
+        guard = InterruptGuard()
+        guard._on_sigint(2, None)
+        guard.expect_call()
+        guard.arm()  # does not raise
+        self.assertTrue(guard.armed)
+        guard.disarm()

@@ -15,7 +15,11 @@ export type PyExecErrorCode =
   | 'INSTALL_TIMEOUT'
   | 'SYNTAX_ERROR'
   | 'SANDBOX_UNAVAILABLE'
-  | 'ABORTED';
+  | 'ABORTED'
+  | 'SESSION_EXISTS'
+  | 'SESSION_LIMIT'
+  | 'SESSION_LOST'
+  | 'SESSION_CLOSED';
 
 /** The one error class pyexec throws. `code` says what went wrong; `cause` keeps the original error. */
 export class PyExecError extends Error {

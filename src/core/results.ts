@@ -180,7 +180,31 @@ export interface WorkerEvent {
 }
 
 /** Typed event map of every executor (eventemitter3). */
+/** Where a session is in its life; `lost`: its process died or was killed, with its state. */
+export type SessionState = 'starting' | 'idle' | 'busy' | 'closed' | 'lost';
+
+/** Why a session ended (`session:end`). */
+export type SessionEndReason = 'closed' | 'idle' | 'lifetime' | 'memory' | 'crashed' | 'killed' | 'executor-closed';
+
+/** One session as `executor.sessions()` lists it. */
+export interface SessionInfo {
+  id: string;
+  state: SessionState;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds of its last call's end (its creation before any). */
+  lastUsedAt: number;
+  /** Calls it finished. */
+  calls: number;
+  /** Its process, once started (in the sandbox, the sandbox's own process). */
+  pid: number | undefined;
+  rssMb?: number;
+  metadata: Record<string, string>;
+}
+
 export interface ExecutorEvents {
+  'session:start': [{ id: string }];
+  'session:end': [{ id: string; reason: SessionEndReason }];
   stdout: [OutputEvent];
   stderr: [OutputEvent];
   start: [{ executionId: string }];

@@ -1,18 +1,22 @@
 import { EventEmitter } from 'eventemitter3';
-import { abortError } from '../core/errors.js';
 import { normalizeExecutorOptions, type NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { StrategyCapabilities, StrategyName } from '../core/strategy-names.js';
-import { expectCode, normalizeRunOptions, type RunOptions } from '../options/run-options.js';
+import type { RunOptions } from '../options/run-options.js';
+import { newCall, submitCall } from '../pool/call-submission.js';
 import { AutoInstaller } from '../packages/auto-install.js';
-import { Call } from '../pool/call.js';
+import type { Call } from '../pool/call.js';
+import type { SessionOptions } from '../options/session-options.js';
+import { SessionRegistry } from '../sessions/session-registry.js';
+import type { Session } from '../sessions/session.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 import type { Strategy } from '../strategies/strategy.js';
 import { WorkerLauncher } from '../worker/worker-launcher.js';
 import type { PythonExecutor } from './types.js';
-import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../core/results.js';
+import type { ExecutionResult, ExecutorEvents, ExecutorStatus, SessionInfo } from '../core/results.js';
 
 // The pool behind each executor, out of the public type (and its .d.ts) altogether.
 const pools = new WeakMap<PooledExecutor, WorkerPool>();
+const sessionsOf = new WeakMap<PooledExecutor, SessionRegistry>();
 const installers = new WeakMap<PooledExecutor, AutoInstaller>();
 
 /** The pool behind `executor`, for the strategy classes built on this one. */
@@ -35,6 +39,7 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
     this.capabilities = definition.capabilities;
     const launcher = new WorkerLauncher(this.options, definition.harnessConfig(this.options));
     pools.set(this, new WorkerPool(this.options, definition, launcher, this));
+    sessionsOf.set(this, new SessionRegistry(this.options, this));
     const { autoInstall, python, basePython, command } = this.options;
     if (autoInstall !== undefined) installers.set(this, new AutoInstaller(autoInstall, python, basePython, command));
   }
@@ -48,33 +53,19 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
   run(code: string, options?: RunOptions): Promise<ExecutionResult> {
     let call: Call;
     try {
-      const runOptions = normalizeRunOptions(options, this.options);
-      call = new Call(expectCode(code), runOptions, this.options.limits.maxOutputBytes);
+      call = newCall(code, options, this.options);
     } catch (error) {
       return Promise.reject(error);
     }
-    const { signal } = call.options;
-    if (signal?.aborted) return Promise.reject(abortError(call.id, signal.reason));
-    return this.submit(call, installers.get(this));
-  }
-
-  // autoInstall: what the call imports and lacks is installed first, off the call's clock, while
-  // the call is already the pool's (stop, status, maxQueue and close reach it).
-  private submit(call: Call, installer: AutoInstaller | undefined): Promise<ExecutionResult> {
+    // autoInstall: what the call imports and lacks is installed first, off the call's clock, while
+    // the call is already the pool's (stop, status, maxQueue and close reach it).
     const pool = poolOf(this);
-    const { signal } = call.options;
-    try {
-      if (installer === undefined) pool.submit(call);
-      else pool.submitPrepared(call, (stopping) => this.install(installer, call, stopping));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (signal) {
-      const onAbort = () => pool.abort(call);
-      signal.addEventListener('abort', onAbort, { once: true });
-      void call.settled.then(() => signal.removeEventListener('abort', onAbort));
-    }
-    return call.promise;
+    const installer = installers.get(this);
+    return submitCall(pool, call, () =>
+      installer === undefined
+        ? pool.submit(call)
+        : pool.submitPrepared(call, (stopping) => this.install(installer, call, stopping)),
+    );
   }
 
   private async install(installer: AutoInstaller, call: Call, stopping: AbortSignal): Promise<void> {
@@ -91,16 +82,38 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
     call.recordInstall(installed, installer.epoch);
   }
 
-  stop(executionId: string): Promise<boolean> {
-    return poolOf(this).stop(executionId);
+  /**
+   * Opens a session: an interpreter of its own whose globals, imports, functions and working
+   * directory persist across its calls (see the README's Sessions). Resolves once it is ready.
+   * @example
+   * const session = await executor.createSession({ idleTimeoutMs: 60_000 });
+   * await session.run('import pandas as pd\ndf = pd.DataFrame({"a": [1, 2]})');
+   * (await session.run('df.a.sum()')).value; // '3'
+   */
+  createSession(options?: SessionOptions): Promise<Session> {
+    return (sessionsOf.get(this) as SessionRegistry).create(options);
+  }
+
+  /** Every session open (lost ones included, until closed or restarted). */
+  sessions(): SessionInfo[] {
+    return (sessionsOf.get(this) as SessionRegistry).list();
+  }
+
+  getSession(id: string): Session | undefined {
+    return (sessionsOf.get(this) as SessionRegistry).get(id);
+  }
+
+  async stop(executionId: string): Promise<boolean> {
+    return (await poolOf(this).stop(executionId)) || (sessionsOf.get(this) as SessionRegistry).stop(executionId);
   }
 
   status(): ExecutorStatus {
     return { strategy: this.strategy, ...poolOf(this).status() };
   }
 
-  close(): Promise<void> {
-    return poolOf(this).close();
+  /** Closes every session, stops running and queued calls (they resolve `stopped`) and ends every worker. */
+  async close(): Promise<void> {
+    await Promise.all([(sessionsOf.get(this) as SessionRegistry).closeAll(), poolOf(this).close()]);
   }
 
   [Symbol.asyncDispose](): Promise<void> {

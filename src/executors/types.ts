@@ -1,5 +1,7 @@
 import type { EventEmitter } from 'eventemitter3';
-import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../core/results.js';
+import type { ExecutionResult, ExecutorEvents, ExecutorStatus, SessionInfo } from '../core/results.js';
+import type { SessionOptions } from '../options/session-options.js';
+import type { Session } from '../sessions/session.js';
 import type { StrategyCapabilities, StrategyName } from '../core/strategy-names.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { RunOptions } from '../options/run-options.js';
@@ -14,6 +16,11 @@ export interface PythonExecutor extends EventEmitter<ExecutorEvents> {
   run(code: string, options?: RunOptions): Promise<ExecutionResult>;
   /** Starts the workers now rather than at the first call; resolves once they are ready. */
   warmUp(): Promise<void>;
+  /** An interpreter whose state persists across its calls; see the README's Sessions. */
+  createSession(options?: SessionOptions): Promise<Session>;
+  /** Every open session (lost ones included, until closed or restarted). */
+  sessions(): SessionInfo[];
+  getSession(id: string): Session | undefined;
   /** True if the call was queued or running and is now stopped; false for an unknown or finished id. */
   stop(executionId: string): Promise<boolean>;
   status(): ExecutorStatus;

@@ -9,6 +9,12 @@ import {
 import { normalizeSandbox, type NormalizedSandbox, type SandboxOptions } from '../sandbox/sandbox-options.js';
 import { normalizeLimits, type NormalizedLimits, type ResourceLimits } from './limits.js';
 import {
+  defaultSessionLife,
+  normalizeSessionLife,
+  type NormalizedSessionLife,
+  type SessionLifeOptions,
+} from './session-options.js';
+import {
   normalizeWorkerLife,
   WORKER_LIFE_KEYS,
   type NormalizedWorkerLife,
@@ -77,6 +83,10 @@ export interface ExecutorOptions extends WorkerLifeOptions {
    * its own time limit, apart from the call's. @default false
    */
   autoInstall?: boolean | AutoInstallOptions;
+  /** Sessions that may be open at once; one more rejects SESSION_LIMIT. @default 32 */
+  maxSessions?: number;
+  /** The life of every session unless its own options say otherwise (`createSession`). */
+  sessionDefaults?: SessionLifeOptions;
 }
 
 export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
@@ -95,6 +105,8 @@ export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
   readonly autoInstall: NormalizedAutoInstall | undefined;
   /** The interpreter a `autoInstall.venv` is made from (`python` is then the venv's). */
   readonly basePython: string;
+  readonly maxSessions: number;
+  readonly sessionDefaults: NormalizedSessionLife;
 }
 
 const OPTION_KEYS = [
@@ -111,6 +123,8 @@ const OPTION_KEYS = [
   'sandbox',
   'limits',
   'autoInstall',
+  'maxSessions',
+  'sessionDefaults',
   ...WORKER_LIFE_KEYS,
 ] as const;
 
@@ -139,6 +153,7 @@ export function normalizeExecutorOptions(
   const basePython = pick('python', process.env.PYEXEC_PYTHON || 'python3', expectNonEmptyString);
   const command = pick('command', Object.freeze([]) as readonly string[], expectStringArray);
   const sandbox = normalizeSandbox(options.sandbox);
+  const workerLife = normalizeWorkerLife(options, rules, poolSize);
   if (sandbox !== undefined && command.length > 0) {
     throw new PyExecError(
       'INVALID_OPTION',
@@ -160,7 +175,13 @@ export function normalizeExecutorOptions(
     env: pick('env', Object.freeze({}), (n, v) => expectEnvironment(n, v, false) as Record<string, string>),
     inheritEnv: pick('inheritEnv', true, expectBoolean),
     limits: normalizeLimits(options.limits),
-    ...normalizeWorkerLife(options, rules, poolSize),
+    maxSessions: pick('maxSessions', 32, (n, v) => expectInteger(n, v, 0)),
+    sessionDefaults: normalizeSessionLife(
+      'sessionDefaults',
+      options.sessionDefaults,
+      defaultSessionLife(workerLife.maxRssMb),
+    ),
+    ...workerLife,
   });
 }
 

@@ -226,6 +226,11 @@ export class Call {
     this.takenTime = performance.now();
   }
 
+  /** performance.now() when its run message went to a worker; 0 before. */
+  get sentAt(): number {
+    return this.startTime;
+  }
+
   /** Its run message goes to a worker now; returns that time (performance.now()). */
   markSent(): number {
     this.sentToWorker = true;

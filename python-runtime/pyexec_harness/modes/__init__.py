@@ -11,6 +11,7 @@ _MODES = {
     "optimized": "optimized",
     "isolated": "isolated",
     "forked": "forked",
+    "session": "session",  # not a strategy: the mode of every strategy's sessions
 }
 
 

@@ -1,0 +1,315 @@
+import type { EventEmitter } from 'eventemitter3';
+import { PyExecError } from '../core/errors.js';
+import type { ExecutionResult, ExecutorEvents, SessionEndReason, SessionInfo, SessionState } from '../core/results.js';
+import type { NormalizedExecutorOptions } from '../options/executor-options.js';
+import type { RunOptions } from '../options/run-options.js';
+import type { NormalizedSessionOptions } from '../options/session-options.js';
+import type { Call } from '../pool/call.js';
+import { newCall, submitCall } from '../pool/call-submission.js';
+import { plainRuntime, type PoolStrategy } from '../pool/slot-runtime.js';
+import { WorkerPool } from '../pool/worker-pool.js';
+import { WorkerLauncher } from '../worker/worker-launcher.js';
+import { ForwardingEvents } from './forwarding-events.js';
+
+// A session's process: the harness in `session` mode (one __main__ for all its calls), never
+// renewed behind the caller's back: a process that ends takes the session's state with it.
+const SESSION_HARNESS = { mode: 'session', generations: false, forksCallProcesses: false, harnessChurn: 0 };
+const SESSION_POOL: PoolStrategy = {
+  policy: () => ({ keepWarm: false, singleUse: false, spares: 0 }),
+  runtime: (_options, control) => plainRuntime(control),
+};
+
+/** What a session needs of its executor. */
+export interface SessionHost {
+  readonly options: NormalizedExecutorOptions;
+  readonly events: EventEmitter<ExecutorEvents>;
+  /** The session is closed (by its owner, a reaper or the executor): it leaves the executor's list. */
+  closed(session: Session): void;
+}
+
+interface Ending {
+  readonly reason: SessionEndReason;
+  readonly at: number;
+  readonly detail: string;
+}
+
+/**
+ * One interpreter that lives across calls: globals, imports, functions and the working directory
+ * persist until `restart()` or the session's end. It is a process of its own (the harness in
+ * session mode), outside the executor's pool; its calls run one at a time, in the order made.
+ * When that process is killed or dies, the session is `lost` and says so on every later call
+ * (SESSION_LOST): it is never silently replaced by a fresh interpreter.
+ */
+export class Session {
+  readonly id: string;
+  readonly createdAt = Date.now();
+  private current: SessionState = 'starting';
+  private lastUsed = this.createdAt;
+  private finishedCalls = 0;
+  private pending = 0;
+  private pool: WorkerPool;
+  private pid: number | undefined;
+  // Calls run one after another: each waits for the one before it (settled either way).
+  private queue: Promise<unknown> = Promise.resolve();
+  private ending: Ending | undefined;
+  private lastRecycle: string | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private lifetimeTimer: NodeJS.Timeout | undefined;
+  private lifetimeDue = false;
+  private readonly poolOptions: NormalizedExecutorOptions;
+
+  /** @internal Made by the executor's SessionRegistry (`createSession`). */
+  constructor(
+    private readonly host: SessionHost,
+    private readonly options: NormalizedSessionOptions,
+  ) {
+    this.id = options.id;
+    this.poolOptions = Object.freeze({
+      ...host.options,
+      poolSize: 1,
+      maxQueue: Number.POSITIVE_INFINITY,
+      maxExecutions: Number.POSITIVE_INFINITY,
+      spareWorkers: 0,
+      preload: host.options.preload,
+      resetHooks: Object.freeze([]),
+      maxRssMb: options.maxRssMb,
+    });
+    this.pool = this.newPool();
+    if (Number.isFinite(options.maxLifetimeMs)) {
+      this.lifetimeTimer = setTimeout(() => this.lifetimeOver(), options.maxLifetimeMs);
+      this.lifetimeTimer.unref();
+    }
+  }
+
+  get state(): SessionState {
+    return this.current;
+  }
+
+  /** @internal Starts its process; resolves once it is ready (createSession awaits this). */
+  async start(): Promise<void> {
+    this.current = 'starting';
+    try {
+      await this.pool.warmUp();
+    } catch (error) {
+      // A session that never started never began: no session:end for it (createSession rejects).
+      this.ending = {
+        reason: 'crashed',
+        at: Date.now(),
+        detail: `its process failed to start: ${(error as Error).message}`,
+      };
+      this.current = 'lost';
+      throw error;
+    }
+    this.pid = this.pool.status().workers[0]?.pid;
+    if (this.ending !== undefined) return; // closed while it started
+    this.current = 'idle';
+    this.armIdle();
+  }
+
+  /**
+   * Runs `code` in the session's interpreter, after the session's earlier calls: resolves with
+   * the ExecutionResult `executor.run` would give. Rejects SESSION_LOST once its process died,
+   * SESSION_CLOSED once it is closed.
+   */
+  run(code: string, options?: RunOptions): Promise<ExecutionResult> {
+    const refusal = this.refusal();
+    if (refusal !== undefined) return Promise.reject(refusal);
+    let call: Call;
+    try {
+      call = newCall(code, this.withSessionEnv(options), this.poolOptions);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.pending++;
+    this.current = 'busy';
+    this.disarmIdle();
+    const result = this.queue.then(() => this.runNow(call));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** True if call `executionId` of this session was queued or running and is now stopped. */
+  stop(executionId: string): Promise<boolean> {
+    return this.pool.stop(executionId);
+  }
+
+  /** A new, empty interpreter under the same id: the only way a session's state is dropped. */
+  async restart(): Promise<void> {
+    if (this.current === 'closed') throw this.refusal() as PyExecError;
+    const old = this.pool;
+    this.ending = undefined;
+    this.lastRecycle = undefined;
+    this.pool = this.newPool();
+    this.pid = undefined;
+    await old.close();
+    await this.queue; // calls made before the restart ran (or were stopped) on the old one
+    await this.start();
+    this.host.events.emit('session:start', { id: this.id });
+  }
+
+  /** Ends the session and its process; later calls reject SESSION_CLOSED. */
+  async close(): Promise<void> {
+    await this.closeFor('closed');
+  }
+
+  /** What `executor.sessions()` lists. */
+  info(): SessionInfo {
+    const worker = this.pool.status().workers[0];
+    const info: SessionInfo = {
+      id: this.id,
+      state: this.current,
+      createdAt: this.createdAt,
+      lastUsedAt: this.lastUsed,
+      calls: this.finishedCalls,
+      pid: this.current === 'lost' || this.current === 'closed' ? undefined : this.pid,
+      metadata: { ...this.options.metadata },
+    };
+    if (worker?.rssMb !== undefined) info.rssMb = worker.rssMb;
+    return info;
+  }
+
+  /** @internal Closes it for `reason` (the executor's close, a reaper): its calls are stopped. */
+  async closeFor(reason: SessionEndReason): Promise<void> {
+    if (this.current === 'closed') return;
+    this.end(reason, '', 'closed');
+    await this.pool.close();
+  }
+
+  private async runNow(call: Call): Promise<ExecutionResult> {
+    try {
+      // Closed while it waited for the calls before it: stopped, as the executor's queued calls are.
+      if (this.current === 'closed') return call.resultWithoutHarness('stopped');
+      const refusal = this.refusal() ?? this.lostWorker();
+      if (refusal !== undefined) throw refusal;
+      const result = await submitCall(this.pool, call, () => this.pool.submit(call));
+      this.finishedCalls++;
+      this.lastUsed = Date.now();
+      return result;
+    } finally {
+      this.pending--;
+      this.afterCall();
+    }
+  }
+
+  private afterCall(): void {
+    if (this.ending !== undefined) return;
+    if (this.lostWorker() !== undefined) return;
+    if (this.pending > 0) return;
+    this.current = 'idle';
+    if (this.lifetimeDue) void this.closeFor('lifetime');
+    else this.armIdle();
+  }
+
+  // Undefined while its process serves; else the session is lost now, and this says why.
+  private lostWorker(): PyExecError | undefined {
+    const worker = this.pool.status().workers[0];
+    if (worker !== undefined && worker.pid === this.pid && worker.state !== 'stopping') return undefined;
+    this.loseFromExit(undefined);
+    return this.refusal();
+  }
+
+  // Its process is gone (or going): from the last recycle or exit the pool reported, why.
+  private loseFromExit(exit: { reason: string; exitCode: number | null; signal: string | null } | undefined): void {
+    if (this.ending !== undefined) return;
+    const recycle = this.lastRecycle;
+    if (recycle !== undefined && /maxRssMb/.test(recycle)) {
+      this.end('memory', `its process passed maxRssMb (${recycle})`, 'lost');
+      return;
+    }
+    const how =
+      exit === undefined
+        ? (recycle ?? 'its process ended')
+        : exit.signal !== null
+          ? `its process was killed by ${exit.signal}`
+          : `its process exited with code ${String(exit.exitCode)}`;
+    const killed =
+      exit !== undefined && ['timeout', 'stopped', 'protocol-error', 'internal-error'].includes(exit.reason);
+    this.end(killed ? 'killed' : 'crashed', killed ? `${how} (${exit.reason})` : how, 'lost');
+  }
+
+  // The session ends once (session:end); a lost one that is then closed only leaves the list.
+  private end(reason: SessionEndReason, detail: string, state: 'closed' | 'lost' = 'lost'): void {
+    if (this.ending !== undefined && state === 'lost') return;
+    const first = this.ending === undefined;
+    if (first) this.ending = { reason, at: Date.now(), detail };
+    this.current = state;
+    this.disarmIdle();
+    clearTimeout(this.lifetimeTimer);
+    if (state === 'closed') this.host.closed(this);
+    if (first) this.host.events.emit('session:end', { id: this.id, reason });
+  }
+
+  private refusal(): PyExecError | undefined {
+    const ending = this.ending;
+    if (ending === undefined) return undefined;
+    const when = new Date(ending.at).toISOString();
+    if (this.current === 'lost') {
+      return new PyExecError(
+        'SESSION_LOST',
+        `Session ${this.id} was lost at ${when}: ${ending.detail || ending.reason}; its state is gone. ` +
+          'Call restart() for a new, empty interpreter under the same id',
+      );
+    }
+    return new PyExecError(
+      'SESSION_CLOSED',
+      `Session ${this.id} was closed at ${when} (${closeReason(ending.reason)})`,
+    );
+  }
+
+  private newPool(): WorkerPool {
+    const events = new ForwardingEvents(this.host.events);
+    const pool = new WorkerPool(
+      this.poolOptions,
+      SESSION_POOL,
+      new WorkerLauncher(this.poolOptions, SESSION_HARNESS),
+      events,
+    );
+    events.on('worker:recycle', ({ reason }) => {
+      if (pool === this.pool) this.lastRecycle = reason;
+    });
+    events.on('worker:exit', (exit) => {
+      // Between calls nobody asks: its death is noticed here (killed from outside, say).
+      if (pool === this.pool && exit.pid === this.pid && exit.reason !== 'closed') this.loseFromExit(exit);
+    });
+    return pool;
+  }
+
+  private withSessionEnv(options: RunOptions | undefined): RunOptions | undefined {
+    const sessionEnv = this.options.env;
+    if (Object.keys(sessionEnv).length === 0) return options;
+    return { ...options, env: { ...sessionEnv, ...options?.env } };
+  }
+
+  private armIdle(): void {
+    this.disarmIdle();
+    const { idleTimeoutMs } = this.options;
+    if (idleTimeoutMs === 0 || !Number.isFinite(idleTimeoutMs)) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.current === 'idle' && this.pending === 0) void this.closeFor('idle');
+    }, idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private disarmIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private lifetimeOver(): void {
+    if (this.pending === 0 && this.current !== 'starting') void this.closeFor('lifetime');
+    else this.lifetimeDue = true;
+  }
+}
+
+function closeReason(reason: SessionEndReason): string {
+  switch (reason) {
+    case 'idle':
+      return 'idle for longer than its idleTimeoutMs';
+    case 'lifetime':
+      return 'past its maxLifetimeMs';
+    case 'executor-closed':
+      return 'its executor was closed';
+    default:
+      return 'close() was called';
+  }
+}
