@@ -27,7 +27,12 @@ async function runExample(file: string, args: string[] = [], env: Record<string,
 
 describe('the programs in examples/', () => {
   it('are each covered here', () => {
-    expect(readdirSync(examples).sort()).toEqual(['code-interpreter-endpoint.mjs', 'data-analysis.mjs', 'grader.mjs']);
+    expect(readdirSync(examples).sort()).toEqual([
+      'agent-session.mjs',
+      'code-interpreter-endpoint.mjs',
+      'data-analysis.mjs',
+      'grader.mjs',
+    ]);
   });
 
   it('code-interpreter-endpoint: answers over HTTP, with no network inside', async () => {
@@ -51,5 +56,14 @@ describe('the programs in examples/', () => {
     expect(out).toContain('days: 30');
     expect(out).toContain('mean: 20.57');
     if (process.env.CI) expect(out).toMatch(/chart written to .*\.png/); // .ci/run installs matplotlib
+  }, 90_000);
+
+  it('agent-session: state across steps, SESSION_LOST after the interpreter dies, then restart()', async () => {
+    const out = await runExample('agent-session.mjs');
+    expect(out).toContain('step 1: ok 3\nstep 2: ok 13.0\n');
+    expect(out).toContain('[session agent-1 ended: crashed]');
+    expect(out).toContain('step 4: the interpreter was lost; it was restarted and the data reloaded');
+    expect(out).toContain("step 4 again: ok 'Lima'\n");
+    expect(out).toContain('[session agent-1 ended: executor-closed]');
   }, 90_000);
 });

@@ -123,4 +123,17 @@ describe('the import graph of src/', () => {
     );
     expect(upward).toEqual([]);
   });
+
+  it('keeps sessions/ below executors/ and strategies/, and pool/ below sessions/', () => {
+    const upward = [...graph].flatMap(([file, targets]) =>
+      targets
+        .filter(
+          (target) =>
+            (file.startsWith('sessions/') && /^(executors|strategies)\//.test(target)) ||
+            (file.startsWith('pool/') && target.startsWith('sessions/')),
+        )
+        .map((target) => `${file} -> ${target}`),
+    );
+    expect(upward).toEqual([]);
+  });
 });
