@@ -148,6 +148,10 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     sandboxSection(results),
     '',
+    '## Sessions',
+    '',
+    sessionsSection(results),
+    '',
     '## Isolation matrix (✅ = the next call cannot see the trace)',
     '',
     markdownTable(['probe', ...strategies], isolationRows(results)),
@@ -164,6 +168,22 @@ function sandboxSection(results: BenchResults): string {
     return [row.strategy, perSec(row.callsPerSec), fixed(row.msPerCall, 3), ratio, `${fixed(row.coldStartMs, 0)} ms`];
   });
   return markdownTable(['', 'calls/s', 'ms/call', 'vs. without', 'cold start'], rows);
+}
+
+// Calls in one session beside optimized's (the same call, alternated slices), createSession per
+// strategy, and idle sessions' memory.
+function sessionsSection(results: BenchResults): string {
+  const sessions = results.sessions;
+  const lines = [
+    `Calls in one session: ${perSec(sessions.sessionCallsPerSec)} calls/s, optimized's \`run\` ${perSec(sessions.optimizedCallsPerSec)}: ${fixed(sessions.ratioToOptimized, 2)}x (median of the alternated slices' ratios).`,
+    `${sessions.idleSessions} idle sessions (optimized) hold ${fixed(sessions.idleRssMb, 0)} MB resident, ${fixed(sessions.idleRssMb / sessions.idleSessions, 1)} MB each.`,
+    '',
+    markdownTable(
+      ['', `createSession p50 (${sessions.createSamples} samples)`],
+      sessions.createP50Ms.map((row) => [`a session of ${row.strategy}`, `${fixed(row.p50Ms, 0)} ms`]),
+    ),
+  ];
+  return lines.join('\n');
 }
 
 export function printSummary(results: BenchResults, log: (line: string) => void): void {
@@ -183,6 +203,8 @@ export function printSummary(results: BenchResults, log: (line: string) => void)
     log(`numpy ${n.strategy}: ${perSec(n.callsPerSec)} calls/s (${fixed(n.msPerCall, 3)} ms/call)`);
   log('');
   log(sandboxSection(results));
+  log('');
+  log(sessionsSection(results));
   log('');
   const strategies = Object.keys(results.isolation);
   log(['probe'.padEnd(52), ...strategies.map((s) => s.padEnd(10))].join(''));

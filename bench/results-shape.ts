@@ -2,6 +2,7 @@ import type { IsolationMatrix } from './isolation-matrix.js';
 import type { OpenLoopMetrics } from './open-loop.js';
 import type { PeerMetrics } from './peers.js';
 import type { RegimeMetrics } from './polling-regimes.js';
+import type { SessionMetrics } from './sessions.js';
 import type { StrategyMetrics } from './strategy-metrics.js';
 
 /** What `npm run bench` saves to bench/results/latest.json. */
@@ -29,4 +30,6 @@ export interface BenchResults {
   pollingRegimes: RegimeMetrics[];
   /** Poisson arrivals at OPEN_LOOP_LOAD of each strategy's side-by-side capacity. */
   openLoop: OpenLoopMetrics[];
+  /** Calls in one session beside optimized's, createSession latency, idle sessions' memory. */
+  sessions: SessionMetrics;
 }

@@ -20,6 +20,7 @@ import { measureIsolation } from './isolation-matrix.js';
 import { measureOpenLoop, type OpenLoopRow } from './open-loop.js';
 import { measurePeers, PEER_ROWS } from './peers.js';
 import { measurePollingRegimes } from './polling-regimes.js';
+import { measureSessions } from './sessions.js';
 import { printSummary, renderMarkdown } from './report.js';
 import type { BenchResults } from './results-shape.js';
 import { checkSandbox } from '../src/sandbox/sandbox-check.js';
@@ -158,6 +159,8 @@ async function main(): Promise<void> {
 
   const sandbox = await measureSandbox(options, plan, progress);
 
+  const sessions = await measureSessions(options, plan.sessions, progress);
+
   const isolation = await measureIsolation(BENCH_STRATEGIES, options, progress);
 
   const results: BenchResults = {
@@ -177,6 +180,7 @@ async function main(): Promise<void> {
     peers,
     pollingRegimes,
     openLoop,
+    sessions,
   };
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });

@@ -140,6 +140,13 @@ export class WorkerPool {
     void this.stop(call.id);
   }
 
+  /** The pid and state of the first slot's worker (a session's only one), without status()'s /proc reads. */
+  firstWorker(): { pid: number | undefined; state: string } | undefined {
+    const slot = this.slots[0];
+    if (slot === undefined || slot.state === 'empty') return undefined;
+    return { pid: slot.worker?.servingPid, state: slot.state };
+  }
+
   status(): Omit<ExecutorStatus, 'strategy'> {
     const workers = this.slots.flatMap((slot) => slot.describe() ?? []);
     return {

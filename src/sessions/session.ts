@@ -49,8 +49,11 @@ export class Session {
   private pending = 0;
   private pool: WorkerPool;
   private pid: number | undefined;
-  // Calls run one after another: each waits for the one before it (settled either way).
-  private queue: Promise<unknown> = Promise.resolve();
+  // Calls run one after another: each waits here until the one before it has settled.
+  private readonly waiting: (() => void)[] = [];
+  private restarting: Promise<void> | undefined;
+  // Which interpreter calls are made for: restart() moves on to the next.
+  private interpreter = 0;
   private ending: Ending | undefined;
   private lastRecycle: string | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -100,7 +103,7 @@ export class Session {
       this.current = 'lost';
       throw error;
     }
-    this.pid = this.pool.status().workers[0]?.pid;
+    this.pid = this.pool.firstWorker()?.pid;
     if (this.ending !== undefined) return; // closed while it started
     this.current = 'idle';
     this.armIdle();
@@ -112,6 +115,10 @@ export class Session {
    * SESSION_CLOSED once it is closed.
    */
   run(code: string, options?: RunOptions): Promise<ExecutionResult> {
+    const restarting = this.restarting;
+    // Made while restart() runs: for the new interpreter (or refused, if it failed to start).
+    const again = () => this.run(code, options);
+    if (restarting !== undefined) return restarting.then(again, again);
     const refusal = this.refusal();
     if (refusal !== undefined) return Promise.reject(refusal);
     let call: Call;
@@ -123,9 +130,9 @@ export class Session {
     this.pending++;
     this.current = 'busy';
     this.disarmIdle();
-    const result = this.queue.then(() => this.runNow(call));
-    this.queue = result.catch(() => undefined);
-    return result;
+    const interpreter = this.interpreter;
+    if (this.pending === 1) return this.runNow(call, interpreter);
+    return new Promise((resolve) => this.waiting.push(() => resolve(this.runNow(call, interpreter))));
   }
 
   /** True if call `executionId` of this session was queued or running and is now stopped. */
@@ -133,16 +140,24 @@ export class Session {
     return this.pool.stop(executionId);
   }
 
-  /** A new, empty interpreter under the same id: the only way a session's state is dropped. */
+  /**
+   * A new, empty interpreter under the same id: the only way a session's state is dropped. Calls
+   * made before it and still waiting resolve `stopped`; calls made while it runs wait for it.
+   */
   async restart(): Promise<void> {
     if (this.current === 'closed') throw this.refusal() as PyExecError;
+    this.restarting ??= this.replaceInterpreter().finally(() => (this.restarting = undefined));
+    await this.restarting;
+  }
+
+  private async replaceInterpreter(): Promise<void> {
     const old = this.pool;
+    this.interpreter++;
     this.ending = undefined;
     this.lastRecycle = undefined;
     this.pool = this.newPool();
     this.pid = undefined;
     await old.close();
-    await this.queue; // calls made before the restart ran (or were stopped) on the old one
     await this.start();
     this.host.events.emit('session:start', { id: this.id });
   }
@@ -175,24 +190,36 @@ export class Session {
     await this.pool.close();
   }
 
-  private async runNow(call: Call): Promise<ExecutionResult> {
-    try {
-      // Closed while it waited for the calls before it: stopped, as the executor's queued calls are.
-      if (this.current === 'closed') return call.resultWithoutHarness('stopped');
-      const refusal = this.refusal() ?? this.lostWorker();
-      if (refusal !== undefined) throw refusal;
-      const result = await submitCall(this.pool, call, () => this.pool.submit(call));
-      this.finishedCalls++;
-      this.lastUsed = Date.now();
-      return result;
-    } finally {
+  // Runs `call` now (the calls before it have settled); the next waiting one starts once it settles.
+  private runNow(call: Call, interpreter: number): Promise<ExecutionResult> {
+    // Closed, or restarted, while it waited for the calls before it: stopped, as the executor's
+    // queued calls are (it was meant for an interpreter that is gone).
+    if (this.current === 'closed' || interpreter !== this.interpreter)
+      return this.settledWith(Promise.resolve(call.resultWithoutHarness('stopped')));
+    const refusal = this.refusal() ?? this.lostWorker();
+    if (refusal !== undefined) return this.settledWith(Promise.reject(refusal));
+    return this.settledWith(
+      submitCall(this.pool, call, () => this.pool.submit(call)).then((result) => {
+        this.finishedCalls++;
+        this.lastUsed = Date.now();
+        return result;
+      }),
+    );
+  }
+
+  private settledWith(outcome: Promise<ExecutionResult>): Promise<ExecutionResult> {
+    const next = () => {
       this.pending--;
       this.afterCall();
-    }
+      this.waiting.shift()?.();
+    };
+    outcome.then(next, next);
+    return outcome;
   }
 
   private afterCall(): void {
-    if (this.ending !== undefined) return;
+    // During restart() the old interpreter's calls end: the new one is not there yet to check.
+    if (this.ending !== undefined || this.restarting !== undefined) return;
     if (this.lostWorker() !== undefined) return;
     if (this.pending > 0) return;
     this.current = 'idle';
@@ -202,7 +229,7 @@ export class Session {
 
   // Undefined while its process serves; else the session is lost now, and this says why.
   private lostWorker(): PyExecError | undefined {
-    const worker = this.pool.status().workers[0];
+    const worker = this.pool.firstWorker();
     if (worker !== undefined && worker.pid === this.pid && worker.state !== 'stopping') return undefined;
     this.loseFromExit(undefined);
     return this.refusal();

@@ -79,6 +79,18 @@ const results: BenchResults = {
       p999Ms: 1.2,
     },
   ],
+  sessions: {
+    sessionCallsPerSec: 14_000,
+    optimizedCallsPerSec: 15_000,
+    ratioToOptimized: 0.93,
+    createP50Ms: [
+      { strategy: 'optimized', p50Ms: 95 },
+      { strategy: 'forked', p50Ms: 97 },
+    ],
+    createSamples: 9,
+    idleSessions: 100,
+    idleRssMb: 1500,
+  },
 };
 
 const row = (markdown: string, label: string) => markdown.split('\n').find((line) => line.startsWith(`| ${label} |`));
@@ -132,5 +144,11 @@ describe('bench report', () => {
       .pop();
     expect(sandboxRow).toMatch(/\| 2,000 \| 0\.500 \| 0\.14x \| 90 ms \|$/);
     expect(renderMarkdown({ ...results, sandbox: { unavailable: 'no bwrap' } })).toContain('Not measured: no bwrap');
+  });
+
+  it("sets calls in one session against optimized's, and gives createSession per strategy and idle memory", () => {
+    expect(markdown).toContain("Calls in one session: 14,000 calls/s, optimized's `run` 15,000: 0.93x");
+    expect(markdown).toContain('100 idle sessions (optimized) hold 1500 MB resident, 15.0 MB each.');
+    expect(row(markdown, 'a session of forked')).toBe('| a session of forked | 97 ms |');
   });
 });

@@ -219,3 +219,21 @@ describe('session options', () => {
     expect(isProcessAlive(process.pid)).toBe(true);
   });
 });
+
+describe('restarting a session', () => {
+  it('stops the calls made before it, and runs those made meanwhile on the new interpreter', async () => {
+    const executor = makeExecutor('optimized');
+    const session = await executor.createSession();
+    await session.run('old = True');
+    const running = session.run('import time\ntime.sleep(30)');
+    const waiting = session.run('old');
+    await eventually(() => executor.sessions()[0]?.state === 'busy');
+    const restarted = session.restart();
+    const during = session.run("'old' in globals()");
+    await restarted;
+    expect((await running).status).toBe('stopped');
+    expect((await waiting).status).toBe('stopped');
+    expect((await during).value).toBe('False');
+    expect(session.state).toBe('idle');
+  });
+});

@@ -1,0 +1,116 @@
+// Sessions in `npm run bench`: calls in one session beside optimized's calls (the same trivial
+// call, in alternated slices of one run), createSession's latency per strategy, and what idle
+// sessions hold in memory.
+import { createExecutor, type ExecutorOptions, type PythonExecutor, type StrategyName } from '../src/index.js';
+import { BENCH_STRATEGIES, TRIVIAL_CALL } from './config.js';
+
+export interface SessionMetrics {
+  /** Sequential calls in one session, and optimized's executor.run, in alternated slices. */
+  sessionCallsPerSec: number;
+  optimizedCallsPerSec: number;
+  /** The median of the slices' session/optimized ratios. */
+  ratioToOptimized: number;
+  /** createSession until ready, per strategy: the median of `createSamples` starts. */
+  createP50Ms: { strategy: string; p50Ms: number }[];
+  createSamples: number;
+  /** Resident memory of `idleSessions` idle sessions (optimized), summed, and per session. */
+  idleSessions: number;
+  idleRssMb: number;
+}
+
+export interface SessionPlan {
+  rounds: number;
+  sliceMs: number;
+  createSamples: number;
+  idleSessions: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+// Calls back to back for `sliceMs`; calls per second.
+async function slice(run: () => Promise<unknown>, sliceMs: number): Promise<number> {
+  let calls = 0;
+  const started = performance.now();
+  while (performance.now() - started < sliceMs) {
+    await run();
+    calls++;
+  }
+  return (calls * 1000) / (performance.now() - started);
+}
+
+async function callsBeside(options: ExecutorOptions, plan: SessionPlan) {
+  const optimized = createExecutor({ ...options, strategy: 'optimized' });
+  const sessions = createExecutor({ ...options, strategy: 'optimized' });
+  try {
+    await optimized.warmUp();
+    const session = await sessions.createSession();
+    for (let i = 0; i < 200; i++) await Promise.all([session.run(TRIVIAL_CALL), optimized.run(TRIVIAL_CALL)]);
+    const inSession: number[] = [];
+    const onOptimized: number[] = [];
+    for (let round = 0; round < plan.rounds; round++) {
+      // Alternated, and which goes first rotates: a drift of the machine lands on both.
+      const first = round % 2 === 0;
+      if (first) inSession.push(await slice(() => session.run(TRIVIAL_CALL), plan.sliceMs));
+      onOptimized.push(await slice(() => optimized.run(TRIVIAL_CALL), plan.sliceMs));
+      if (!first) inSession.push(await slice(() => session.run(TRIVIAL_CALL), plan.sliceMs));
+    }
+    return {
+      sessionCallsPerSec: median(inSession),
+      optimizedCallsPerSec: median(onOptimized),
+      ratioToOptimized: median(inSession.map((rate, index) => rate / (onOptimized[index] as number))),
+    };
+  } finally {
+    await Promise.all([optimized.close(), sessions.close()]);
+  }
+}
+
+async function createLatency(strategy: StrategyName, options: ExecutorOptions, samples: number): Promise<number> {
+  const executor: PythonExecutor = createExecutor({ ...options, strategy });
+  try {
+    await executor.warmUp();
+    const times: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const started = performance.now();
+      const session = await executor.createSession();
+      times.push(performance.now() - started);
+      await session.close();
+    }
+    return median(times);
+  } finally {
+    await executor.close();
+  }
+}
+
+async function idleMemory(options: ExecutorOptions, count: number): Promise<number> {
+  const executor = createExecutor({ ...options, strategy: 'optimized', maxSessions: count });
+  try {
+    const sessions = await Promise.all(Array.from({ length: count }, () => executor.createSession()));
+    await Promise.all(sessions.map((session) => session.run('x = 1')));
+    return executor.sessions().reduce((sum, info) => sum + (info.rssMb ?? 0), 0);
+  } finally {
+    await executor.close();
+  }
+}
+
+export async function measureSessions(
+  options: ExecutorOptions,
+  plan: SessionPlan,
+  report: (line: string) => void,
+): Promise<SessionMetrics> {
+  const calls = await callsBeside(options, plan);
+  report(
+    `sessions: ${calls.sessionCallsPerSec.toFixed(0)} calls/s in one session, optimized ${calls.optimizedCallsPerSec.toFixed(0)} (${calls.ratioToOptimized.toFixed(2)}x)`,
+  );
+  const createP50Ms = [];
+  for (const strategy of BENCH_STRATEGIES) {
+    const p50Ms = await createLatency(strategy, options, plan.createSamples);
+    createP50Ms.push({ strategy, p50Ms });
+    report(`sessions: createSession p50 ${p50Ms.toFixed(0)} ms (${strategy})`);
+  }
+  const idleRssMb = await idleMemory(options, plan.idleSessions);
+  report(`sessions: ${plan.idleSessions} idle sessions hold ${idleRssMb.toFixed(0)} MB resident`);
+  return { ...calls, createP50Ms, createSamples: plan.createSamples, idleSessions: plan.idleSessions, idleRssMb };
+}
