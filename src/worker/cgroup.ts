@@ -32,7 +32,12 @@ export class WorkerCgroup {
     private readonly maxProcesses: number | undefined,
   ) {}
 
-  static create(limits: TreeLimits): WorkerCgroup | undefined {
+  /**
+   * A cgroup for `limits`; with none, one that only tracks (`track`): whatever the worker's tree
+   * starts stays in it, even a daemon that left the tree by setsid and a double fork, so that it
+   * can be killed when the worker dies (its own kill, a crash), when nothing else could find it.
+   */
+  static create(limits: TreeLimits, track = true): WorkerCgroup | undefined {
     const wanted: [string, string, string][] = [];
     if (limits.maxProcesses !== undefined)
       wanted.push(['pids', 'pids.max', String(limits.maxProcesses + HARNESS_TASKS)]);
@@ -40,6 +45,7 @@ export class WorkerCgroup {
       const bytes = String(limits.memoryMb * 1024 * 1024);
       wanted.push(['memory', unifiedHierarchy() ? 'memory.max' : 'memory.limit_in_bytes', bytes]);
     }
+    if (wanted.length === 0 && track) wanted.push(['pids', 'pids.max', 'max']);
     if (wanted.length === 0) return undefined;
     // Pids repeat across pid namespaces (containers, sandboxes sharing a cgroup parent): the random
     // part keeps two hosts from colliding, where the second would silently go without limits.
@@ -154,7 +160,7 @@ export class WorkerCgroup {
 
 /** Whether worker cgroups can be made here for these limits (tests and the options table). */
 export function treeLimitsEnforceable(limits: TreeLimits): boolean {
-  const cgroup = WorkerCgroup.create(limits);
+  const cgroup = WorkerCgroup.create(limits, false);
   cgroup?.remove();
   return cgroup !== undefined;
 }

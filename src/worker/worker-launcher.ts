@@ -71,8 +71,9 @@ export class WorkerLauncher implements WorkerSource {
     // each worker gets a call root of its own, the only other place it may write.
     const callRoot = this.options.sandbox ? await mkdtemp(join(callScratch.path, 'worker-')) : callScratch.path;
     const { limits } = this.options;
-    // maxProcesses and memoryMb bind the worker's whole tree where a cgroup can be made; the
-    // harness then sets no RLIMIT_NPROC (per user, and ignored for root).
+    // A cgroup where one can be made: it binds maxProcesses and memoryMb to the whole tree (the
+    // harness then sets no RLIMIT_NPROC, per user and ignored for root), and tracks the tree even
+    // without limits, so that what a dead worker left running is found and killed.
     const cgroup = WorkerCgroup.create(limits);
     const harnessLimits = cgroup && limits.maxProcesses !== undefined ? { ...limits, maxProcesses: undefined } : limits;
     const resetHooks = this.resetHooks;
