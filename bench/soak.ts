@@ -1,5 +1,6 @@
 // `npm run soak [-- --calls N] [-- --sandbox]`: N calls across every strategy, a fault about every
-// 100th (timeout, crash (a segfault), exception, memory blow-up, a killed worker, a stop). Checks that every
+// 100th (timeout, crash (a segfault), exception, memory blow-up, a killed worker, a stop), then
+// sessions of every strategy with faults (see soak-sessions.ts). Checks that every
 // call settles exactly once with the right outcome, and reports drift of the host (Node heap,
 // RSS, descriptors, child processes), of the workers' RSS and of scratch entries in /tmp and
 // /dev/shm. Exits 1 on a wrong or missing settlement, or on anything left after close().
@@ -9,6 +10,10 @@ import { createExecutor, STRATEGIES, type ExecutionResult, type PythonExecutor }
 import { descendantsOf } from '../src/worker/process-tree.js';
 import { readRssMb } from '../src/worker/rss.js';
 import { isRunning } from '../test/helpers/proc.js';
+import { soakSessions } from './soak-sessions.js';
+
+// Enough calls per session for every session fault (every 25th call, three kinds) to come twice.
+const FAULT_CYCLE = 150;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -160,6 +165,7 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const sessions = await soakSessions(executors, 2, Math.max(FAULT_CYCLE, Math.floor(calls / 40)));
   const after = snapshot();
   await Promise.all(executors.map((executor) => executor.close()));
   const settledTwice = [...settledCount].filter(([, count]) => count > 1).map(([id]) => id);
@@ -170,6 +176,10 @@ async function main(): Promise<void> {
     `soak: ${calls} calls in ${seconds.toFixed(1)} s (${(calls / seconds).toFixed(0)} calls/s), ${sandbox ? 'with' : 'without'} the sandbox`,
   );
   for (const [key, count] of [...tally].sort()) if (!key.includes('value → ok')) log(`  ${key}: ${count}`);
+  log(
+    `sessions: ${sessions.calls} calls in ${executors.length * 2} sessions, ${sessions.losses} losses reported (SESSION_LOST)`,
+  );
+  for (const [key, count] of [...sessions.tally].sort()) log(`  ${key}: ${count}`);
   log('drift from after warm-up to the last call:');
   for (const key of Object.keys(before) as (keyof Snapshot)[]) {
     log(
@@ -185,6 +195,7 @@ async function main(): Promise<void> {
   );
   const problems = [
     ...wrong,
+    ...sessions.problems,
     ...settledTwice.map((id) => `${id} settled twice`),
     ...missing.map((id) => `${id} never settled`),
   ];
