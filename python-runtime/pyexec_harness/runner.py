@@ -2,15 +2,14 @@
 
 from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristine.py  # noqa: F401
 
-import builtins
 import sys
 import time
-import types
 
 from .compiler import compile_cell
 from .environment import apply_environment, restore_environment
 from .errors import describe_exception
 from .figures import collect_figures
+from .namespace import MainNamespaces
 from .fork_guard import end_foreign_process, is_foreign
 from . import stack_view
 from .script_end import script_end
@@ -20,8 +19,6 @@ from .top_level_await import CallLoop, awaits
 from .unrestorable import Unrestorable
 
 _sys_modules = sys.modules
-_ModuleType = types.ModuleType
-_real_builtins = builtins  # user code gets the real builtins; only harness code uses the copy
 _repr = repr
 _time_ns = time.time_ns
 _PYPLOT = "matplotlib.pyplot"  # figures are collected only once a call has imported it
@@ -40,8 +37,7 @@ class CallRunner:
         self._script = ScriptFile(script_dir)
         self._began_ns = 0
         self._script_end = None if keeps_namespace else script_end()
-        self._keeps_namespace = keeps_namespace
-        self._kept_main = None  # a session's __main__, once its first call made it
+        self._namespaces = MainNamespaces(keep=keeps_namespace)
         self._loop = CallLoop()
         self._figures = []  # the running call's, taken before its script end closes them
         self._interrupts = interrupts
@@ -63,17 +59,7 @@ class CallRunner:
         self._capture.restore_descriptors()
         self._capture.install_streams()
         self._capture.clear()
-        if self._kept_main is not None:
-            self._next_main = self._kept_main
-            return
-        main_module = _ModuleType("__main__")
-        namespace = main_module.__dict__
-        namespace["__builtins__"] = _real_builtins
-        namespace["__annotations__"] = {}  # a script's module always has it (before 3.14)
-        namespace["__cached__"] = None
-        self._next_main = main_module
-        if self._keeps_namespace:
-            self._kept_main = main_module
+        self._next_main = self._namespaces.next()
 
     def use_script_dir(self, script_dir):
         """Writes later calls' scripts in `script_dir`, made afresh at the first write."""
