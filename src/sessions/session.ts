@@ -1,23 +1,14 @@
 import type { EventEmitter } from 'eventemitter3';
-import { PyExecError } from '../core/errors.js';
+import type { PyExecError } from '../core/errors.js';
 import type { ExecutionResult, ExecutorEvents, SessionEndReason, SessionInfo, SessionState } from '../core/results.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { RunOptions } from '../options/run-options.js';
 import type { NormalizedSessionOptions } from '../options/session-options.js';
 import type { Call } from '../pool/call.js';
 import { newCall, submitCall } from '../pool/call-submission.js';
-import { plainRuntime, type PoolStrategy } from '../pool/slot-runtime.js';
-import { WorkerPool } from '../pool/worker-pool.js';
-import { WorkerLauncher } from '../worker/worker-launcher.js';
-import { ForwardingEvents } from './forwarding-events.js';
-
-// A session's process: the harness in `session` mode (one __main__ for all its calls), never
-// renewed behind the caller's back: a process that ends takes the session's state with it.
-const SESSION_HARNESS = { mode: 'session', generations: false, forksCallProcesses: false, harnessChurn: 0 };
-const SESSION_POOL: PoolStrategy = {
-  policy: () => ({ keepWarm: false, singleUse: false, spares: 0 }),
-  runtime: (_options, control) => plainRuntime(control),
-};
+import type { WorkerPool } from '../pool/worker-pool.js';
+import { lossOf, refusalOf, type ProcessExit, type SessionEnding } from './session-ending.js';
+import { sessionPool } from './session-process.js';
 
 /** What a session needs of its executor. */
 export interface SessionHost {
@@ -25,12 +16,6 @@ export interface SessionHost {
   readonly events: EventEmitter<ExecutorEvents>;
   /** The session is closed (by its owner, a reaper or the executor): it leaves the executor's list. */
   closed(session: Session): void;
-}
-
-interface Ending {
-  readonly reason: SessionEndReason;
-  readonly at: number;
-  readonly detail: string;
 }
 
 /**
@@ -54,7 +39,7 @@ export class Session {
   private restarting: Promise<void> | undefined;
   // Which interpreter calls are made for: restart() moves on to the next.
   private interpreter = 0;
-  private ending: Ending | undefined;
+  private ending: SessionEnding | undefined;
   private lastRecycle: string | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private lifetimeTimer: NodeJS.Timeout | undefined;
@@ -235,23 +220,11 @@ export class Session {
     return this.refusal();
   }
 
-  // Its process is gone (or going): from the last recycle or exit the pool reported, why.
-  private loseFromExit(exit: { reason: string; exitCode: number | null; signal: string | null } | undefined): void {
+  // Its process is gone (or going): why, from the last recycle or exit the pool reported.
+  private loseFromExit(exit: ProcessExit | undefined): void {
     if (this.ending !== undefined) return;
-    const recycle = this.lastRecycle;
-    if (recycle !== undefined && /maxRssMb/.test(recycle)) {
-      this.end('memory', `its process passed maxRssMb (${recycle})`, 'lost');
-      return;
-    }
-    const how =
-      exit === undefined
-        ? (recycle ?? 'its process ended')
-        : exit.signal !== null
-          ? `its process was killed by ${exit.signal}`
-          : `its process exited with code ${String(exit.exitCode)}`;
-    const killed =
-      exit !== undefined && ['timeout', 'stopped', 'protocol-error', 'internal-error'].includes(exit.reason);
-    this.end(killed ? 'killed' : 'crashed', killed ? `${how} (${exit.reason})` : how, 'lost');
+    const { reason, detail } = lossOf(exit, this.lastRecycle);
+    this.end(reason, detail, 'lost');
   }
 
   // The session ends once (session:end); a lost one that is then closed only leaves the list.
@@ -267,36 +240,18 @@ export class Session {
   }
 
   private refusal(): PyExecError | undefined {
-    const ending = this.ending;
-    if (ending === undefined) return undefined;
-    const when = new Date(ending.at).toISOString();
-    if (this.current === 'lost') {
-      return new PyExecError(
-        'SESSION_LOST',
-        `Session ${this.id} was lost at ${when}: ${ending.detail || ending.reason}; its state is gone. ` +
-          'Call restart() for a new, empty interpreter under the same id',
-      );
-    }
-    return new PyExecError(
-      'SESSION_CLOSED',
-      `Session ${this.id} was closed at ${when} (${closeReason(ending.reason)})`,
-    );
+    return this.ending === undefined ? undefined : refusalOf(this.id, this.ending, this.current === 'lost');
   }
 
   private newPool(): WorkerPool {
-    const events = new ForwardingEvents(this.host.events);
-    const pool = new WorkerPool(
-      this.poolOptions,
-      SESSION_POOL,
-      new WorkerLauncher(this.poolOptions, SESSION_HARNESS),
-      events,
-    );
-    events.on('worker:recycle', ({ reason }) => {
-      if (pool === this.pool) this.lastRecycle = reason;
-    });
-    events.on('worker:exit', (exit) => {
+    const pool: WorkerPool = sessionPool(this.poolOptions, this.host.events, {
+      retiring: (reason) => {
+        if (pool === this.pool) this.lastRecycle = reason;
+      },
       // Between calls nobody asks: its death is noticed here (killed from outside, say).
-      if (pool === this.pool && exit.pid === this.pid && exit.reason !== 'closed') this.loseFromExit(exit);
+      exited: (pid, exit) => {
+        if (pool === this.pool && pid === this.pid && exit.reason !== 'closed') this.loseFromExit(exit);
+      },
     });
     return pool;
   }
@@ -325,18 +280,5 @@ export class Session {
   private lifetimeOver(): void {
     if (this.pending === 0 && this.current !== 'starting') void this.closeFor('lifetime');
     else this.lifetimeDue = true;
-  }
-}
-
-function closeReason(reason: SessionEndReason): string {
-  switch (reason) {
-    case 'idle':
-      return 'idle for longer than its idleTimeoutMs';
-    case 'lifetime':
-      return 'past its maxLifetimeMs';
-    case 'executor-closed':
-      return 'its executor was closed';
-    default:
-      return 'close() was called';
   }
 }

@@ -1,0 +1,39 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { ExecutorEvents } from '../core/results.js';
+import type { NormalizedExecutorOptions } from '../options/executor-options.js';
+import { plainRuntime, type PoolStrategy } from '../pool/slot-runtime.js';
+import { WorkerPool } from '../pool/worker-pool.js';
+import { WorkerLauncher } from '../worker/worker-launcher.js';
+import { ForwardingEvents } from './forwarding-events.js';
+import type { ProcessExit } from './session-ending.js';
+
+// A session's process: the harness in `session` mode (one __main__ for all its calls), never
+// renewed behind the caller's back: a process that ends takes the session's state with it.
+const SESSION_HARNESS = { mode: 'session', generations: false, forksCallProcesses: false, harnessChurn: 0 };
+const SESSION_POOL: PoolStrategy = {
+  policy: () => ({ keepWarm: false, singleUse: false, spares: 0 }),
+  runtime: (_options, control) => plainRuntime(control),
+};
+
+/** What a session hears of its process beyond its calls' results. */
+export interface SessionProcessEvents {
+  /** The harness retires the process (past maxRssMb, os._exit): why. */
+  retiring(reason: string): void;
+  /** The process exited; `closed` when its session or executor closed it. */
+  exited(pid: number, exit: ProcessExit): void;
+}
+
+/**
+ * The pool of one worker a session runs its calls on: its events also reach the executor's
+ * listeners, as any call's do.
+ */
+export function sessionPool(
+  options: NormalizedExecutorOptions,
+  executorEvents: EventEmitter<ExecutorEvents>,
+  heard: SessionProcessEvents,
+): WorkerPool {
+  const events = new ForwardingEvents(executorEvents);
+  events.on('worker:recycle', ({ reason }) => heard.retiring(reason));
+  events.on('worker:exit', (exit) => heard.exited(exit.pid, exit));
+  return new WorkerPool(options, SESSION_POOL, new WorkerLauncher(options, SESSION_HARNESS), events);
+}
