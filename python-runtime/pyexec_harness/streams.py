@@ -58,11 +58,11 @@ class CapturedText(io.TextIOBase):
         return self._name
 
     @property
-    def encoding(self):
+    def encoding(self):  # pyright: ignore[reportIncompatibleVariableOverride]  (read-only, as TextIOWrapper's)
         return self._encoding
 
     @property
-    def errors(self):
+    def errors(self):  # pyright: ignore[reportIncompatibleVariableOverride]  (read-only, as TextIOWrapper's)
         return self._errors
 
     @property
@@ -74,7 +74,7 @@ class CapturedText(io.TextIOBase):
         return self._write_through
 
     @property
-    def newlines(self):
+    def newlines(self):  # pyright: ignore[reportIncompatibleVariableOverride]  (read-only, as TextIOWrapper's)
         return None
 
     @property
@@ -117,7 +117,7 @@ class CapturedText(io.TextIOBase):
         if write_through is not None:
             self._write_through = bool(write_through)
 
-    def detach(self):
+    def detach(self):  # pyright: ignore[reportIncompatibleMethodOverride]  (a raw binary stream, as sys.stdout's)
         """Hands out the binary buffer (`io.TextIOWrapper(sys.stdout.detach(), …)`); this stream is
         unusable afterwards, as a detached TextIOWrapper is."""
         self._detached = True
