@@ -1,15 +1,12 @@
 import { abortError, type PyExecError } from '../core/errors.js';
-import type { ExecutionResult, ExecutionStatus, Output } from '../core/results.js';
+import type { ExecutionResult, ExecutionStatus } from '../core/results.js';
 import type { NormalizedRunOptions } from '../options/run-options.js';
 import type { PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
-import { appendEnding, appendStream, CallOutputs } from './call-outputs.js';
+import { CallOutputs } from './call-outputs.js';
+import { resultFromHarness, resultWithoutHarness, type ResultDraft } from './call-results.js';
 
 export type CallState = 'preparing' | 'queued' | 'running' | 'settled';
 export type Interruption = 'timeout' | 'stopped';
-
-// A result being filled in; the status/error pairing the public union promises holds by construction
-// (the codec refuses an `error` result without its exception; a crash always says how).
-type ResultDraft = Omit<ExecutionResult, 'status' | 'error'> & { status: ExecutionStatus; error?: PythonError };
 
 /**
  * One `run` call through its lifecycle: (preparing →) queued → running → settled, settled
@@ -240,41 +237,12 @@ export class Call {
 
   // The result of a call that Python finished (possibly after the host interrupted it).
   resultFromHarness(message: ResultMessage): ExecutionResult {
-    const result = this.baseResult(this.interruption ?? message.status);
-    const { streamed } = this;
-    // What was not streamed comes with the result (one stream at most, past the limit's tails).
-    let outputs: Output[];
-    if (streamed === undefined) {
-      result.stdout = message.stdout;
-      result.stderr = message.stderr;
-      outputs = [];
-      if (message.stdout.length > 0) outputs.push({ type: 'stream', name: 'stdout', text: message.stdout });
-      if (message.stderr.length > 0) appendStream(outputs, 'stderr', message.stderr);
-    } else {
-      streamed.addStream('stdout', message.stdout);
-      streamed.addStream('stderr', message.stderr);
-      result.stdout = streamed.text('stdout');
-      result.stderr = streamed.text('stderr');
-      outputs = streamed.list();
-    }
-    if (message.value !== undefined) result.value = message.value;
-    if (message.error !== undefined) result.error = message.error;
-    result.figures = message.figures;
-    result.outputs = appendEnding(outputs, message.figures, message.value, message.error);
-    if (message.truncated || streamed?.truncated === true) result.truncated = true;
-    if (message.droppedBytes !== undefined) result.droppedBytes = message.droppedBytes;
-    return result as ExecutionResult;
+    return resultFromHarness(this.baseResult(this.interruption ?? message.status), this.streamed, message);
   }
 
   // The result of a call whose process ended or never answered: what it printed so far is kept.
   resultWithoutHarness(status: ExecutionStatus, error?: PythonError): ExecutionResult {
-    const result = this.baseResult(status);
-    result.stdout = this.streamed?.text('stdout') ?? '';
-    result.stderr = this.streamed?.text('stderr') ?? '';
-    if (error !== undefined) result.error = error;
-    result.outputs = appendEnding(this.streamed?.list() ?? [], [], undefined, error);
-    if (this.streamed?.truncated === true) result.truncated = true;
-    return result as ExecutionResult;
+    return resultWithoutHarness(this.baseResult(status), this.streamed, error);
   }
 
   /**

@@ -1,0 +1,59 @@
+import type { ExecutionResult, ExecutionStatus, Output } from '../core/results.js';
+import type { PythonError, ResultMessage } from '../protocol/messages.js';
+import { appendEnding, appendStream, type CallOutputs } from './call-outputs.js';
+
+/**
+ * A result being filled in; the status/error pairing the public union promises holds by
+ * construction (the codec refuses an `error` result without its exception; a crash always says how).
+ */
+export type ResultDraft = Omit<ExecutionResult, 'status' | 'error'> & {
+  status: ExecutionStatus;
+  error?: PythonError;
+};
+
+/**
+ * The result of a call that Python finished: `draft` (its status and what the host knows) with
+ * the harness's answer, after what was `streamed` before it (undefined when nothing was).
+ */
+export function resultFromHarness(
+  draft: ResultDraft,
+  streamed: CallOutputs | undefined,
+  message: ResultMessage,
+): ExecutionResult {
+  // What was not streamed comes with the result (one stream at most, past the limit's tails).
+  let outputs: Output[];
+  if (streamed === undefined) {
+    draft.stdout = message.stdout;
+    draft.stderr = message.stderr;
+    outputs = [];
+    if (message.stdout.length > 0) outputs.push({ type: 'stream', name: 'stdout', text: message.stdout });
+    if (message.stderr.length > 0) appendStream(outputs, 'stderr', message.stderr);
+  } else {
+    streamed.addStream('stdout', message.stdout);
+    streamed.addStream('stderr', message.stderr);
+    draft.stdout = streamed.text('stdout');
+    draft.stderr = streamed.text('stderr');
+    outputs = streamed.list();
+  }
+  if (message.value !== undefined) draft.value = message.value;
+  if (message.error !== undefined) draft.error = message.error;
+  draft.figures = message.figures;
+  draft.outputs = appendEnding(outputs, message.figures, message.value, message.error);
+  if (message.truncated || streamed?.truncated === true) draft.truncated = true;
+  if (message.droppedBytes !== undefined) draft.droppedBytes = message.droppedBytes;
+  return draft as ExecutionResult;
+}
+
+/** The result of a call whose process ended or never answered: what it printed so far is kept. */
+export function resultWithoutHarness(
+  draft: ResultDraft,
+  streamed: CallOutputs | undefined,
+  error: PythonError | undefined,
+): ExecutionResult {
+  draft.stdout = streamed?.text('stdout') ?? '';
+  draft.stderr = streamed?.text('stderr') ?? '';
+  if (error !== undefined) draft.error = error;
+  draft.outputs = appendEnding(streamed?.list() ?? [], [], undefined, error);
+  if (streamed?.truncated === true) draft.truncated = true;
+  return draft as ExecutionResult;
+}
