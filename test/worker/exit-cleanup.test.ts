@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testPython } from '../helpers/executors.js';
+import { eventually, testPython } from '../helpers/executors.js';
+import { isRunning } from '../helpers/proc.js';
 
 const exitingHost = join(import.meta.dirname, '../helpers/exiting-host.ts');
+const exitingSessionHost = join(import.meta.dirname, '../helpers/exiting-session-host.ts');
 
 describe.each(['optimized', 'isolated'])('a host that exits without close(), with the %s strategy', (strategy) => {
   it('leaves no scratch directory behind, nor what calls wrote there', () => {
@@ -22,3 +24,20 @@ describe.each(['optimized', 'isolated'])('a host that exits without close(), wit
     expect(existsSync(join(callDir as string, 'left-behind.txt'))).toBe(false);
   });
 });
+
+describe.each(['optimized', 'forked'])(
+  'a host with a session that exits without close(), with the %s strategy',
+  (strategy) => {
+    it('leaves no session process behind, nor its working directory', async () => {
+      const output = execFileSync(process.execPath, ['--import', 'tsx', exitingSessionHost, strategy], {
+        encoding: 'utf8',
+        env: { ...process.env, PYEXEC_PYTHON: testPython },
+      });
+      const match = /^\((\d+), '([^']+)'\)$/m.exec(output);
+      expect(match, output).not.toBeNull();
+      const [, pid, cwd] = match as unknown as [string, string, string];
+      await eventually(() => !isRunning(Number(pid)), 10_000);
+      await eventually(() => !existsSync(cwd), 10_000);
+    });
+  },
+);
