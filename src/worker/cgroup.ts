@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The limits a cgroup enforces on a worker's whole process tree (not on each process). */
@@ -66,6 +67,21 @@ export class WorkerCgroup {
     } catch {
       for (const directory of directories) removeQuietly(directory);
       return undefined;
+    }
+  }
+
+  /**
+   * Moves a new process into the group, off the event loop: the kernel takes about a millisecond
+   * to move a process (more than a small call), which a process per call would pay in Node every
+   * call. Resolves once it is in (or gone).
+   */
+  async join(pid: number): Promise<void> {
+    for (const directory of this.directories) {
+      try {
+        await writeFile(join(directory, 'cgroup.procs'), String(pid));
+      } catch {
+        // Gone meanwhile.
+      }
     }
   }
 

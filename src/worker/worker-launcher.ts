@@ -30,6 +30,9 @@ const SANDBOX_PATH = '/usr/local/bin:/usr/bin:/bin';
 // Learned preloads are a speed-up; a bound keeps a pathological workload from growing them forever.
 const MAX_LEARNED_PRELOADS = 64;
 
+// Cgroups kept for reuse: enough for the workers one executor starts side by side.
+const MAX_SPARE_CGROUPS = 8;
+
 /** Starts harness processes for one executor and owns what they share (scratch dir, interpreter). */
 export class WorkerLauncher implements WorkerSource {
   /** Reset hooks handed to every new worker (the executor can add some at run time). */
@@ -38,6 +41,10 @@ export class WorkerLauncher implements WorkerSource {
   private scratch: Promise<DirectoryResult> | undefined;
   private callScratch: Promise<DirectoryResult> | undefined;
   private readonly learnedPreloads = new Set<string>();
+  // Empty cgroups of workers that exited, for the next workers: making and removing a cgroup costs
+  // the kernel about a millisecond, which a process per call (baseline) would pay every call.
+  private readonly spareCgroups: WorkerCgroup[] = [];
+  private disposed = false;
   private sandboxReady: Promise<PythonLayout> | undefined;
 
   constructor(
@@ -74,11 +81,12 @@ export class WorkerLauncher implements WorkerSource {
     // A cgroup where one can be made: it binds maxProcesses and memoryMb to the whole tree (the
     // harness then sets no RLIMIT_NPROC, per user and ignored for root), and tracks the tree even
     // without limits, so that what a dead worker left running is found and killed.
-    const cgroup = WorkerCgroup.create(limits);
+    const cgroup = this.spareCgroups.pop() ?? WorkerCgroup.create(limits);
     const harnessLimits = cgroup && limits.maxProcesses !== undefined ? { ...limits, maxProcesses: undefined } : limits;
     const resetHooks = this.resetHooks;
     const { mode, generations } = this.mode;
     let worker: WorkerProcess;
+    let joined: Promise<void> | undefined;
     try {
       // Matplotlib's directory while the worker starts (preloads); each call then gets its own
       // (the harness moves it into the call's script directory), unless the user chose one.
@@ -94,7 +102,7 @@ export class WorkerLauncher implements WorkerSource {
         maxLineLength: Number.isFinite(limits.maxOutputBytes)
           ? Math.ceil(limits.maxOutputBytes * RESULT_TEXT_RATIO) + PROTOCOL_SLACK
           : Number.MAX_SAFE_INTEGER,
-        onSpawn: (pid) => cgroup?.add(pid),
+        onSpawn: (pid) => (joined = cgroup?.join(pid)),
         config: {
           limits: harnessLimits,
           preload: this.options.preload,
@@ -118,13 +126,15 @@ export class WorkerLauncher implements WorkerSource {
       if (callRoot !== callScratch.path) await removeQuietly(callRoot);
       throw error;
     }
+    // In its cgroup before any call reaches it (the move was made off the event loop).
+    await joined;
     worker.startHooks = resetHooks;
     // bubblewrap forks its sandbox at once, maybe before the host moved it: its tree follows now,
     // before any call (nothing of user code has run yet).
     cgroup?.add(...descendantsOf(worker.pid));
     cgroup?.fitToHarness(this.mode.harnessChurn);
     worker.once('exit', () => {
-      cgroup?.removeSoon();
+      if (cgroup !== undefined) this.retireCgroup(cgroup);
       void removeQuietly(workDir);
       if (callRoot !== callScratch.path) void removeQuietly(callRoot);
       // An isolated worker killed mid-call (a timeout, a stop) cannot remove its call directory
@@ -148,9 +158,19 @@ export class WorkerLauncher implements WorkerSource {
 
   /** Removes the scratch directory; workers must be gone first. */
   async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const cgroup of this.spareCgroups.splice(0)) cgroup.removeSoon();
     const scratches = [this.scratch, this.callScratch];
     this.scratch = this.callScratch = undefined;
     for (const scratch of scratches) if (scratch) await (await scratch).cleanup();
+  }
+
+  // An exited worker's cgroup: kept for the next worker when nothing is left in it, else emptied
+  // (what is still alive there is killed) and removed.
+  private retireCgroup(cgroup: WorkerCgroup): void {
+    if (!this.disposed && this.spareCgroups.length < MAX_SPARE_CGROUPS && cgroup.members().length === 0)
+      this.spareCgroups.push(cgroup);
+    else cgroup.removeSoon();
   }
 
   // What bubblewrap starts the interpreter with, and bubblewrap itself (once: checked, and the
