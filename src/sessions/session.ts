@@ -91,7 +91,9 @@ export class Session {
     this.pid = this.pool.firstWorker()?.pid;
     if (this.ending !== undefined) return; // closed while it started
     this.current = 'idle';
-    this.armIdle();
+    if (this.lifetimeDue)
+      void this.closeFor('lifetime'); // it passed while restart() ran
+    else this.armIdle();
   }
 
   /**
@@ -231,11 +233,18 @@ export class Session {
   private end(reason: SessionEndReason, detail: string, state: 'closed' | 'lost' = 'lost'): void {
     if (this.ending !== undefined && state === 'lost') return;
     const first = this.ending === undefined;
-    if (first) this.ending = { reason, at: Date.now(), detail };
+    // Closed after it was lost: SESSION_CLOSED then names why it was closed.
+    if (first || state === 'closed') this.ending = { reason, at: Date.now(), detail: this.ending?.detail ?? detail };
     this.current = state;
-    this.disarmIdle();
-    clearTimeout(this.lifetimeTimer);
-    if (state === 'closed') this.host.closed(this);
+    if (state === 'closed') {
+      this.disarmIdle();
+      clearTimeout(this.lifetimeTimer);
+      this.host.closed(this);
+    } else {
+      // Lost, it keeps its place until restarted or closed: its idle time and lifetime still
+      // count, so one nobody restarts is reaped like an idle one.
+      this.armIdle();
+    }
     if (first) this.host.events.emit('session:end', { id: this.id, reason });
   }
 
@@ -267,7 +276,7 @@ export class Session {
     const { idleTimeoutMs } = this.options;
     if (idleTimeoutMs === 0 || !Number.isFinite(idleTimeoutMs)) return;
     this.idleTimer = setTimeout(() => {
-      if (this.current === 'idle' && this.pending === 0) void this.closeFor('idle');
+      if ((this.current === 'idle' || this.current === 'lost') && this.pending === 0) void this.closeFor('idle');
     }, idleTimeoutMs);
     this.idleTimer.unref();
   }
@@ -278,7 +287,8 @@ export class Session {
   }
 
   private lifetimeOver(): void {
-    if (this.pending === 0 && this.current !== 'starting') void this.closeFor('lifetime');
+    if (this.pending === 0 && this.current !== 'starting' && this.restarting === undefined)
+      void this.closeFor('lifetime');
     else this.lifetimeDue = true;
   }
 }

@@ -129,6 +129,22 @@ describe.each(contractStrategies)('sessions of the %s strategy', (strategy) => {
     await eventually(() => !isRunning(pid));
   });
 
+  it('reaps a lost session nobody restarts after its idleTimeoutMs, freeing its place', async () => {
+    const executor = makeExecutor(strategy, { maxSessions: 1 });
+    const ends: SessionEndReason[] = [];
+    executor.on('session:end', ({ reason }) => ends.push(reason));
+    const session = await executor.createSession({ idleTimeoutMs: 300 });
+    await session.run('import os, signal\nos.kill(os.getpid(), signal.SIGKILL)');
+    expect(session.state).toBe('lost');
+    await eventually(() => executor.sessions().length === 0, 10_000);
+    expect(session.state).toBe('closed');
+    expect(ends).toEqual(['crashed']); // one end: it was lost; reaping only frees its place
+    const closed = await rejection(session.run('1'));
+    expect(closed.code).toBe('SESSION_CLOSED');
+    expect(closed.message).toContain('idleTimeoutMs');
+    expect((await (await executor.createSession()).run('1 + 1')).value).toBe('2');
+  });
+
   it('closes after maxLifetimeMs, once the call in progress has ended', async () => {
     const executor = makeExecutor(strategy);
     const ends: SessionEndReason[] = [];
