@@ -2,25 +2,9 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAllExecutors, hostileVariants, eventually, makeExecutor } from '../helpers/executors.js';
 import { isRunning } from '../helpers/proc.js';
+import { writeOnChannel } from '../helpers/channel-attack.js';
 
 afterEach(closeAllExecutors);
-
-// User code writes a `started` naming a process of the host's user onto the protocol channel
-// (every pipe or socket it holds that is not its own stdout or stderr: Node's stdio pipes are
-// socket pairs), then runs into its timeout: the host must not signal that process.
-const writeOnChannel = (message: Record<string, unknown>) => `
-import os, stat, fcntl, json
-line = (${JSON.stringify(JSON.stringify(message))} + "\\n").encode()
-own = {os.fstat(1).st_ino, os.fstat(2).st_ino}
-for fd in range(3, 256):
-    try:
-        info = os.fstat(fd)
-        if (stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode)) and info.st_ino not in own:
-            if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY:
-                os.write(fd, line)
-    except OSError:
-        continue
-`;
 
 const forgeStarted = (executionId: string, victim: number) => `
 ${writeOnChannel({ type: 'started', id: executionId, pid: victim })}

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PyExecError } from '../../src/index.js';
 import { closeAllExecutors, eventually, hostileVariants, makeExecutor } from '../helpers/executors.js';
 import { processesNaming } from '../helpers/proc.js';
+import { writeOnChannel } from '../helpers/channel-attack.js';
 
 afterEach(closeAllExecutors);
 
@@ -26,21 +27,6 @@ if os.fork() == 0:
 os.close(write_end)
 os.read(read_end, 1)
 'ready'`;
-
-// Every pipe or socket the call holds that is not its own stdout or stderr gets `message`.
-const writeOnChannel = (message: Record<string, unknown>) => `
-import os, stat, fcntl
-line = (${JSON.stringify(JSON.stringify(message))} + "\\n").encode()
-own = {os.fstat(1).st_ino, os.fstat(2).st_ino}
-for fd in range(3, 256):
-    try:
-        info = os.fstat(fd)
-        if (stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode)) and info.st_ino not in own:
-            if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY:
-                os.write(fd, line)
-    except OSError:
-        continue
-`;
 
 describe.each(hostileVariants)('attacks from a session, with the %s strategy, sandbox: %s', (strategy, sandbox) => {
   it('leaves no daemon behind once the session is closed, nor once it is lost', async () => {
