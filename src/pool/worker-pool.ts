@@ -6,11 +6,11 @@ import type { ExitedMessage, HarnessMessage } from '../protocol/messages.js';
 import type { WorkerExit, WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 import type { Call, Interruption } from './call.js';
 import { CallRegistry } from './call-registry.js';
-import { crashResult, deathResult } from './crash-error.js';
+import { deathResult } from './crash-error.js';
+import { finishOnWorker, settleWorkerExit, type EndingTargets } from './worker-endings.js';
 import { armDeadline } from './deadlines.js';
 import { Announcer } from './announcer.js';
-import { deliverOutput, deliverTail } from './deliver-output.js';
-import { answeredOutOfSequence } from './distrust.js';
+import { handleAnswer, type AnswerTargets } from './harness-answers.js';
 import { escalateInterrupt } from './escalate.js';
 import type { PoolPolicy } from './pool-policy.js';
 import { PollingChoice } from './polling-choice.js';
@@ -40,6 +40,8 @@ export class WorkerPool {
   /** Where everything the application observes goes out, in order (the executor's install events too). */
   readonly announcer: Announcer;
   private closing: Promise<void> | undefined;
+  private readonly answerTargets: AnswerTargets;
+  private readonly endingTargets: EndingTargets;
 
   constructor(
     private readonly options: NormalizedExecutorOptions,
@@ -61,7 +63,7 @@ export class WorkerPool {
       announcer: this.announcer,
       workers: this.workers,
       settleDeath: (call, worker, message) => this.settleDeath(call, worker, message),
-      finishOnWorker: (slot, call, result) => this.finishOnWorker(slot, call, result),
+      finishOnWorker: (slot, call, result) => finishOnWorker(slot, call, result, false, this.endingTargets),
       ready: (slot) => this.onWorkerReady(slot),
       killWorker: (slot, reason) => void this.workers.kill(slot, reason),
     });
@@ -70,6 +72,23 @@ export class WorkerPool {
       options.busyPollUs > 0,
       new ResultPoll(options.busyPollUs / 1000, () => this.slots.some((slot) => slot.state === 'busy')),
     );
+    this.endingTargets = {
+      policy: this.policy,
+      runtime: this.runtime,
+      workers: this.workers,
+      maxExecutions: options.maxExecutions,
+      closed: () => this.closed,
+      queued: () => this.calls.queued,
+      settle: (call, result) => this.settle(call, result),
+      announceRecycle: (worker, reason) => this.announceRecycle(worker, reason),
+      dispatch: () => this.dispatch(),
+    };
+    this.answerTargets = {
+      control,
+      polling: this.polling,
+      finishOnWorker: (slot, call, result, exiting) => finishOnWorker(slot, call, result, exiting, this.endingTargets),
+      announceRecycle: (worker, reason) => this.announceRecycle(worker, reason),
+    };
   }
 
   get closed(): boolean {
@@ -223,50 +242,7 @@ export class WorkerPool {
 
   private onMessage(slot: Slot, worker: WorkerHandle, message: HarnessMessage): void {
     if (this.runtime.onMessage(slot, worker, message)) return;
-    const call = slot.call;
-    switch (message.type) {
-      case 'spoiled':
-        // A call sent after its last result never started: the exit handler gives it to a replacement.
-        if (message.preload) this.workers.learnPreloads(message.preload);
-        this.announceRecycle(worker, message.reason);
-        void this.workers.shutDown(slot, 'spoiled');
-        return;
-      case 'fault':
-        if (message.id === undefined || call?.id !== message.id) {
-          this.announcer.emit(
-            'error',
-            new PyExecError('PROTOCOL_ERROR', `The Python harness (pid ${worker.pid}) reported: ${message.message}`),
-          );
-          return;
-        }
-        this.finishOnWorker(
-          slot,
-          call,
-          call.resultWithoutHarness(call.interruption ?? 'error', {
-            type: 'HarnessFault',
-            message: message.message,
-            traceback: '',
-          }),
-        );
-        return;
-      case 'running':
-        if (call === undefined || message.id !== call.id) answeredOutOfSequence(this.control, slot, worker, message);
-        return;
-      case 'stream':
-      case 'result':
-        if (call === undefined || message.id !== call.id) answeredOutOfSequence(this.control, slot, worker, message);
-        else if (message.type === 'stream') deliverOutput(call, message.name, message.text, this.announcer);
-        else {
-          this.polling.answered(slot, performance.now());
-          this.finishOnWorker(
-            slot,
-            call,
-            call.resultFromHarness(deliverTail(call, message, this.announcer)),
-            message.exiting === true,
-          );
-        }
-        return;
-    }
+    handleAnswer(slot, worker, message, this.answerTargets);
   }
 
   /**
@@ -279,44 +255,6 @@ export class WorkerPool {
     setImmediate(() => this.settle(call, deathResult(call, worker, message)));
   }
 
-  // The worker answered (or the call died, and settleDeath settles it): settle, then keep the
-  // worker, or retire it (single use, or recycled).
-  private finishOnWorker(slot: Slot, call: Call, result: ExecutionResult | undefined, exiting = false): void {
-    const worker = slot.worker as WorkerHandle;
-    if (slot.state === 'stopping') {
-      // The answer beat the kill (a timeout's grace ran out, close()): the call is settled by it
-      // (with its interruption, if any); the worker takes nothing more, its exit empties the slot.
-      slot.releaseCall();
-      if (result !== undefined) this.settle(call, result);
-      return;
-    }
-    slot.finish();
-    slot.countExecution();
-    if (result !== undefined) this.settle(call, result);
-    // Its process ends now (os._exit in the call), or has served its calls: the next call goes to
-    // its successor, in place (isolated's next generation, forked's next child) or a new worker.
-    const served = !this.policy.singleUse && slot.executions >= this.options.maxExecutions;
-    const ending =
-      exiting && !this.closed
-        ? 'the call ended its process (os._exit)'
-        : served
-          ? `served maxExecutions (${this.options.maxExecutions}) calls`
-          : undefined;
-    if (ending !== undefined && !this.closed) this.announceRecycle(worker, ending);
-    // Renewed in place, the slot takes calls again once the successor says so.
-    const renewed =
-      ending !== undefined &&
-      !this.closed &&
-      (exiting ? this.runtime.succeedsInPlace(slot) : this.runtime.renewInPlace(slot, worker));
-    if (!renewed && (this.policy.singleUse || ending !== undefined)) {
-      // Detached at once: the slot takes a new worker while the old one is killed in the background.
-      this.workers.retire(worker, this.policy.singleUse ? 'single-use' : 'recycled');
-      slot.detach();
-      if (this.policy.keepWarm && !this.closed) void this.workers.start(slot, 'replace');
-    }
-    this.dispatch();
-  }
-
   private announceRecycle(worker: WorkerHandle, reason: string): void {
     this.calls.totals.recycles++;
     this.announcer.emit('worker:recycle', { pid: worker.servingPid ?? worker.pid, reason });
@@ -325,25 +263,7 @@ export class WorkerPool {
   private onWorkerExit(slot: Slot, worker: WorkerHandle, exit: WorkerExit): void {
     const reason = worker.killReason ?? 'crashed';
     this.announcer.emit('worker:exit', { pid: worker.pid, reason, exitCode: exit.exitCode, signal: exit.signal });
-    if (slot.worker !== worker) return;
-    const call = slot.call;
-    slot.detach();
-    // A call the dead worker never ran (waiting for its next generation), or one sent after its
-    // last result to a worker that spoiled, stays on the slot and goes to the replacement.
-    const innocent =
-      call !== undefined &&
-      call.interruption === undefined &&
-      (!this.runtime.reachedRunner(call) || worker.killReason === 'spoiled');
-    const rerun = call?.rerunOnReplacement === true && call.mayRerun;
-    if ((innocent || rerun) && !this.closed) {
-      if (rerun) call.prepareRerun();
-      void this.workers.start(slot, 'replace');
-      return;
-    }
-    slot.dropCall();
-    if (call !== undefined) this.settle(call, crashResult(call, worker.pid, exit));
-    if (this.closed) return;
-    if (this.policy.keepWarm || this.calls.queued > 0) void this.workers.start(slot, 'replace');
+    settleWorkerExit(slot, worker, exit, this.endingTargets);
   }
 
   // Ends a running call with `reason` as its status; see escalateInterrupt for how.

@@ -149,8 +149,8 @@ describe.each(contractStrategies)('sessions of the %s strategy', (strategy) => {
     const executor = makeExecutor(strategy);
     const ends: SessionEndReason[] = [];
     executor.on('session:end', ({ reason }) => ends.push(reason));
-    const session = await executor.createSession({ maxLifetimeMs: 300 });
-    const result = await session.run('import time\ntime.sleep(0.6)\n"finished"');
+    const session = await executor.createSession({ maxLifetimeMs: 1000 }); // longer than a start under load
+    const result = await session.run('import time\ntime.sleep(1.3)\n"finished"');
     expect(result.value).toBe("'finished'");
     await eventually(() => session.state === 'closed');
     expect(ends).toEqual(['lifetime']);
