@@ -6,7 +6,7 @@ export const PROTOCOL_VERSION = 1;
 
 // ---- host → harness -------------------------------------------------------
 
-/** Run `code` with fresh globals. `env` entries are set (string) or unset (null) for this call. */
+/** Run `code` with fresh globals (a session's: its own). `env` entries are set (string) or unset (null) for this call. */
 export interface RunMessage {
   type: 'run';
   id: string;
@@ -29,7 +29,7 @@ export interface ConfigureMessage {
   resetHooks: readonly string[];
 }
 
-/** Exit now (os._exit), without running user atexit handlers. */
+/** Kill and reap everything the worker started, then exit (os._exit), without user atexit handlers. */
 export interface ShutdownMessage {
   type: 'shutdown';
 }
@@ -91,8 +91,9 @@ export interface FaultMessage {
 
 /**
  * After its last result the worker found it cannot serve another call (threads or children left
- * running, C extensions loaded, a failing reset hook, RSS past the ceiling). It reads no further
- * input and waits to be killed, so a call sent after that result never started.
+ * running, C extensions loaded, a failing reset hook, RSS past the ceiling). It runs no further
+ * call and waits for `shutdown`, so a call sent after that result never started. (A session's
+ * harness sends it before that call's result.)
  */
 export interface SpoiledMessage {
   type: 'spoiled';
