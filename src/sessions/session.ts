@@ -34,8 +34,9 @@ export class Session {
   private pending = 0;
   private pool: WorkerPool;
   private pid: number | undefined;
-  // Calls run one after another: each waits here until the one before it has settled.
-  private readonly waiting: (() => void)[] = [];
+  // Calls run one after another: each waits here until the one before it has settled; `stop`
+  // takes one out (it resolves `stopped` without running).
+  private readonly waiting: { call: Call; start: () => void; stop: () => void }[] = [];
   private restarting: Promise<void> | undefined;
   // Which interpreter calls are made for: restart() moves on to the next.
   private interpreter = 0;
@@ -58,7 +59,6 @@ export class Session {
       maxQueue: Number.POSITIVE_INFINITY,
       maxExecutions: Number.POSITIVE_INFINITY,
       spareWorkers: 0,
-      preload: host.options.preload,
       resetHooks: Object.freeze([]),
       maxRssMb: options.maxRssMb,
     });
@@ -119,12 +119,24 @@ export class Session {
     this.disarmIdle();
     const interpreter = this.interpreter;
     if (this.pending === 1) return this.runNow(call, interpreter);
-    return new Promise((resolve) => this.waiting.push(() => resolve(this.runNow(call, interpreter))));
+    return new Promise((resolve) =>
+      this.waiting.push({
+        call,
+        start: () => resolve(this.runNow(call, interpreter)),
+        stop: () => {
+          this.pending--; // the call before it still runs: the session stays busy
+          resolve(call.resultWithoutHarness('stopped'));
+        },
+      }),
+    );
   }
 
   /** True if call `executionId` of this session was queued or running and is now stopped. */
   stop(executionId: string): Promise<boolean> {
-    return this.pool.stop(executionId);
+    const index = this.waiting.findIndex((entry) => entry.call.id === executionId);
+    if (index === -1) return this.pool.stop(executionId);
+    this.waiting.splice(index, 1)[0]?.stop();
+    return Promise.resolve(true);
   }
 
   /**
@@ -198,7 +210,7 @@ export class Session {
     const next = () => {
       this.pending--;
       this.afterCall();
-      this.waiting.shift()?.();
+      this.waiting.shift()?.start();
     };
     outcome.then(next, next);
     return outcome;

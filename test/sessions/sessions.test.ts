@@ -194,6 +194,19 @@ describe.each(contractStrategies)('sessions of the %s strategy', (strategy) => {
     expect((await session.run('n + 1')).value).toBe('4');
   });
 
+  it('stops a call that waits behind another by its executionId: it never runs, the one before it does', async () => {
+    const executor = makeExecutor(strategy);
+    const session = await executor.createSession();
+    const first = session.run("import time\ntime.sleep(0.5)\nran = ['first']\nran");
+    const waiting = session.run("ran.append('waiting')", { executionId: 'waiting' });
+    const after = session.run('ran');
+    expect(await executor.stop('waiting')).toBe(true);
+    expect((await waiting).status).toBe('stopped');
+    expect((await first).value).toBe("['first']");
+    expect((await after).value).toBe("['first']");
+    expect(session.state).toBe('idle');
+  });
+
   it('applies its env for its whole life, on top of the call’s', async () => {
     const executor = makeExecutor(strategy, { env: { FROM_EXECUTOR: 'e' } });
     const session = await executor.createSession({ env: { FROM_SESSION: 's', FROM_EXECUTOR: null } });
