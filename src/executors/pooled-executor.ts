@@ -16,12 +16,16 @@ import type { ExecutionResult, ExecutorEvents, ExecutorStatus, SessionInfo } fro
 
 // The pool behind each executor, out of the public type (and its .d.ts) altogether.
 const pools = new WeakMap<PooledExecutor, WorkerPool>();
-const sessionsOf = new WeakMap<PooledExecutor, SessionRegistry>();
+const registries = new WeakMap<PooledExecutor, SessionRegistry>();
 const installers = new WeakMap<PooledExecutor, AutoInstaller>();
 
 /** The pool behind `executor`, for the strategy classes built on this one. */
 export function poolOf(executor: PooledExecutor): WorkerPool {
   return pools.get(executor) as WorkerPool;
+}
+
+function sessionsOf(executor: PooledExecutor): SessionRegistry {
+  return registries.get(executor) as SessionRegistry;
 }
 
 /** The public face shared by every strategy; what differs lives in its Strategy (src/strategies/<name>/). */
@@ -39,7 +43,7 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
     this.capabilities = definition.capabilities;
     const launcher = new WorkerLauncher(this.options, definition.harnessConfig(this.options));
     pools.set(this, new WorkerPool(this.options, definition, launcher, this));
-    sessionsOf.set(this, new SessionRegistry(this.options, this));
+    registries.set(this, new SessionRegistry(this.options, this));
     const { autoInstall, python, basePython, command } = this.options;
     if (autoInstall !== undefined) installers.set(this, new AutoInstaller(autoInstall, python, basePython, command));
   }
@@ -91,20 +95,20 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
    * (await session.run('df.a.sum()')).value; // '3'
    */
   createSession(options?: SessionOptions): Promise<Session> {
-    return (sessionsOf.get(this) as SessionRegistry).create(options);
+    return sessionsOf(this).create(options);
   }
 
   /** Every session open (lost ones included, until closed or restarted). */
   sessions(): SessionInfo[] {
-    return (sessionsOf.get(this) as SessionRegistry).list();
+    return sessionsOf(this).list();
   }
 
   getSession(id: string): Session | undefined {
-    return (sessionsOf.get(this) as SessionRegistry).get(id);
+    return sessionsOf(this).get(id);
   }
 
   async stop(executionId: string): Promise<boolean> {
-    return (await poolOf(this).stop(executionId)) || (sessionsOf.get(this) as SessionRegistry).stop(executionId);
+    return (await poolOf(this).stop(executionId)) || sessionsOf(this).stop(executionId);
   }
 
   status(): ExecutorStatus {
@@ -113,7 +117,7 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
 
   /** Closes every session, stops running and queued calls (they resolve `stopped`) and ends every worker. */
   async close(): Promise<void> {
-    await Promise.all([(sessionsOf.get(this) as SessionRegistry).closeAll(), poolOf(this).close()]);
+    await Promise.all([sessionsOf(this).closeAll(), poolOf(this).close()]);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
