@@ -15,7 +15,7 @@ import threading
 import time
 import types
 
-from .descendants import kill_descendants
+from .descendants import exit_orphaned
 from .fork_guard import also_in_foreign_children
 from .sinks import StreamSink
 from .streams import CapturedText, devnull_stdin, fd_text_stream
@@ -259,7 +259,7 @@ class OutputCapture:
                                 self._read_ready(fd, 4)
                 # Between calls the main thread reads the end of input and exits cleanly by itself.
                 if (channel_closed and self._call_id is not None) or _os_getppid() != self._parent_pid:
-                    _exit_orphaned(self._parent_pid, self._on_host_lost)
+                    exit_orphaned(self._parent_pid, self._on_host_lost)
                 self.stream_pending(STREAM_INTERVAL_S)
                 if self._announces_running:
                     self._announce_running()
@@ -277,7 +277,7 @@ class OutputCapture:
 
     def host_lost(self):
         """The host is gone: takes this worker and all it started down (never returns)."""
-        _exit_orphaned(self._parent_pid, self._on_host_lost)
+        exit_orphaned(self._parent_pid, self._on_host_lost)
 
     def stream_pending(self, min_interval=0.0):
         """Sends the running call's collected output (batching thread, or an explicit flush).
@@ -295,18 +295,3 @@ class OutputCapture:
                 if text:
                     self._channel.send({"type": "stream", "id": call_id, "name": sink.name, "text": text})
             self._last_flush = _monotonic()
-
-
-def _exit_orphaned(parent_pid, clean_up):
-    # The host died: take the worker's whole process group (user code's children included) down
-    # with us. It is the worker's if this process leads it, or the one that forked this generation.
-    if clean_up is not None:
-        try:
-            clean_up()
-        except BaseException:
-            pass  # best effort: the processes must go regardless
-    kill_descendants()
-    group = os.getpgid(0)
-    if group == os.getpid() or group == parent_pid:
-        os.killpg(group, _signal.SIGKILL)
-    os._exit(1)

@@ -109,3 +109,19 @@ def kill_descendants(keep=()):
             except (ChildProcessError, InterruptedError):
                 pass
     return killed
+
+
+def exit_orphaned(parent_pid, clean_up):
+    """The host died: takes the worker's whole process group (user code's children included) down
+    with this process (never returns). The group is the worker's if this process leads it, or
+    the one that forked this generation. `clean_up` runs first, best effort."""
+    if clean_up is not None:
+        try:
+            clean_up()
+        except BaseException:
+            pass  # best effort: the processes must go regardless
+    kill_descendants()
+    group = os.getpgid(0)
+    if group == os.getpid() or group == parent_pid:
+        os.killpg(group, _signal.SIGKILL)
+    os._exit(1)
