@@ -57,14 +57,7 @@ class OutputCapture:
         self._other_sink = {self.stdout: self.stderr, self.stderr: self.stdout}
         self._last_sink = None  # the stream the running call wrote to last
         self._null_fd = os.open(os.devnull, os.O_RDONLY)
-        self._out_read, self._out_write = os.pipe()
-        self._err_read, self._err_write = os.pipe()
-        os.set_blocking(self._out_read, False)
-        os.set_blocking(self._err_read, False)
-        self._sink_by_fd = {self._out_read: self.stdout, self._err_read: self.stderr}
-        self._drain_poll = select.poll()
-        for fd in self._sink_by_fd:
-            self._drain_poll.register(fd, select.POLLIN)
+        self._make_pipes()
         self._call_id = None
         self._call_lock = threading.Lock()  # orders stream messages before the call's result
         # One reader of the pipes at a time; reentrant, for a signal handler that prints while the
@@ -92,6 +85,37 @@ class OutputCapture:
         # A previous generation that died mid-call may have left output in the pipes.
         for fd in self._sink_by_fd:
             self._read_ready(fd, _MAX_DRAIN_READS)
+        self._start_pump()
+
+    def _make_pipes(self):
+        self._out_read, self._out_write = os.pipe()
+        self._err_read, self._err_write = os.pipe()
+        os.set_blocking(self._out_read, False)
+        os.set_blocking(self._err_read, False)
+        self._sink_by_fd = {self._out_read: self.stdout, self._err_read: self.stderr}
+        self._drain_poll = select.poll()
+        for fd in self._sink_by_fd:
+            self._drain_poll.register(fd, select.POLLIN)
+
+    def renew_after_fork(self):
+        """In a copy of a session's process (session_fork.py), between calls: the pipes were the
+        original's, still read by its output thread, and that thread did not survive the fork.
+        Fresh pipes and a thread of its own, so neither process reads the other's output. Its
+        host is its channel, not its parent (which it outlives): only the channel's end counts."""
+        inherited = (self._out_read, self._out_write, self._err_read, self._err_write)
+        self._make_pipes()
+        for fd in inherited:
+            os.close(fd)
+        # A lock the original's threads held at the fork would stay held here for ever.
+        self._call_lock = threading.Lock()
+        self._drain_lock = threading.RLock()
+        self._parent_pid = None
+        self.stdout.clear()
+        self.stderr.clear()
+        self.restore_descriptors()
+
+    def start_output_thread(self):
+        """After renew_after_fork, once the copy has said hello."""
         self._start_pump()
 
     def restore_descriptors(self):
@@ -258,7 +282,8 @@ class OutputCapture:
                             else:
                                 self._read_ready(fd, 4)
                 # Between calls the main thread reads the end of input and exits cleanly by itself.
-                if (channel_closed and self._call_id is not None) or _os_getppid() != self._parent_pid:
+                orphaned = self._parent_pid is not None and _os_getppid() != self._parent_pid
+                if (channel_closed and self._call_id is not None) or orphaned:
                     exit_orphaned(self._parent_pid, self._on_host_lost)
                 self.stream_pending(STREAM_INTERVAL_S)
                 if self._announces_running:

@@ -39,6 +39,15 @@ class Channel:
             poller.register(read_fd, select.POLLIN)
             self._poll = poller.poll
 
+    def move_to(self, fd):
+        """From now on the channel runs over `fd` (a session's copy, on a socket of its own),
+        under the same descriptor numbers, which fork_guard keeps from user code's children."""
+        os.dup2(fd, self.read_fd, inheritable=False)
+        os.dup2(fd, self._write_fd, inheritable=False)
+        self._pending = b""
+        self._back_to_back = False
+        self._write_lock = threading.Lock()  # one the original's output thread held stays held here
+
     def buffered_message(self):
         """The next host message if a whole line is already buffered, else None (never reads)."""
         pending = self._pending

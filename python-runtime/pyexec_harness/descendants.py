@@ -16,6 +16,7 @@ from .prctl import prctl
 _PR_SET_CHILD_SUBREAPER = 36
 _MAX_ROUNDS = 1000  # each round kills every process seen; only a fork racing it makes another
 _own_list = [0, None]  # [pid, fd of its main thread's /proc children list] (reopened after fork)
+_left_out = set()  # children that are not part of this process's tree (see leave_out)
 _pread = os.pread
 _getpid = os.getpid
 
@@ -84,13 +85,36 @@ def descendants(pid):
     return found
 
 
+def leave_out(pid):
+    """Child `pid` is not part of this process's tree (a session's forked copy): never killed by
+    kill_descendants, reaped by reap_left_out once it exits."""
+    _left_out.add(pid)
+
+
+def forget_left_out():
+    """In a process just forked: its parent's left-out children are not its own."""
+    _left_out.clear()
+
+
+def reap_left_out():
+    """Reaps the left-out children that exited (they stay zombies until then, their exit status
+    readable in /proc by the host, which is not their parent)."""
+    for pid in list(_left_out):
+        try:
+            done, _status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _left_out.discard(pid)
+
+
 def kill_descendants(keep=()):
-    """SIGKILLs every descendant of this process except the children in `keep` (and theirs), and
-    reaps the children it killed. Returns how many processes it killed."""
+    """SIGKILLs every descendant of this process except the children in `keep` and those left out
+    (and theirs), and reaps the children it killed. Returns how many processes it killed."""
     me = os.getpid()
     killed = 0
     for _ in range(_MAX_ROUNDS):
-        doomed = [child for child in children(me) if child not in keep]
+        doomed = [child for child in children(me) if child not in keep and child not in _left_out]
         if not doomed:
             break
         victims = list(doomed)

@@ -38,6 +38,19 @@ def harness_fork():
     return pid
 
 
+def silence_diagnostics():
+    """In a copy of a session's process (session_fork.py): the diagnostics descriptor is the
+    original's stderr pipe to its host, which no other process may hold open (the host waits
+    for it to close when the original exits). Crash reports of the copy go nowhere."""
+    if len(_state["fds"]) < 3:
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, _state["fds"][2], inheritable=False)
+    finally:
+        os.close(null)
+
+
 def is_foreign():
     """True in a process user code forked: it must exit, never serve, when it returns to us."""
     return os.getpid() != _state["owner"]

@@ -8,11 +8,12 @@ import sys
 
 from . import os_exit
 from .capture import OutputCapture
-from .descendants import has_children, kill_descendants
+from .descendants import has_children, kill_descendants, reap_left_out
+from .fork_guard import silence_diagnostics
 from .generations import RECYCLED_EXIT_CODE
 from .maintenance import PeriodicCollection, RssCeiling
 from .private_paths import make_fresh_directory, unguessable_name
-from .process_setup import call_root, prepare_process, use_private_matplotlib_dir
+from .process_setup import call_root, hello, prepare_process, use_private_matplotlib_dir
 from .protocol import check_host_message
 from .reset_hooks import ResetHooks
 from .runner import DEFAULT_FILENAME, CallRunner
@@ -164,6 +165,15 @@ class Harness:
         self.channel.send(fault)
 
     def _on_run(self, message):
+        if self._keeps_namespace:
+            reap_left_out()  # copies this session forked that have exited since
+        if self._keeps_namespace and "fork" in message:
+            from .session_fork import fork_copies  # only sessions that fork pay its import
+
+            result = fork_copies(self, message)
+            if result is not None:  # None: this is a copy, which said hello on its own channel
+                self.channel.send_alone(result)
+            return
         if self._one_call:
             # Started ahead while other calls ran, which could see (and write into) its working
             # directory: the call gets one made now, under a name none of them can know.
@@ -192,6 +202,32 @@ class Harness:
         if self._isolate:
             self.runner.discard_script_if_changed()  # what a call left there, no later call reads
         self.runner.prepare_next()
+
+    def become_copy(self, channel_fd, work_dir, script_dir):
+        """In a copy of a session's process (session_fork.py): its own channel, output pipes and
+        directories (the working directory's files copied), then hello to its host."""
+        import shutil
+
+        self.channel.move_to(channel_fd)
+        silence_diagnostics()
+        self.capture.renew_after_fork()  # its output thread starts after hello, off the fork's path
+        self.interrupts.install()
+        original = self._work_dir
+        shutil.copytree(original, work_dir, symlinks=True, dirs_exist_ok=True)
+        try:
+            cwd = os.getcwd()
+        except OSError:
+            cwd = original
+        if cwd == original or cwd.startswith(original + os.sep):
+            os.chdir(work_dir + cwd[len(original):])
+        self._work_dir = work_dir
+        matplotlib_dir = os.path.join(self._script_dir, ".matplotlib")
+        if os.environ.get("MPLCONFIGDIR") == matplotlib_dir:
+            os.environ["MPLCONFIGDIR"] = os.path.join(script_dir, ".matplotlib")
+        self._script_dir = script_dir
+        self.runner.use_script_dir(script_dir)
+        self.channel.send(hello())
+        self.capture.start_output_thread()
 
     def _exit_during_call(self, status):
         # os._exit in a call (see os_exit.py): its result goes out as for sys.exit(status), marked

@@ -18,6 +18,7 @@ HOST_MESSAGES = {
         "filename": (_STR, False),
         "argv": (_LIST, False),
         "poll": (_BOOL, False),
+        "fork": (_OBJ, False),
     },
     "configure": {"resetHooks": (_LIST, True)},
     "recycle": {},

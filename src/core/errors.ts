@@ -19,7 +19,9 @@ export type PyExecErrorCode =
   | 'SESSION_EXISTS'
   | 'SESSION_LIMIT'
   | 'SESSION_LOST'
-  | 'SESSION_CLOSED';
+  | 'SESSION_CLOSED'
+  | 'SESSION_FORK_UNSAFE'
+  | 'SESSION_FORK_UNAVAILABLE';
 
 /** The one error class pyexec throws. `code` says what went wrong; `cause` keeps the original error. */
 export class PyExecError extends Error {

@@ -200,6 +200,8 @@ export interface SessionInfo {
   pid: number | undefined;
   rssMb?: number;
   metadata: Record<string, string>;
+  /** The session it was forked from (`session.fork()`). */
+  forkedFrom?: string;
 }
 
 export interface ExecutorEvents {

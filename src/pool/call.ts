@@ -1,7 +1,7 @@
 import { abortError, type PyExecError } from '../core/errors.js';
 import type { ExecutionResult, ExecutionStatus } from '../core/results.js';
 import type { NormalizedRunOptions } from '../options/run-options.js';
-import type { PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
+import type { ForkRequest, PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
 import { CallOutputs } from './call-outputs.js';
 import { resultFromHarness, resultWithoutHarness, type ResultDraft } from './call-results.js';
 
@@ -44,6 +44,8 @@ export class Call {
     readonly code: string,
     readonly options: NormalizedRunOptions,
     private readonly maxOutputBytes: number,
+    /** A session's fork (session-fork.ts): the harness forks copies instead of running `code`. */
+    private readonly fork?: ForkRequest,
   ) {
     this.promise = new Promise((resolve, reject) => {
       this.resolvePromise = resolve;
@@ -178,6 +180,7 @@ export class Call {
     if (this.importsEpoch > 0) message.importsEpoch = this.importsEpoch;
     if (this.options.filename !== undefined) message.filename = this.options.filename;
     if (this.options.argv !== undefined) message.argv = this.options.argv;
+    if (this.fork !== undefined) message.fork = this.fork;
     return message;
   }
 

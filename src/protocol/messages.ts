@@ -21,6 +21,17 @@ export interface RunMessage {
   argv?: readonly string[];
   /** Wait for the next message asleep, not busy-polling (the pool's PollingChoice chose so). */
   poll?: false;
+  /** A session's harness: fork copies of the interpreter instead of running `code` (see ForkRequest). */
+  fork?: ForkRequest;
+}
+
+/**
+ * Each copy connects to the Unix socket `socket`, sends its one-time `token` and a newline, then
+ * speaks the protocol there (hello first). The result's value lists the copies' pids.
+ */
+export interface ForkRequest {
+  socket: string;
+  copies: readonly { token: string; workDir: string; scriptDir: string }[];
 }
 
 /** Replace the reset hooks run after every call (from the next call on). */

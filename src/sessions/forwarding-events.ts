@@ -6,7 +6,11 @@ import type { ExecutorEvents } from '../core/results.js';
  * passed on to the executor, whose listeners see a session's calls as they see any other.
  */
 export class ForwardingEvents extends EventEmitter<ExecutorEvents> {
-  constructor(private readonly target: EventEmitter<ExecutorEvents>) {
+  constructor(
+    private readonly target: EventEmitter<ExecutorEvents>,
+    /** Executions of the session's own (a fork): the session hears them, the executor does not. */
+    private readonly internalCalls: ReadonlySet<string>,
+  ) {
     super();
   }
 
@@ -15,6 +19,8 @@ export class ForwardingEvents extends EventEmitter<ExecutorEvents> {
     ...args: EventEmitter.EventArgs<ExecutorEvents, K>
   ): boolean {
     const here = super.emit(event, ...args);
+    const about = args[0] as { executionId?: unknown } | undefined;
+    if (typeof about?.executionId === 'string' && this.internalCalls.has(about.executionId)) return here;
     const there = this.target.emit(event, ...args);
     return here || there;
   }

@@ -30,7 +30,9 @@ export function lossOf(exit: ProcessExit | undefined, recycle: string | undefine
   const how =
     exit.signal !== null
       ? `its process was killed by ${exit.signal}`
-      : `its process exited with code ${String(exit.exitCode)}`;
+      : exit.exitCode !== null
+        ? `its process exited with code ${exit.exitCode}`
+        : 'its process ended (a forked copy: how, its new parent reaped before the host could read)';
   return KILLED_BY_HOST.includes(exit.reason)
     ? { reason: 'killed', detail: `${how} (${exit.reason})` }
     : { reason: 'crashed', detail: how };

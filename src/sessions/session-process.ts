@@ -3,6 +3,7 @@ import type { ExecutorEvents } from '../core/results.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import { plainRuntime, type PoolStrategy } from '../pool/slot-runtime.js';
 import { WorkerPool } from '../pool/worker-pool.js';
+import type { WorkerSource } from '../worker/worker-handle.js';
 import { WorkerLauncher } from '../worker/worker-launcher.js';
 import { ForwardingEvents } from './forwarding-events.js';
 import type { ProcessExit } from './session-ending.js';
@@ -25,15 +26,18 @@ export interface SessionProcessEvents {
 
 /**
  * The pool of one worker a session runs its calls on: its events also reach the executor's
- * listeners, as any call's do.
+ * listeners, as any call's do, but for `internalCalls` (a fork). `source`: a forked copy's
+ * process; else the harness in session mode is started.
  */
 export function sessionPool(
   options: NormalizedExecutorOptions,
   executorEvents: EventEmitter<ExecutorEvents>,
+  internalCalls: ReadonlySet<string>,
+  source: WorkerSource | undefined,
   heard: SessionProcessEvents,
 ): WorkerPool {
-  const events = new ForwardingEvents(executorEvents);
+  const events = new ForwardingEvents(executorEvents, internalCalls);
   events.on('worker:recycle', ({ reason }) => heard.retiring(reason));
   events.on('worker:exit', (exit) => heard.exited(exit.pid, exit));
-  return new WorkerPool(options, SESSION_POOL, new WorkerLauncher(options, SESSION_HARNESS), events);
+  return new WorkerPool(options, SESSION_POOL, source ?? new WorkerLauncher(options, SESSION_HARNESS), events);
 }

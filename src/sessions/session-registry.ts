@@ -3,6 +3,9 @@ import { PyExecError } from '../core/errors.js';
 import type { ExecutorEvents, SessionInfo } from '../core/results.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import { normalizeSessionOptions, type SessionOptions } from '../options/session-options.js';
+import { randomUUID } from 'node:crypto';
+import { ForkListener } from './fork-listener.js';
+import type { CopySource } from './session-fork.js';
 import { Session, type SessionHost } from './session.js';
 
 /** An executor's sessions: at most `maxSessions` open (a closed one frees its place; a lost one keeps it until closed). */
@@ -10,27 +13,70 @@ export class SessionRegistry {
   private readonly open = new Map<string, Session>();
   private closing = false;
   private readonly host: SessionHost;
+  // Places held for copies a fork is making.
+  private reserved = 0;
+  private readonly forkListener = new ForkListener();
 
   constructor(
     private readonly options: NormalizedExecutorOptions,
     events: EventEmitter<ExecutorEvents>,
   ) {
-    this.host = { options, events, closed: (session) => this.forget(session) };
+    this.host = {
+      options,
+      events,
+      forkListener: this.forkListener,
+      closed: (session) => this.forget(session),
+      reserve: (count) => this.reserve(count),
+      adopt: (parent, source) => this.adopt(parent, source),
+    };
   }
 
   async create(input: SessionOptions | undefined): Promise<Session> {
-    if (this.closing)
-      throw new PyExecError('EXECUTOR_CLOSED', 'The executor is closed; create a new one to open sessions');
     const options = normalizeSessionOptions(input, this.options.sessionDefaults);
     if (this.open.has(options.id))
       throw new PyExecError('SESSION_EXISTS', `A session with id ${JSON.stringify(options.id)} is already open`);
-    if (this.open.size >= this.options.maxSessions) {
+    this.expectRoom(1);
+    return this.started(new Session(this.host, options));
+  }
+
+  // Holds places for `count` copies until the returned function is called (once).
+  private reserve(count: number): () => void {
+    this.expectRoom(count);
+    this.reserved += count;
+    let held = count;
+    return () => {
+      this.reserved -= held;
+      held = 0;
+    };
+  }
+
+  // A fork's copy joins the open sessions (its place was reserved): its options are its parent's.
+  private adopt(parent: Session, source: CopySource): Promise<Session> {
+    if (this.closing) {
+      void source.dispose();
+      return Promise.reject(this.closedError());
+    }
+    const options = { ...parent.sessionOptions, id: randomUUID() };
+    return this.started(new Session(this.host, options, source, parent.id));
+  }
+
+  private expectRoom(count: number): void {
+    if (this.closing) throw this.closedError();
+    const taken = this.open.size + this.reserved;
+    if (taken + count > this.options.maxSessions) {
+      const held = this.reserved > 0 ? ` (${this.reserved} of them held for copies being forked)` : '';
       throw new PyExecError(
         'SESSION_LIMIT',
-        `${this.open.size} sessions are open, the executor's maxSessions (${this.options.maxSessions}): close one first`,
+        `${taken} sessions are open${held}, and ${count} more would pass the executor's maxSessions (${this.options.maxSessions}): close one first`,
       );
     }
-    const session = new Session(this.host, options);
+  }
+
+  private closedError(): PyExecError {
+    return new PyExecError('EXECUTOR_CLOSED', 'The executor is closed; create a new one to open sessions');
+  }
+
+  private async started(session: Session): Promise<Session> {
     this.open.set(session.id, session);
     try {
       await session.start();
@@ -61,6 +107,7 @@ export class SessionRegistry {
   async closeAll(): Promise<void> {
     this.closing = true;
     await Promise.all([...this.open.values()].map((session) => session.closeFor('executor-closed')));
+    await this.forkListener.close();
   }
 
   private forget(session: Session): void {

@@ -2,10 +2,13 @@ import type { EventEmitter } from 'eventemitter3';
 import type { PyExecError } from '../core/errors.js';
 import type { ExecutionResult, ExecutorEvents, SessionEndReason, SessionInfo, SessionState } from '../core/results.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import type { RunOptions } from '../options/run-options.js';
+import { normalizeRunOptions, type RunOptions } from '../options/run-options.js';
 import type { NormalizedSessionOptions } from '../options/session-options.js';
-import type { Call } from '../pool/call.js';
+import { Call } from '../pool/call.js';
 import { newCall, submitCall } from '../pool/call-submission.js';
+import type { WorkerSource } from '../worker/worker-handle.js';
+import type { ForkListener } from './fork-listener.js';
+import { forkCount, forkUnavailable, prepareFork, type CopySource, type ForkOptions } from './session-fork.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { lossOf, refusalOf, type ProcessExit, type SessionEnding } from './session-ending.js';
 import { sessionPool } from './session-process.js';
@@ -14,8 +17,14 @@ import { sessionPool } from './session-process.js';
 export interface SessionHost {
   readonly options: NormalizedExecutorOptions;
   readonly events: EventEmitter<ExecutorEvents>;
+  /** Where a session's forked copies connect (one per executor). */
+  readonly forkListener: ForkListener;
   /** The session is closed (by its owner, a reaper or the executor): it leaves the executor's list. */
   closed(session: Session): void;
+  /** Holds `count` places for copies (SESSION_LIMIT past maxSessions); the returned function frees them. */
+  reserve(count: number): () => void;
+  /** A copy `source` of `parent` becomes an open session of the executor's. */
+  adopt(parent: Session, source: CopySource): Promise<Session>;
 }
 
 /**
@@ -46,11 +55,17 @@ export class Session {
   private lifetimeTimer: NodeJS.Timeout | undefined;
   private lifetimeDue = false;
   private readonly poolOptions: NormalizedExecutorOptions;
+  // Calls of the session's own (a fork): not shown to the executor's listeners as executions.
+  private readonly internalCalls = new Set<string>();
 
   /** @internal Made by the executor's SessionRegistry (`createSession`). */
   constructor(
     private readonly host: SessionHost,
     private readonly options: NormalizedSessionOptions,
+    /** A forked copy's process, which its first interpreter is (later ones start afresh). */
+    private firstSource?: WorkerSource,
+    /** The session this one was forked from. */
+    readonly forkedFrom?: string,
   ) {
     this.id = options.id;
     this.poolOptions = Object.freeze({
@@ -67,6 +82,11 @@ export class Session {
       this.lifetimeTimer = setTimeout(() => this.lifetimeOver(), options.maxLifetimeMs);
       this.lifetimeTimer.unref();
     }
+  }
+
+  /** @internal The options it was created with (a fork's copies take them). */
+  get sessionOptions(): NormalizedSessionOptions {
+    return this.options;
   }
 
   get state(): SessionState {
@@ -114,15 +134,68 @@ export class Session {
     } catch (error) {
       return Promise.reject(error);
     }
+    return this.schedule(call);
+  }
+
+  /**
+   * Copies of the live interpreter, made between this session's calls, in their order: each a
+   * new session (in `executor.sessions()`), with this one's variables, imports, objects and a copy
+   * of its working directory's files; from then on neither sees the other's changes. One copy by
+   * default, an array of `count` with `{ count }`. Rejects SESSION_FORK_UNSAFE while threads of
+   * the session's own run (they do not survive a fork), SESSION_LIMIT past maxSessions.
+   */
+  fork(): Promise<Session>;
+  fork(options: ForkOptions & { count: number }): Promise<Session[]>;
+  fork(options?: ForkOptions): Promise<Session | Session[]>;
+  fork(options?: ForkOptions): Promise<Session | Session[]> {
+    let count: number;
+    try {
+      count = forkCount(options, this.host.options.maxSessions);
+      const unavailable = forkUnavailable(this.host.options);
+      if (unavailable !== undefined) throw unavailable;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Asked while restart() runs: a copy of the new interpreter.
+    const again = () => this.fork(options);
+    if (this.restarting !== undefined) return this.restarting.then(again, again);
+    const refusal = this.refusal();
+    if (refusal !== undefined) return Promise.reject(refusal);
+    let release: () => void;
+    try {
+      release = this.host.reserve(count);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Placed in the session's order now: calls made after fork() returns run after the copy is made.
+    const pending = prepareFork(this.host.forkListener, this.host.options, count);
+    const call = new Call('', normalizeRunOptions(undefined, this.poolOptions), 0, pending.request);
+    this.internalCalls.add(call.id);
+    const forked = this.schedule(call, false, pending.ready).finally(() => this.internalCalls.delete(call.id));
+    const copies = pending
+      .finish(forked)
+      .then((sources) => {
+        release();
+        return Promise.all(sources.map((source) => this.host.adopt(this, source)));
+      })
+      .finally(release);
+    return options?.count === undefined ? copies.then((made) => made[0] as Session) : copies;
+  }
+
+  // Runs `call` after the session's earlier calls; `counted`: a call of the user's (info().calls).
+  // `ready`: what must be done before it is sent (a fork's socket listens).
+  private schedule(call: Call, counted = true, ready?: Promise<void>): Promise<ExecutionResult> {
+    const refusal = this.refusal();
+    if (refusal !== undefined) return Promise.reject(refusal);
     this.pending++;
     this.current = 'busy';
     this.disarmIdle();
     const interpreter = this.interpreter;
-    if (this.pending === 1) return this.runNow(call, interpreter);
+    if (this.pending === 1) return this.runNow(call, interpreter, counted, ready);
     return new Promise((resolve) =>
       this.waiting.push({
         call,
-        start: () => resolve(this.runNow(call, interpreter)),
+        start: () => resolve(this.runNow(call, interpreter, counted, ready)),
         stop: () => {
           this.pending--; // the call before it still runs: the session stays busy
           resolve(call.resultWithoutHarness('stopped'));
@@ -178,6 +251,7 @@ export class Session {
       pid: this.current === 'lost' || this.current === 'closed' ? undefined : this.pid,
       metadata: { ...this.options.metadata },
     };
+    if (this.forkedFrom !== undefined) info.forkedFrom = this.forkedFrom;
     if (worker?.rssMb !== undefined) info.rssMb = worker.rssMb;
     return info;
   }
@@ -190,16 +264,20 @@ export class Session {
   }
 
   // Runs `call` now (the calls before it have settled); the next waiting one starts once it settles.
-  private runNow(call: Call, interpreter: number): Promise<ExecutionResult> {
+  private runNow(call: Call, interpreter: number, counted: boolean, ready?: Promise<void>): Promise<ExecutionResult> {
     // Closed, or restarted, while it waited for the calls before it: stopped, as the executor's
     // queued calls are (it was meant for an interpreter that is gone).
     if (this.current === 'closed' || interpreter !== this.interpreter)
       return this.settledWith(Promise.resolve(call.resultWithoutHarness('stopped')));
     const refusal = this.refusal() ?? this.lostWorker();
     if (refusal !== undefined) return this.settledWith(Promise.reject(refusal));
+    const submitted =
+      ready === undefined
+        ? submitCall(this.pool, call, () => this.pool.submit(call))
+        : ready.then(() => submitCall(this.pool, call, () => this.pool.submit(call)));
     return this.settledWith(
-      submitCall(this.pool, call, () => this.pool.submit(call)).then((result) => {
-        this.finishedCalls++;
+      submitted.then((result) => {
+        if (counted) this.finishedCalls++;
         this.lastUsed = Date.now();
         return result;
       }),
@@ -265,7 +343,9 @@ export class Session {
   }
 
   private newPool(): WorkerPool {
-    const pool: WorkerPool = sessionPool(this.poolOptions, this.host.events, {
+    const source = this.firstSource;
+    this.firstSource = undefined;
+    const pool: WorkerPool = sessionPool(this.poolOptions, this.host.events, this.internalCalls, source, {
       retiring: (reason) => {
         if (pool === this.pool) this.lastRecycle = reason;
       },

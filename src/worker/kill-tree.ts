@@ -3,6 +3,16 @@ import { descendantsOf, KERNEL_LISTS_CHILDREN } from './process-tree.js';
 
 // Each round stops every process it finds; only processes forked during the walk need another.
 const MAX_ROUNDS = 100;
+// Processes below a tree that are not part of it: a session's forked copies, children of the
+// session's process until it exits (session_fork.py). Process-wide, as pids are: a kill of any
+// tree spares them and theirs; each is taken off once it has exited.
+const independent = new Set<number>();
+
+/** Spares `pid` (and its descendants) from kills of the tree it is in; the returned function ends that. */
+export function keepOutOfTreeKills(pid: number): () => void {
+  independent.add(pid);
+  return () => independent.delete(pid);
+}
 
 /**
  * Kills a process, every descendant and its process group. Harness processes are child
@@ -15,7 +25,7 @@ export function killProcessTree(pid: number): Promise<void> {
   if (!KERNEL_LISTS_CHILDREN) return killWithTreeKill(pid);
   const frozen = new Set<number>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const found = [pid, ...descendantsOf(pid)].filter((member) => !frozen.has(member));
+    const found = [pid, ...descendantsOf(pid, independent)].filter((member) => !frozen.has(member));
     if (found.length === 0) break;
     for (const member of found) {
       signalQuietly(member, 'SIGSTOP');

@@ -37,12 +37,13 @@ export function childrenOf(pid: number): number[] {
   return children;
 }
 
-/** Every descendant of `pid` alive now, parents before their children. */
-export function descendantsOf(pid: number): number[] {
+/** Every descendant of `pid` alive now, parents before their children; none of `skip`, nor theirs. */
+export function descendantsOf(pid: number, skip?: ReadonlySet<number>): number[] {
   const found: number[] = [];
   const pending = [pid];
   while (pending.length > 0) {
     for (const child of childrenOf(pending.pop() as number)) {
+      if (skip?.has(child)) continue;
       found.push(child);
       pending.push(child);
     }

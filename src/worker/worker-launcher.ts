@@ -33,6 +33,13 @@ const MAX_LEARNED_PRELOADS = 64;
 // Cgroups kept for reuse: enough for the workers one executor starts side by side.
 const MAX_SPARE_CGROUPS = 8;
 
+/** The longest line a worker may send under `limits`: a larger one is not the protocol. */
+export function maxLineLength(limits: { readonly maxOutputBytes: number }): number {
+  return Number.isFinite(limits.maxOutputBytes)
+    ? Math.ceil(limits.maxOutputBytes * RESULT_TEXT_RATIO) + PROTOCOL_SLACK
+    : Number.MAX_SAFE_INTEGER;
+}
+
 /** Starts harness processes for one executor and owns what they share (scratch dir, interpreter). */
 export class WorkerLauncher implements WorkerSource {
   /** Reset hooks handed to every new worker (the executor can add some at run time). */
@@ -99,9 +106,7 @@ export class WorkerLauncher implements WorkerSource {
         ...start,
         cwd: workDir,
         startTimeoutMs: this.options.startTimeoutMs,
-        maxLineLength: Number.isFinite(limits.maxOutputBytes)
-          ? Math.ceil(limits.maxOutputBytes * RESULT_TEXT_RATIO) + PROTOCOL_SLACK
-          : Number.MAX_SAFE_INTEGER,
+        maxLineLength: maxLineLength(limits),
         onSpawn: (pid) => (joined = cgroup?.join(pid)),
         config: {
           limits: harnessLimits,

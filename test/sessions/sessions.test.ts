@@ -149,8 +149,10 @@ describe.each(contractStrategies)('sessions of the %s strategy', (strategy) => {
     const executor = makeExecutor(strategy);
     const ends: SessionEndReason[] = [];
     executor.on('session:end', ({ reason }) => ends.push(reason));
-    const session = await executor.createSession({ maxLifetimeMs: 1000 }); // longer than a start under load
-    const result = await session.run('import time\ntime.sleep(1.3)\n"finished"');
+    // Longer than a start under load; the call then runs past it, however long the start took.
+    const session = await executor.createSession({ maxLifetimeMs: 2000 });
+    const past = (session.createdAt + 2300 - Date.now()) / 1000;
+    const result = await session.run(`import time\ntime.sleep(${past})\n"finished"`);
     expect(result.value).toBe("'finished'");
     await eventually(() => session.state === 'closed');
     expect(ends).toEqual(['lifetime']);

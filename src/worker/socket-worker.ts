@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import type { Socket } from 'node:net';
+import { EventEmitter } from 'eventemitter3';
+import { PyExecError } from '../core/errors.js';
+import { decodeHarnessMessage, encodeHostMessage } from '../protocol/codec.js';
+import { LineSplitter } from '../protocol/line-splitter.js';
+import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
+import type { WorkerEvents, WorkerExit, WorkerHandle } from './worker-handle.js';
+import { killProcessTree, signalQuietly } from './kill-tree.js';
+
+// A copy is not the host's child: nothing tells the host it exited but its socket's end, and
+// this check of its pid, for a socket that something it started holds open after it died.
+const LIVENESS_CHECK_MS = 500;
+// After its socket closed, how long the process may take to exit before its tree is killed.
+const EXIT_WAIT_MS = 250;
+const EXIT_POLL_MS = 10;
+const SHUTDOWN_GRACE_MS = 1_000;
+
+/**
+ * A harness process that is not the host's child, on a Unix socket it connected to: a copy a
+ * session forked (session_fork.py). Its pid is the one its original reported when it forked;
+ * how it ended is read from /proc while it is a zombie (its new parent may have reaped it already:
+ * then it is not known).
+ */
+export class SocketWorker extends EventEmitter<WorkerEvents> implements WorkerHandle {
+  readonly harnessPid: number;
+  readonly namespaced = false;
+  servingPid: number | undefined;
+  startHooks: readonly string[] = [];
+  killReason: string | undefined;
+  private exitInfo: WorkerExit | undefined;
+  private readonly exited: Promise<WorkerExit>;
+  private markExited!: (exit: WorkerExit) => void;
+  private readonly liveness: NodeJS.Timeout;
+  // Its start time (/proc/<pid>/stat): once it is reaped, its pid may name another process.
+  private readonly startedAt: string | undefined;
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly pid: number,
+    readonly hello: HelloMessage,
+  ) {
+    super();
+    this.harnessPid = pid;
+    this.servingPid = pid;
+    this.startedAt = statFields(pid)?.[19];
+    this.exited = new Promise((resolve) => (this.markExited = resolve));
+    this.liveness = setInterval(() => {
+      if (!this.running()) socket.destroy();
+    }, LIVENESS_CHECK_MS);
+    this.liveness.unref();
+    socket.once('close', () => void this.ended());
+  }
+
+  /**
+   * The worker on `socket` once it said hello as process `pid` (the pid its original forked).
+   * Rejects if it says anything else first, names another pid, or is silent for `timeoutMs`.
+   */
+  static accept(socket: Socket, pid: number, maxLineLength: number, timeoutMs: number): Promise<SocketWorker> {
+    const splitter = new LineSplitter(maxLineLength);
+    return new Promise((resolve, reject) => {
+      let worker: SocketWorker | undefined;
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        socket.destroy();
+        signalQuietly(pid, 'SIGKILL');
+        reject(new PyExecError('WORKER_START_FAILED', `The forked copy (pid ${pid}) ${why}`));
+      };
+      const timer = setTimeout(() => fail(`did not say hello within ${timeoutMs} ms`), timeoutMs);
+      socket.on('error', () => socket.destroy());
+      socket.once('close', () => {
+        if (worker === undefined) fail('closed its channel before it was ready');
+      });
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        let messages: HarnessMessage[];
+        try {
+          messages = splitter.push(chunk).map(decodeHarnessMessage);
+        } catch (error) {
+          if (worker === undefined) fail(`sent what is not the protocol: ${(error as Error).message}`);
+          else worker.emit('protocolError', error as PyExecError);
+          return;
+        }
+        for (const message of messages) {
+          if (worker !== undefined) worker.emit('message', message);
+          else if (message.type !== 'hello') fail(`sent ${message.type} before hello`);
+          else if (message.pid !== pid) fail(`said it was pid ${message.pid}`);
+          else {
+            clearTimeout(timer);
+            worker = new SocketWorker(socket, pid, message);
+            resolve(worker);
+          }
+        }
+      });
+      socket.resume();
+    });
+  }
+
+  get alive(): boolean {
+    return this.exitInfo === undefined;
+  }
+
+  diagnostics(): string {
+    return ''; // a copy's crash reports have nowhere to go (see fork_guard.silence_diagnostics)
+  }
+
+  send(message: HostMessage): void {
+    if (!this.socket.destroyed) this.socket.write(encodeHostMessage(message));
+  }
+
+  interrupt(): void {
+    if (this.alive) signalQuietly(this.pid, 'SIGINT');
+  }
+
+  async shutDown(reason: string): Promise<WorkerExit> {
+    if (!this.alive) return this.exited;
+    this.killReason ??= reason;
+    this.send({ type: 'shutdown' });
+    const timer = setTimeout(() => void this.kill(reason), SHUTDOWN_GRACE_MS);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async kill(reason: string): Promise<WorkerExit> {
+    this.killReason ??= reason;
+    if (this.alive) {
+      if (this.running()) await killProcessTree(this.pid);
+      this.socket.destroy();
+    }
+    return this.exited;
+  }
+
+  // Its channel is gone: once the process is too (killed if it lingers), it has exited.
+  private async ended(): Promise<void> {
+    if (this.exitInfo !== undefined) return;
+    clearInterval(this.liveness);
+    const deadline = Date.now() + EXIT_WAIT_MS;
+    while (this.running() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, EXIT_POLL_MS));
+    if (this.running()) await killProcessTree(this.pid);
+    const exit: WorkerExit = { ...this.exitStatus(), diagnostics: '' };
+    this.exitInfo = exit;
+    this.markExited(exit);
+    this.emit('exit', exit);
+  }
+
+  // Still this process (not a reused pid), alive and not a zombie (its new parent may be slow to reap it).
+  private running(): boolean {
+    const fields = statFields(this.pid);
+    return fields !== undefined && fields[19] === this.startedAt && fields[0] !== 'Z' && fields[0] !== 'X';
+  }
+
+  // How it ended, from the exit_code field of /proc/<pid>/stat (a wait status) while it is a
+  // zombie; unknown once its new parent reaped it.
+  private exitStatus(): { exitCode: number | null; signal: string | null } {
+    const fields = statFields(this.pid);
+    const status = fields?.[19] === this.startedAt ? Number(fields?.[49]) : Number.NaN;
+    if (!Number.isInteger(status)) return { exitCode: null, signal: null };
+    const signal = status & 0x7f;
+    if (signal === 0) return { exitCode: (status >> 8) & 0xff, signal: null };
+    const name = Object.entries(constants.signals).find(([, number]) => number === signal)?.[0];
+    return { exitCode: null, signal: name ?? String(signal) };
+  }
+}
+
+// The fields of /proc/<pid>/stat after the command name (from the state on); undefined if gone.
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
