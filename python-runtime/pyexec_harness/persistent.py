@@ -12,8 +12,8 @@ from .descendants import has_children, kill_descendants, reap_left_out
 from .fork_guard import silence_diagnostics
 from .generations import RECYCLED_EXIT_CODE
 from .maintenance import PeriodicCollection, RssCeiling
-from .private_paths import make_fresh_directory, unguessable_name
-from .process_setup import call_root, hello, prepare_process, use_private_matplotlib_dir
+from .private_paths import copy_working_directory, make_fresh_directory, unguessable_name
+from .process_setup import call_root, prepare_process, use_private_matplotlib_dir
 from .protocol import check_host_message
 from .reset_hooks import ResetHooks
 from .runner import DEFAULT_FILENAME, CallRunner
@@ -172,6 +172,8 @@ class Harness:
 
             result = fork_copies(self, message)
             if result is not None:  # None: this is a copy, which said hello on its own channel
+                # Asleep until the next message: a busy-poll would take the core the copies need.
+                self.channel.poll_next = False
                 self.channel.send_alone(result)
             return
         if self._one_call:
@@ -203,30 +205,27 @@ class Harness:
             self.runner.discard_script_if_changed()  # what a call left there, no later call reads
         self.runner.prepare_next()
 
-    def become_copy(self, channel_fd, work_dir, script_dir):
-        """In a copy of a session's process (session_fork.py): its own channel, output pipes and
-        directories (the working directory's files copied), then hello to its host."""
-        import shutil
+    def copy_directories(self, work_dir):
+        """Before a fork (session_fork.py): the copy's working directory, with this session's
+        files. Returns where the copy's current directory is to be."""
+        original = self._work_dir or os.getcwd()
+        make_fresh_directory(os.path.dirname(work_dir))  # the copy's own, holding both directories
+        return copy_working_directory(original, work_dir)
 
+    def become_copy(self, channel_fd, work_dir, script_dir, cwd):
+        """In a copy of a session's process (session_fork.py), before it reads its first
+        message: its own channel, output pipes, output thread and directories."""
         self.channel.move_to(channel_fd)
         silence_diagnostics()
-        self.capture.renew_after_fork()  # its output thread starts after hello, off the fork's path
+        self.capture.renew_after_fork()
         self.interrupts.install()
-        original = self._work_dir
-        shutil.copytree(original, work_dir, symlinks=True, dirs_exist_ok=True)
-        try:
-            cwd = os.getcwd()
-        except OSError:
-            cwd = original
-        if cwd == original or cwd.startswith(original + os.sep):
-            os.chdir(work_dir + cwd[len(original):])
+        os.chdir(cwd)
         self._work_dir = work_dir
-        matplotlib_dir = os.path.join(self._script_dir, ".matplotlib")
+        matplotlib_dir = os.path.join(self._script_dir or script_dir, ".matplotlib")
         if os.environ.get("MPLCONFIGDIR") == matplotlib_dir:
             os.environ["MPLCONFIGDIR"] = os.path.join(script_dir, ".matplotlib")
         self._script_dir = script_dir
         self.runner.use_script_dir(script_dir)
-        self.channel.send(hello())
         self.capture.start_output_thread()
 
     def _exit_during_call(self, status):

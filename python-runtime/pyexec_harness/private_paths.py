@@ -41,6 +41,31 @@ def make_fresh_directory(path, mode=0o700):
     raise FileExistsError("pyexec: %s is re-created as soon as it is removed" % path)
 
 
+def copy_working_directory(source, path):
+    """A session's fork (session_fork.py): `path` made fresh (its parent directory is the host's,
+    but its name is known before it is made), then `source`'s files copied in, symlinks as
+    symlinks. Returns where the copy's current directory is: moved along if inside `source`."""
+    make_fresh_directory(path)
+    # Entry by entry: copytree would copy the (often empty) directory's own metadata too, at a
+    # cost that matters next to a fork.
+    with os.scandir(source) as entries:
+        for entry in entries:
+            target = os.path.join(path, entry.name)
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry.path), target)
+            elif entry.is_dir():
+                shutil.copytree(entry.path, target, symlinks=True)
+            else:
+                shutil.copy2(entry.path, target)
+    try:
+        cwd = os.getcwd()
+    except OSError:  # removed by a call: the copy starts where its files are
+        return path
+    if cwd == source or cwd.startswith(source + os.sep):
+        return path + cwd[len(source):]
+    return cwd
+
+
 def remove_path(path):
     """Removes a file, a symlink (never what it points to) or a directory tree."""
     try:

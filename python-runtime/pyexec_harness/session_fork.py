@@ -4,8 +4,13 @@ The host asks between calls, in a run message with `fork` (src/sessions/session-
 is this process's child but not part of its tree: its own process group, left out of every
 kill of this process's descendants (here and in the host's kill of the tree), so the session's
 end or a timeout's kill does not take its copies along; this process only reaps it once it has
-exited. The copy connects to the host's socket with its one-time token and serves its own calls
-there, with fresh output pipes, an output thread and directories of its own.
+exited.
+
+What can be done before the fork is done here, where it costs no copy-on-write faults: the
+connection to the host's socket (with the copy's one-time token) and the copy's working
+directory. The result names the copies as soon as they exist; each then moves into its own cgroup
+and takes its channel, output pipes and directories before it reads its first message (which
+waits on its socket meanwhile), so a fork costs the host about one fork().
 
 Threads do not survive fork(): only the thread that forks is copied, and a lock another thread
 held stays held for ever in the copy. A session running threads of its own (threading's) is
@@ -23,7 +28,7 @@ from .fork_guard import harness_fork
 
 def fork_copies(harness, message):
     """In this process: the result that answers `message` (the copies' pids, or why there are
-    none). In each copy: None, once it has said hello on its own channel."""
+    none). In each copy: None, once it is ready to read its first message."""
     spec = message["fork"]
     threads = _running_threads()
     if threads > 0:
@@ -31,13 +36,18 @@ def fork_copies(harness, message):
     pids = []
     try:
         for copy in spec["copies"]:
-            pid = harness_fork()
-            if pid == 0:
-                _become_copy(harness, spec["socket"], copy)
-                return None
+            sock = _connect(spec["socket"], copy["token"])
+            try:
+                cwd = harness.copy_directories(copy["workDir"])
+                pid = harness_fork()
+                if pid == 0:
+                    _become_copy(harness, sock, copy, cwd)
+                    return None
+            finally:
+                sock.close()
             leave_out(pid)
             pids.append(pid)
-    except OSError as exc:  # no process left to fork (a limit), no memory
+    except OSError as exc:  # no process left to fork (a limit), no memory, no room for the files
         _kill_all(pids)
         return _failure(message, "ForkFailed", "could not fork: %s" % (exc,))
     return {
@@ -66,18 +76,31 @@ def _running_threads():
     )
 
 
-def _become_copy(harness, path, copy):
+def _connect(path, token):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
+        sock.connect(path)
+        sock.sendall(token.encode("ascii") + b"\n")
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _become_copy(harness, sock, copy, cwd):
+    try:
+        # Into its own cgroup first, before anything of user code runs here: the session's is
+        # removed, with whatever is left in it, when the session ends.
+        for directory in copy.get("cgroups") or ():
+            with open(os.path.join(directory, "cgroup.procs"), "w") as procs:
+                procs.write("0")
         os.setsid()  # a group of its own: the host's kill of the copy reaches all it starts
         become_subreaper()
         forget_left_out()  # its siblings
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.connect(path)
-        sock.sendall(copy["token"].encode("ascii") + b"\n")
-        harness.become_copy(sock.fileno(), copy["workDir"], copy["scriptDir"])
+        harness.become_copy(sock.fileno(), copy["workDir"], copy["scriptDir"], cwd)
         sock.close()
     except BaseException:
-        os._exit(1)  # the host, waiting for this copy, says it never came
+        os._exit(1)  # the host finds its channel closed: the copy is lost, and says so
 
 
 def _kill_all(pids):

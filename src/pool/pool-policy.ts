@@ -9,4 +9,10 @@ export interface PoolPolicy {
    * routinely: a recycle, a crash or a single-use worker's end then takes a ready worker.
    */
   readonly spares: number;
+  /**
+   * A call whose worker died before it ran, or that its worker answered out of turn, runs again
+   * on a replacement (default). Not a session's: its calls belong to one interpreter, and a
+   * replacement would run them in a fresh one.
+   */
+  readonly movesCalls?: false;
 }

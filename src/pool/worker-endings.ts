@@ -84,7 +84,7 @@ export function settleWorkerExit(slot: Slot, worker: WorkerHandle, exit: WorkerE
     call.interruption === undefined &&
     (!pool.runtime.reachedRunner(call) || worker.killReason === 'spoiled');
   const rerun = call?.rerunOnReplacement === true && call.mayRerun;
-  if ((innocent || rerun) && !pool.closed()) {
+  if ((innocent || rerun) && !pool.closed() && pool.policy.movesCalls !== false) {
     if (rerun) call.prepareRerun();
     void pool.workers.start(slot, 'replace');
     return;

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import { PyExecError } from '../core/errors.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../core/results.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import type { ExitedMessage, HarnessMessage } from '../protocol/messages.js';
+import type { ExitedMessage, HarnessMessage, HelloMessage } from '../protocol/messages.js';
 import type { WorkerExit, WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 import type { Call, Interruption } from './call.js';
 import { CallRegistry } from './call-registry.js';
@@ -160,10 +160,10 @@ export class WorkerPool {
   }
 
   /** The pid and state of the first slot's worker (a session's only one), without status()'s /proc reads. */
-  firstWorker(): { pid: number | undefined; state: string } | undefined {
+  firstWorker(): { pid: number | undefined; state: string; hello: HelloMessage | undefined } | undefined {
     const slot = this.slots[0];
     if (slot === undefined || slot.state === 'empty') return undefined;
-    return { pid: slot.worker?.servingPid, state: slot.state };
+    return { pid: slot.worker?.servingPid, state: slot.state, hello: slot.worker?.hello };
   }
 
   status(): Omit<ExecutorStatus, 'strategy'> {

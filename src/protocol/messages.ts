@@ -26,12 +26,14 @@ export interface RunMessage {
 }
 
 /**
- * Each copy connects to the Unix socket `socket`, sends its one-time `token` and a newline, then
- * speaks the protocol there (hello first). The result's value lists the copies' pids.
+ * For each copy the harness connects to the Unix socket `socket` and sends the copy's one-time
+ * `token` and a newline; the copy then speaks the protocol there (no hello: it is the interpreter
+ * that said hello already), once it has moved into its `cgroups`. The result's value lists the
+ * copies' pids.
  */
 export interface ForkRequest {
   socket: string;
-  copies: readonly { token: string; workDir: string; scriptDir: string }[];
+  copies: readonly { token: string; workDir: string; scriptDir: string; cgroups?: readonly string[] }[];
 }
 
 /** Replace the reset hooks run after every call (from the next call on). */

@@ -37,7 +37,7 @@ export class ForkListener {
     const { directory, listening } = this.open();
     return {
       socket: join(directory, 'socket'),
-      copyDirectory: join(directory, `copy-${++this.copies}-${token(4)}`),
+      copyDirectory: join(directory, `copy-${++this.copies}-${token(12)}`),
       listening,
     };
   }

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { PyExecError } from '../core/errors.js';
 import type { ExecutionResult } from '../core/results.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import type { ForkRequest } from '../protocol/messages.js';
+import type { ForkRequest, HelloMessage } from '../protocol/messages.js';
 import { WorkerCgroup } from '../worker/cgroup.js';
-import { keepOutOfTreeKills, signalQuietly } from '../worker/kill-tree.js';
+import { keepOutOfTreeKills } from '../worker/kill-tree.js';
 import { maxLineLength } from '../worker/worker-launcher.js';
 import { SocketWorker } from '../worker/socket-worker.js';
 import type { WorkerSource } from '../worker/worker-handle.js';
@@ -47,100 +47,69 @@ export interface PendingFork {
   readonly request: ForkRequest;
   /** Resolves once the copies can connect (the executor's socket listens). */
   readonly ready: Promise<void>;
-  /** With the fork's result: the copies, once each said hello (or none, and why). */
+  /** With the fork's result: the copies (or none, and why). */
   finish(result: Promise<ExecutionResult>): Promise<CopySource[]>;
 }
 
 /**
  * Prepares `count` copies of a session's interpreter, synchronously, so that the fork takes its
  * place among the session's calls when it is asked for. The request goes to the session's
- * harness in that order (session_fork.py forks the process); then each copy connects to
- * `listener` with its one-time token and says hello as the pid its original reported. Each copy
- * gets a cgroup of its own (its limits, and what it starts is found when it ends) before any call
- * reaches it. Either every copy is made or none is left running.
+ * harness in that order: it connects to `listener` once per copy with the copy's one-time token,
+ * then forks (session_fork.py). Each copy moves itself into the cgroup made for it here (its
+ * limits, and what it starts is found when it ends) before it reads its first message. Either
+ * every copy is made or none is left running.
  */
-export function prepareFork(listener: ForkListener, options: NormalizedExecutorOptions, count: number): PendingFork {
-  const places = Array.from({ length: count }, () => listener.place());
-  const expected = places.map(() => listener.expect(options.startTimeoutMs));
-  const tokens = expected.map((entry) => entry.token);
-  const request: ForkRequest = {
-    socket: places[0]?.socket as string,
-    copies: places.map((place, index) => ({
-      token: tokens[index] as string,
-      workDir: join(place.copyDirectory, 'work'),
-      scriptDir: join(place.copyDirectory, 'script'),
-    })),
-  };
-  const removePlaces = () => Promise.all(places.map((place) => removeQuietly(place.copyDirectory)));
-  const finish = async (result: Promise<ExecutionResult>): Promise<CopySource[]> => {
-    let pids: number[];
-    try {
-      pids = pidsOf(await result, count);
-    } catch (error) {
-      listener.forget(tokens);
-      await removePlaces();
-      throw error;
-    }
-    try {
-      return await acceptCopies(
-        pids,
-        expected,
-        places.map((place) => place.copyDirectory),
-        options,
-      );
-    } catch (error) {
-      listener.forget(tokens);
-      await removePlaces();
-      throw error;
-    }
-  };
-  return { request, ready: places[0]?.listening as Promise<void>, finish };
-}
-
-// Each copy in a cgroup of its own (made and joined while it connects), then its hello.
-async function acceptCopies(
-  pids: number[],
-  expected: { connection: Promise<Socket> }[],
-  directories: string[],
+export function prepareFork(
+  listener: ForkListener,
   options: NormalizedExecutorOptions,
-): Promise<CopySource[]> {
-  const copies = pids.map((pid) => {
+  count: number,
+  /** The hello of the process that forks (once it forked): the copies are the same interpreter. */
+  original: () => HelloMessage | undefined,
+): PendingFork {
+  const copies = Array.from({ length: count }, () => {
+    const place = listener.place();
     const cgroup = WorkerCgroup.create(options.limits);
-    return { pid, cgroup, joined: cgroup?.join(pid), release: keepOutOfTreeKills(pid) };
+    return { ...place, ...listener.expect(options.startTimeoutMs), cgroup };
   });
-  const accepted = await Promise.allSettled(
-    expected.map(async (entry, index) => {
-      const { pid, cgroup, joined } = copies[index] as (typeof copies)[number];
-      const worker = await entry.connection.then(
-        (socket) => SocketWorker.accept(socket, pid, maxLineLength(options.limits), options.startTimeoutMs),
-        (error: unknown) => {
-          signalQuietly(pid, 'SIGKILL');
-          throw error;
-        },
-      );
-      await joined;
-      cgroup?.fitToHarness(0);
-      return worker;
+  const request: ForkRequest = {
+    socket: copies[0]?.socket as string,
+    copies: copies.map(({ token, copyDirectory, cgroup }) => {
+      const copy = { token, workDir: join(copyDirectory, 'work'), scriptDir: join(copyDirectory, 'script') };
+      return cgroup === undefined ? copy : { ...copy, cgroups: cgroup.directories };
     }),
-  );
-  const failure = accepted.find((outcome) => outcome.status === 'rejected');
-  if (failure === undefined) {
-    return accepted.map((outcome, index) => {
-      const { cgroup, release } = copies[index] as (typeof copies)[number];
-      const worker = (outcome as PromiseFulfilledResult<SocketWorker>).value;
-      return new CopySource(worker, directories[index] as string, () => {
-        release();
-        cgroup?.removeSoon();
+  };
+  const finish = async (result: Promise<ExecutionResult>): Promise<CopySource[]> => {
+    // Every copy connected before its fork; a fork that failed leaves connections nobody uses.
+    const connections = copies.map((copy) => copy.connection);
+    try {
+      const pids = pidsOf(await result, count);
+      const sockets = await Promise.all(connections);
+      const hello = original();
+      if (hello === undefined) throw new PyExecError('SESSION_LOST', 'The session ended as it forked');
+      return copies.map(({ copyDirectory, cgroup }, index) => {
+        const pid = pids[index] as number;
+        const release = keepOutOfTreeKills(pid);
+        const worker = new SocketWorker(sockets[index] as Socket, { ...hello, pid }, maxLineLength(options.limits));
+        return new CopySource(worker, copyDirectory, () => {
+          release();
+          cgroup?.removeSoon();
+        });
       });
-    });
-  }
-  for (const outcome of accepted) if (outcome.status === 'fulfilled') await outcome.value.kill('closed');
-  for (const { pid, cgroup, release } of copies) {
-    signalQuietly(pid, 'SIGKILL');
-    release();
-    cgroup?.removeSoon();
-  }
-  throw failure.reason;
+    } catch (error) {
+      listener.forget(copies.map((copy) => copy.token));
+      for (const connection of connections)
+        void connection.then(
+          (socket) => socket.destroy(),
+          () => undefined,
+        );
+      for (const copy of copies) {
+        copy.cgroup?.removeSoon();
+        await removeQuietly(copy.copyDirectory);
+      }
+      throw error;
+    }
+  };
+  return { request, ready: copies[0]?.listening as Promise<void>, finish };
 }
 
 /** The copies' pids from the fork's result, or what fork rejects with. */

@@ -12,7 +12,7 @@ import type { ProcessExit } from './session-ending.js';
 // renewed behind the caller's back: a process that ends takes the session's state with it.
 const SESSION_HARNESS = { mode: 'session', generations: false, forksCallProcesses: false, harnessChurn: 0 };
 const SESSION_POOL: PoolStrategy = {
-  policy: () => ({ keepWarm: false, singleUse: false, spares: 0 }),
+  policy: () => ({ keepWarm: false, singleUse: false, spares: 0, movesCalls: false }),
   runtime: (_options, control) => plainRuntime(control),
 };
 

@@ -168,7 +168,7 @@ export class Session {
       return Promise.reject(error);
     }
     // Placed in the session's order now: calls made after fork() returns run after the copy is made.
-    const pending = prepareFork(this.host.forkListener, this.host.options, count);
+    const pending = prepareFork(this.host.forkListener, this.host.options, count, () => this.pool.firstWorker()?.hello);
     const call = new Call('', normalizeRunOptions(undefined, this.poolOptions), 0, pending.request);
     this.internalCalls.add(call.id);
     const forked = this.schedule(call, false, pending.ready).finally(() => this.internalCalls.delete(call.id));

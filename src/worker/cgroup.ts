@@ -29,7 +29,8 @@ let created = 0;
  */
 export class WorkerCgroup {
   private constructor(
-    private readonly directories: readonly string[],
+    /** One per controller (cgroup v1), or the one (v2): a process joins by writing to their cgroup.procs. */
+    readonly directories: readonly string[],
     private readonly maxProcesses: number | undefined,
   ) {}
 
@@ -61,7 +62,9 @@ export class WorkerCgroup {
           mkdirSync(directory);
           directories.push(directory);
         }
-        writeFileSync(join(directory, file), value);
+        // A new cgroup's pids.max is already `max`: writing it costs the kernel ~0.6 ms here.
+        if (value !== 'max') writeFileSync(join(directory, file), value);
+        else if (!existsSync(join(directory, file))) throw new Error(`no ${controller} controller in ${directory}`);
       }
       return new WorkerCgroup(directories, limits.maxProcesses);
     } catch {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
-import { PyExecError } from '../core/errors.js';
+import type { PyExecError } from '../core/errors.js';
 import { decodeHarnessMessage, encodeHostMessage } from '../protocol/codec.js';
 import { LineSplitter } from '../protocol/line-splitter.js';
 import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
@@ -18,12 +18,13 @@ const EXIT_POLL_MS = 10;
 const SHUTDOWN_GRACE_MS = 1_000;
 
 /**
- * A harness process that is not the host's child, on a Unix socket it connected to: a copy a
- * session forked (session_fork.py). Its pid is the one its original reported when it forked;
- * how it ended is read from /proc while it is a zombie (its new parent may have reaped it already:
- * then it is not known).
+ * A harness process that is not the host's own child, on a Unix socket: a copy a session forked
+ * (session_fork.py). Its pid is the one its original reported when it forked; how it ended is
+ * read from /proc while it is a zombie (its original reaps it only between its own calls, and
+ * once the original is gone, whoever inherits it may be quicker: then it is not known).
  */
 export class SocketWorker extends EventEmitter<WorkerEvents> implements WorkerHandle {
+  readonly pid: number;
   readonly harnessPid: number;
   readonly namespaced = false;
   servingPid: number | undefined;
@@ -36,65 +37,40 @@ export class SocketWorker extends EventEmitter<WorkerEvents> implements WorkerHa
   // Its start time (/proc/<pid>/stat): once it is reaped, its pid may name another process.
   private readonly startedAt: string | undefined;
 
-  private constructor(
+  /**
+   * The copy on `socket` (connected, and its token read, before the fork): process `hello.pid`,
+   * which speaks no hello of its own (it is the interpreter its original said hello as).
+   */
+  constructor(
     private readonly socket: Socket,
-    readonly pid: number,
     readonly hello: HelloMessage,
+    maxLineLength: number,
   ) {
     super();
-    this.harnessPid = pid;
-    this.servingPid = pid;
-    this.startedAt = statFields(pid)?.[19];
+    this.pid = hello.pid;
+    this.harnessPid = hello.pid;
+    this.servingPid = hello.pid;
+    this.startedAt = statFields(hello.pid)?.[19];
     this.exited = new Promise((resolve) => (this.markExited = resolve));
     this.liveness = setInterval(() => {
       if (!this.running()) socket.destroy();
     }, LIVENESS_CHECK_MS);
     this.liveness.unref();
-    socket.once('close', () => void this.ended());
-  }
-
-  /**
-   * The worker on `socket` once it said hello as process `pid` (the pid its original forked).
-   * Rejects if it says anything else first, names another pid, or is silent for `timeoutMs`.
-   */
-  static accept(socket: Socket, pid: number, maxLineLength: number, timeoutMs: number): Promise<SocketWorker> {
     const splitter = new LineSplitter(maxLineLength);
-    return new Promise((resolve, reject) => {
-      let worker: SocketWorker | undefined;
-      const fail = (why: string) => {
-        clearTimeout(timer);
-        socket.destroy();
-        signalQuietly(pid, 'SIGKILL');
-        reject(new PyExecError('WORKER_START_FAILED', `The forked copy (pid ${pid}) ${why}`));
-      };
-      const timer = setTimeout(() => fail(`did not say hello within ${timeoutMs} ms`), timeoutMs);
-      socket.on('error', () => socket.destroy());
-      socket.once('close', () => {
-        if (worker === undefined) fail('closed its channel before it was ready');
-      });
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk: string) => {
-        let messages: HarnessMessage[];
-        try {
-          messages = splitter.push(chunk).map(decodeHarnessMessage);
-        } catch (error) {
-          if (worker === undefined) fail(`sent what is not the protocol: ${(error as Error).message}`);
-          else worker.emit('protocolError', error as PyExecError);
-          return;
-        }
-        for (const message of messages) {
-          if (worker !== undefined) worker.emit('message', message);
-          else if (message.type !== 'hello') fail(`sent ${message.type} before hello`);
-          else if (message.pid !== pid) fail(`said it was pid ${message.pid}`);
-          else {
-            clearTimeout(timer);
-            worker = new SocketWorker(socket, pid, message);
-            resolve(worker);
-          }
-        }
-      });
-      socket.resume();
+    socket.on('error', () => socket.destroy());
+    socket.once('close', () => void this.ended());
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      let messages: HarnessMessage[];
+      try {
+        messages = splitter.push(chunk).map(decodeHarnessMessage);
+      } catch (error) {
+        this.emit('protocolError', error as PyExecError);
+        return;
+      }
+      for (const message of messages) this.emit('message', message);
     });
+    socket.resume();
   }
 
   get alive(): boolean {
