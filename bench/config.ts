@@ -21,8 +21,8 @@ export interface BenchPlan {
   /** Poisson arrivals per row (open-loop.ts), in this many rounds of the rows in turn. */
   openLoopMs: number;
   openLoopRounds: number;
-  /** Sessions (sessions.ts): alternated slices, createSession samples, idle sessions held at once. */
-  sessions: { rounds: number; sliceMs: number; createSamples: number; idleSessions: number };
+  /** Sessions (sessions.ts): alternated slices, createSession samples, idle sessions held at once, forks. */
+  sessions: { rounds: number; sliceMs: number; createSamples: number; idleSessions: number; forkSamples: number };
 }
 
 export function planFor(quick: boolean): BenchPlan {
@@ -44,7 +44,7 @@ export function planFor(quick: boolean): BenchPlan {
           regimeSliceMs: 200,
           openLoopMs: 1000,
           openLoopRounds: 1,
-          sessions: { rounds: 2, sliceMs: 200, createSamples: 3, idleSessions: 10 },
+          sessions: { rounds: 2, sliceMs: 200, createSamples: 3, idleSessions: 10, forkSamples: 20 },
         },
       }
     : {
@@ -64,7 +64,7 @@ export function planFor(quick: boolean): BenchPlan {
           regimeSliceMs: 250,
           openLoopMs: 6000,
           openLoopRounds: 3,
-          sessions: { rounds: 8, sliceMs: 500, createSamples: 9, idleSessions: 100 },
+          sessions: { rounds: 8, sliceMs: 500, createSamples: 9, idleSessions: 100, forkSamples: 200 },
         },
       };
 }

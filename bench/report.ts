@@ -171,12 +171,13 @@ function sandboxSection(results: BenchResults): string {
 }
 
 // Calls in one session beside optimized's (the same call, alternated slices), createSession per
-// strategy, and idle sessions' memory.
+// strategy, idle sessions' memory, and fork beside a bare os.fork().
 function sessionsSection(results: BenchResults): string {
   const sessions = results.sessions;
   const lines = [
     `Calls in one session: ${perSec(sessions.sessionCallsPerSec)} calls/s, optimized's \`run\` ${perSec(sessions.optimizedCallsPerSec)}: ${fixed(sessions.ratioToOptimized, 2)}x (median of the alternated slices' ratios).`,
     `${sessions.idleSessions} idle sessions (optimized) hold ${fixed(sessions.idleRssMb, 0)} MB resident, ${fixed(sessions.idleRssMb / sessions.idleSessions, 1)} MB each.`,
+    `\`session.fork()\` until the copy takes calls: p50 ${fixed(sessions.fork.forkP50Ms, 2)} ms; a bare Python's \`os.fork()\` + \`_exit\` + \`waitpid\` in the same run: ${fixed(sessions.fork.bareForkP50Ms, 2)} ms (${fixed(sessions.fork.forkP50Ms / sessions.fork.bareForkP50Ms, 2)}x, ${sessions.fork.samples} samples each, alternated batches).`,
     '',
     markdownTable(
       ['', `createSession p50 (${sessions.createSamples} samples)`],

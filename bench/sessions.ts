@@ -1,8 +1,9 @@
 // Sessions in `npm run bench`: calls in one session beside optimized's calls (the same trivial
-// call, in alternated slices of one run), createSession's latency per strategy, and what idle
-// sessions hold in memory.
+// call, in alternated slices of one run), createSession's latency per strategy, what idle
+// sessions hold in memory, and fork's latency beside a bare os.fork().
 import { createExecutor, type ExecutorOptions, type PythonExecutor, type StrategyName } from '../src/index.js';
 import { BENCH_STRATEGIES, TRIVIAL_CALL } from './config.js';
+import { measureFork, type ForkMetrics } from './session-fork.js';
 
 export interface SessionMetrics {
   /** Sequential calls in one session, and optimized's executor.run, in alternated slices. */
@@ -16,6 +17,8 @@ export interface SessionMetrics {
   /** Resident memory of `idleSessions` idle sessions (optimized), summed, and per session. */
   idleSessions: number;
   idleRssMb: number;
+  /** session.fork() beside a bare Python's os.fork() (session-fork.ts). */
+  fork: ForkMetrics;
 }
 
 export interface SessionPlan {
@@ -23,6 +26,7 @@ export interface SessionPlan {
   sliceMs: number;
   createSamples: number;
   idleSessions: number;
+  forkSamples: number;
 }
 
 const median = (values: number[]): number => {
@@ -112,5 +116,16 @@ export async function measureSessions(
   }
   const idleRssMb = await idleMemory(options, plan.idleSessions);
   report(`sessions: ${plan.idleSessions} idle sessions hold ${idleRssMb.toFixed(0)} MB resident`);
-  return { ...calls, createP50Ms, createSamples: plan.createSamples, idleSessions: plan.idleSessions, idleRssMb };
+  const fork = await measureFork(options, plan.forkSamples);
+  report(
+    `sessions: fork p50 ${fork.forkP50Ms.toFixed(2)} ms, a bare Python's os.fork() ${fork.bareForkP50Ms.toFixed(2)} ms (${(fork.forkP50Ms / fork.bareForkP50Ms).toFixed(2)}x)`,
+  );
+  return {
+    ...calls,
+    createP50Ms,
+    createSamples: plan.createSamples,
+    idleSessions: plan.idleSessions,
+    idleRssMb,
+    fork,
+  };
 }
