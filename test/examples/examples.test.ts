@@ -58,9 +58,11 @@ describe('the programs in examples/', () => {
     if (process.env.CI) expect(out).toMatch(/chart written to .*\.png/); // .ci/run installs matplotlib
   }, 90_000);
 
-  it('agent-session: state across steps, SESSION_LOST after the interpreter dies, then restart()', async () => {
-    const out = await runExample('agent-session.mjs');
+  it('agent-session: a DataFrame across steps, a fork that branches, SESSION_LOST, then restart()', async () => {
+    // Debian's python3 has pandas from python3-pandas (.ci/run installs it).
+    const out = await runExample('agent-session.mjs', [], { PYEXEC_PYTHON: matplotlibPython });
     expect(out).toContain('step 1: ok 3\nstep 2: ok 13.0\n');
+    expect(out).toContain('branch: ok 2\noriginal: ok 3\n');
     expect(out).toContain('[session agent-1 ended: crashed]');
     expect(out).toContain('step 4: the interpreter was lost; it was restarted and the data reloaded');
     expect(out).toContain("step 4 again: ok 'Lima'\n");
