@@ -177,6 +177,13 @@ function sessionsSection(results: BenchResults): string {
   const lines = [
     `Calls in one session: ${perSec(sessions.sessionCallsPerSec)} calls/s, optimized's \`run\` ${perSec(sessions.optimizedCallsPerSec)}: ${fixed(sessions.ratioToOptimized, 2)}x (median of the alternated slices' ratios).`,
     `${sessions.idleSessions} idle sessions (optimized) hold ${fixed(sessions.idleRssMb, 0)} MB resident, ${fixed(sessions.idleRssMb / sessions.idleSessions, 1)} MB each.`,
+    ...sessions.idleMemory.map(
+      (row) =>
+        `${sessions.idleSessions} idle sessions of ${row.strategy}: ${fixed(row.rssMb, 0)} MB resident (RSS, shared pages counted in each)` +
+        (row.pssMb === undefined
+          ? '.'
+          : `, ${fixed(row.pssMb, 0)} MB proportional (PSS, shared pages split among their sharers).`),
+    ),
     `\`session.fork()\` until the copy takes calls: p50 ${fixed(sessions.fork.forkP50Ms, 2)} ms; a bare Python's \`os.fork()\` + \`_exit\` + \`waitpid\` in the same run: ${fixed(sessions.fork.bareForkP50Ms, 2)} ms (${fixed(sessions.fork.forkP50Ms / sessions.fork.bareForkP50Ms, 2)}x, ${sessions.fork.samples} samples each, alternated batches).`,
     '',
     markdownTable(

@@ -1,6 +1,7 @@
 // Sessions in `npm run bench`: calls in one session beside optimized's calls (the same trivial
 // call, in alternated slices of one run), createSession's latency per strategy, what idle
 // sessions hold in memory, and fork's latency beside a bare os.fork().
+import { readFileSync } from 'node:fs';
 import { createExecutor, type ExecutorOptions, type PythonExecutor, type StrategyName } from '../src/index.js';
 import { BENCH_STRATEGIES, TRIVIAL_CALL } from './config.js';
 import { measureFork, type ForkMetrics } from './session-fork.js';
@@ -14,9 +15,15 @@ export interface SessionMetrics {
   /** createSession until ready, per strategy: the median of `createSamples` starts. */
   createP50Ms: { strategy: string; p50Ms: number }[];
   createSamples: number;
-  /** Resident memory of `idleSessions` idle sessions (optimized), summed, and per session. */
+  /** Resident memory of `idleSessions` idle sessions (optimized), summed. */
   idleSessions: number;
   idleRssMb: number;
+  /**
+   * What idle sessions hold per strategy: resident (RSS, pages shared with a template counted in
+   * each) and proportional (PSS, shared pages split among their sharers; undefined where
+   * /proc/<pid>/smaps_rollup cannot be read).
+   */
+  idleMemory: { strategy: string; rssMb: number; pssMb: number | undefined }[];
   /** session.fork() beside a bare Python's os.fork() (session-fork.ts). */
   fork: ForkMetrics;
 }
@@ -88,14 +95,33 @@ async function createLatency(strategy: StrategyName, options: ExecutorOptions, s
   }
 }
 
-async function idleMemory(options: ExecutorOptions, count: number): Promise<number> {
-  const executor = createExecutor({ ...options, strategy: 'optimized', maxSessions: count });
+async function idleMemory(
+  options: ExecutorOptions,
+  count: number,
+  strategy: StrategyName,
+): Promise<{ strategy: string; rssMb: number; pssMb: number | undefined }> {
+  const executor = createExecutor({ ...options, strategy, maxSessions: count });
   try {
+    await executor.warmUp();
     const sessions = await Promise.all(Array.from({ length: count }, () => executor.createSession()));
     await Promise.all(sessions.map((session) => session.run('x = 1')));
-    return executor.sessions().reduce((sum, info) => sum + (info.rssMb ?? 0), 0);
+    const listed = executor.sessions();
+    const rssMb = listed.reduce((sum, info) => sum + (info.rssMb ?? 0), 0);
+    const pss = listed.map((info) => (info.pid === undefined ? undefined : proportionalMb(info.pid)));
+    const pssMb = pss.includes(undefined) ? undefined : pss.reduce((sum = 0, mb = 0) => sum + mb, 0);
+    return { strategy, rssMb, pssMb };
   } finally {
     await executor.close();
+  }
+}
+
+// A process's proportional set size (shared pages split among the processes sharing them).
+function proportionalMb(pid: number): number | undefined {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match === null ? undefined : Number(match[1]) / 1024;
+  } catch {
+    return undefined;
   }
 }
 
@@ -114,8 +140,13 @@ export async function measureSessions(
     createP50Ms.push({ strategy, p50Ms });
     report(`sessions: createSession p50 ${p50Ms.toFixed(0)} ms (${strategy})`);
   }
-  const idleRssMb = await idleMemory(options, plan.idleSessions);
-  report(`sessions: ${plan.idleSessions} idle sessions hold ${idleRssMb.toFixed(0)} MB resident`);
+  const idleMemoryRows = [];
+  for (const strategy of ['optimized', 'forked'] as const) {
+    const row = await idleMemory(options, plan.idleSessions, strategy);
+    idleMemoryRows.push(row);
+    const pss = row.pssMb === undefined ? '' : `, ${row.pssMb.toFixed(0)} MB proportional`;
+    report(`sessions: ${plan.idleSessions} idle sessions (${strategy}) hold ${row.rssMb.toFixed(0)} MB resident${pss}`);
+  }
   const fork = await measureFork(options, plan.forkSamples);
   report(
     `sessions: fork p50 ${fork.forkP50Ms.toFixed(2)} ms, a bare Python's os.fork() ${fork.bareForkP50Ms.toFixed(2)} ms (${(fork.forkP50Ms / fork.bareForkP50Ms).toFixed(2)}x)`,
@@ -125,7 +156,8 @@ export async function measureSessions(
     createP50Ms,
     createSamples: plan.createSamples,
     idleSessions: plan.idleSessions,
-    idleRssMb,
+    idleRssMb: idleMemoryRows[0]?.rssMb ?? 0,
+    idleMemory: idleMemoryRows,
     fork,
   };
 }

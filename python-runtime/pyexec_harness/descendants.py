@@ -91,6 +91,10 @@ def leave_out(pid):
     _left_out.add(pid)
 
 
+def is_left_out(pid):
+    return pid in _left_out
+
+
 def forget_left_out():
     """In a process just forked: its parent's left-out children are not its own."""
     _left_out.clear()

@@ -21,6 +21,15 @@ HOST_MESSAGES = {
         "fork": (_OBJ, False),
     },
     "configure": {"resetHooks": (_LIST, True)},
+    # The forked template: fork a session's process (forking/session_child.py).
+    "session": {
+        "socket": (_STR, True),
+        "token": (_STR, True),
+        "workDir": (_STR, True),
+        "scriptDir": (_STR, True),
+        "cgroups": (_LIST, False),
+        "maxRssMb": (_INT, False),
+    },
     "recycle": {},
     "shutdown": {},
 }

@@ -36,7 +36,7 @@ def fork_copies(harness, message):
     pids = []
     try:
         for copy in spec["copies"]:
-            sock = _connect(spec["socket"], copy["token"])
+            sock = connect_with_token(spec["socket"], copy["token"])
             try:
                 cwd = harness.copy_directories(copy["workDir"])
                 pid = harness_fork()
@@ -76,7 +76,8 @@ def _running_threads():
     )
 
 
-def _connect(path, token):
+def connect_with_token(path, token):
+    """A connection to the host's socket for forked processes, presenting a one-time token."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(path)

@@ -7,6 +7,7 @@ import { AutoInstaller } from '../packages/auto-install.js';
 import type { Call } from '../pool/call.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { SessionRegistry } from '../sessions/session-registry.js';
+import type { SessionTemplates } from '../sessions/template-session.js';
 import type { Session } from '../sessions/session.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 import type { Strategy } from '../strategies/strategy.js';
@@ -28,6 +29,18 @@ function sessionsOf(executor: PooledExecutor): SessionRegistry {
   return registries.get(executor) as SessionRegistry;
 }
 
+// The pool's workers as makers of sessions (forked's templates): started first if none is up.
+function templatesOf(pool: WorkerPool): SessionTemplates {
+  return {
+    async send(message) {
+      const sent = pool.sendOutsideCalls(message);
+      if (sent !== undefined || pool.closed) return sent;
+      await pool.warmUp();
+      return pool.sendOutsideCalls(message);
+    },
+  };
+}
+
 /** The public face shared by every strategy; what differs lives in its Strategy (src/strategies/<name>/). */
 export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implements PythonExecutor {
   abstract readonly strategy: StrategyName;
@@ -42,8 +55,12 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
     this.options = normalizeExecutorOptions(options, definition.name, definition);
     this.capabilities = definition.capabilities;
     const launcher = new WorkerLauncher(this.options, definition.harnessConfig(this.options));
-    pools.set(this, new WorkerPool(this.options, definition, launcher, this));
-    registries.set(this, new SessionRegistry(this.options, this));
+    const pool = new WorkerPool(this.options, definition, launcher, this);
+    pools.set(this, pool);
+    registries.set(
+      this,
+      new SessionRegistry(this.options, this, definition.forksSessions ? templatesOf(pool) : undefined),
+    );
     const { autoInstall, python, basePython, command } = this.options;
     if (autoInstall !== undefined) installers.set(this, new AutoInstaller(autoInstall, python, basePython, command));
   }

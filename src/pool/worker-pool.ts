@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import { PyExecError } from '../core/errors.js';
 import type { ExecutionResult, ExecutorEvents, ExecutorStatus } from '../core/results.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
-import type { ExitedMessage, HarnessMessage, HelloMessage } from '../protocol/messages.js';
+import type { ExitedMessage, HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
 import type { WorkerExit, WorkerHandle, WorkerSource } from '../worker/worker-handle.js';
 import type { Call, Interruption } from './call.js';
 import { CallRegistry } from './call-registry.js';
@@ -157,6 +157,16 @@ export class WorkerPool {
   abort(call: Call): void {
     call.markAborted();
     void this.stop(call.id);
+  }
+
+  /**
+   * Sends `message` to a worker that is up, outside any call (forked's template making a
+   * session); that worker's pid, or undefined when none is up.
+   */
+  sendOutsideCalls(message: HostMessage): number | undefined {
+    const worker = this.slots.map((slot) => slot.worker).find((candidate) => candidate?.alive === true);
+    worker?.send(message);
+    return worker?.pid;
   }
 
   /** The pid and state of the first slot's worker (a session's only one), without status()'s /proc reads. */

@@ -55,7 +55,24 @@ export interface RecycleMessage {
   type: 'recycle';
 }
 
-export type HostMessage = RunMessage | ConfigureMessage | RecycleMessage | ShutdownMessage;
+/**
+ * Forked strategy: the template forks a session's process. It connects to the Unix socket
+ * `socket` and sends `token` and a newline, then forks; the child moves into `cgroups`, makes
+ * `workDir`, and says hello on that socket as the harness in session mode. The template answers
+ * nothing on its own channel.
+ */
+export interface SessionMessage {
+  type: 'session';
+  socket: string;
+  token: string;
+  workDir: string;
+  scriptDir: string;
+  cgroups?: readonly string[];
+  /** The session's maxRssMb (the template has the executor's). */
+  maxRssMb?: number;
+}
+
+export type HostMessage = RunMessage | ConfigureMessage | RecycleMessage | ShutdownMessage | SessionMessage;
 
 /** The exit code of a generation that ended on `recycle` (reported in `exited`). */
 export const RECYCLED_EXIT_CODE = 75;

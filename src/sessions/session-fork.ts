@@ -169,6 +169,7 @@ export class CopySource implements WorkerSource {
   }
 }
 
-function removeQuietly(path: string): Promise<void> {
+/** Removes a copy's directory; never rejects (something it started may still be writing there). */
+export function removeQuietly(path: string): Promise<void> {
   return rm(path, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 }).catch(() => undefined);
 }

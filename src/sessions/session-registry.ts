@@ -5,7 +5,8 @@ import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import { normalizeSessionOptions, type SessionOptions } from '../options/session-options.js';
 import { randomUUID } from 'node:crypto';
 import { ForkListener } from './fork-listener.js';
-import type { CopySource } from './session-fork.js';
+import { forkUnavailable, type CopySource } from './session-fork.js';
+import type { SessionTemplates } from './template-session.js';
 import { Session, type SessionHost } from './session.js';
 
 /** An executor's sessions: at most `maxSessions` open (a closed one frees its place; a lost one keeps it until closed). */
@@ -20,11 +21,16 @@ export class SessionRegistry {
   constructor(
     private readonly options: NormalizedExecutorOptions,
     events: EventEmitter<ExecutorEvents>,
+    /** The executor's workers, when they fork sessions (forked's templates). */
+    templates?: SessionTemplates,
   ) {
     this.host = {
       options,
       events,
+      // Sessions come from a template only where its forks can live apart (see forkUnavailable).
+      templates: forkUnavailable(options) === undefined ? templates : undefined,
       forkListener: this.forkListener,
+      interpreter: { path: options.python },
       closed: (session) => this.forget(session),
       reserve: (count) => this.reserve(count),
       adopt: (parent, source) => this.adopt(parent, source),

@@ -12,6 +12,7 @@ import { forkCount, forkUnavailable, prepareFork, type CopySource, type ForkOpti
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { lossOf, refusalOf, type ProcessExit, type SessionEnding } from './session-ending.js';
 import { sessionPool } from './session-process.js';
+import { sessionFromTemplate, type SessionTemplates } from './template-session.js';
 
 /** What a session needs of its executor. */
 export interface SessionHost {
@@ -19,6 +20,10 @@ export interface SessionHost {
   readonly events: EventEmitter<ExecutorEvents>;
   /** Where a session's forked copies connect (one per executor). */
   readonly forkListener: ForkListener;
+  /** The interpreter new sessions start: the executor's `python` until one said what it runs. */
+  readonly interpreter: { path: string };
+  /** Workers that fork sessions (forked's templates): a new interpreter is then one fork. */
+  readonly templates: SessionTemplates | undefined;
   /** The session is closed (by its owner, a reaper or the executor): it leaves the executor's list. */
   closed(session: Session): void;
   /** Holds `count` places for copies (SESSION_LIMIT past maxSessions); the returned function frees them. */
@@ -55,6 +60,8 @@ export class Session {
   private lifetimeTimer: NodeJS.Timeout | undefined;
   private lifetimeDue = false;
   private readonly poolOptions: NormalizedExecutorOptions;
+  // Its pool was given its process (a copy's, a template's fork) rather than starting one.
+  private poolHasProcess = false;
   // Calls of the session's own (a fork): not shown to the executor's listeners as executions.
   private readonly internalCalls = new Set<string>();
 
@@ -76,6 +83,7 @@ export class Session {
       spareWorkers: 0,
       resetHooks: Object.freeze([]),
       maxRssMb: options.maxRssMb,
+      python: host.interpreter.path,
     });
     this.pool = this.newPool();
     if (Number.isFinite(options.maxLifetimeMs)) {
@@ -97,6 +105,7 @@ export class Session {
   async start(): Promise<void> {
     this.current = 'starting';
     try {
+      await this.fromTemplate();
       await this.pool.warmUp();
     } catch (error) {
       // A session that never started never began: no session:end for it (createSession rejects).
@@ -108,7 +117,10 @@ export class Session {
       this.current = 'lost';
       throw error;
     }
-    this.pid = this.pool.firstWorker()?.pid;
+    const worker = this.pool.firstWorker();
+    this.pid = worker?.pid;
+    // Later sessions start the interpreter itself, not a launcher shim (pyenv's costs ~80 ms).
+    if (worker?.hello?.executable) this.host.interpreter.path = worker.hello.executable;
     if (this.ending !== undefined) return; // closed while it started
     this.current = 'idle';
     if (this.lifetimeDue)
@@ -342,9 +354,27 @@ export class Session {
     return this.ending === undefined ? undefined : refusalOf(this.id, this.ending, this.current === 'lost');
   }
 
+  // Where the executor's workers fork sessions, its process is a template's fork, unless it is a
+  // copy already; else (no template could) the pool starts a process.
+  private async fromTemplate(): Promise<void> {
+    const { templates } = this.host;
+    if (templates === undefined || this.poolHasProcess) return;
+    const unused = this.pool;
+    const { forkListener, options } = this.host;
+    const source = await sessionFromTemplate(forkListener, options, templates, this.options.maxRssMb);
+    if (source === undefined || this.pool !== unused || this.ending !== undefined) {
+      await source?.dispose();
+      return;
+    }
+    this.firstSource = source;
+    this.pool = this.newPool();
+    await unused.close(); // never started: nothing ran there
+  }
+
   private newPool(): WorkerPool {
     const source = this.firstSource;
     this.firstSource = undefined;
+    this.poolHasProcess = source !== undefined;
     const pool: WorkerPool = sessionPool(this.poolOptions, this.host.events, this.internalCalls, source, {
       retiring: (reason) => {
         if (pool === this.pool) this.lastRecycle = reason;

@@ -15,6 +15,8 @@ export interface Strategy extends WorkerLifeRules, PoolStrategy {
   readonly capabilities: StrategyCapabilities;
   /** What the harness is told at start: its mode (a module in modes/) and that mode's settings. */
   harnessConfig(options: NormalizedExecutorOptions): HarnessModeConfig;
+  /** Its workers fork sessions (forked's template): a session is one fork, not a process start. */
+  readonly forksSessions?: true;
 }
 
 export interface HarnessModeConfig {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
-import type { PyExecError } from '../core/errors.js';
+import { PyExecError } from '../core/errors.js';
 import { decodeHarnessMessage, encodeHostMessage } from '../protocol/codec.js';
 import { LineSplitter } from '../protocol/line-splitter.js';
 import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
@@ -71,6 +71,66 @@ export class SocketWorker extends EventEmitter<WorkerEvents> implements WorkerHa
       for (const message of messages) this.emit('message', message);
     });
     socket.resume();
+  }
+
+  /**
+   * The worker on `socket` once it said hello (a session forked from a template, which speaks
+   * first as a started harness does), as a process `trusted(pid)` accepts. Rejects if it says
+   * anything else first, closes, or is silent for `timeoutMs`.
+   */
+  static afterHello(
+    socket: Socket,
+    maxLineLength: number,
+    timeoutMs: number,
+    trusted: (pid: number) => boolean,
+  ): Promise<SocketWorker> {
+    return new Promise((resolve, reject) => {
+      let received = '';
+      const fail = (why: string) => {
+        cleanUp();
+        socket.destroy();
+        reject(new PyExecError('WORKER_START_FAILED', `The forked session ${why}`));
+      };
+      const timer = setTimeout(() => fail(`did not say hello within ${timeoutMs} ms`), timeoutMs);
+      const onClose = () => fail('closed its channel before it was ready');
+      const onData = (chunk: Buffer) => {
+        received += chunk.toString('utf8');
+        const newline = received.indexOf('\n');
+        if (newline === -1) {
+          if (received.length > maxLineLength) fail('sent a line longer than the protocol allows');
+          return;
+        }
+        let hello: HarnessMessage;
+        try {
+          hello = decodeHarnessMessage(received.slice(0, newline));
+        } catch (error) {
+          fail(`sent what is not the protocol: ${(error as Error).message}`);
+          return;
+        }
+        if (hello.type !== 'hello' || !trusted(hello.pid)) {
+          fail(
+            hello.type === 'hello'
+              ? `said it was pid ${hello.pid}, not a child of its template`
+              : `sent ${hello.type} first`,
+          );
+          return;
+        }
+        cleanUp();
+        socket.pause();
+        const rest = received.slice(newline + 1);
+        if (rest.length > 0) socket.unshift(Buffer.from(rest, 'utf8'));
+        resolve(new SocketWorker(socket, hello, maxLineLength));
+      };
+      const cleanUp = () => {
+        clearTimeout(timer);
+        socket.off('data', onData);
+        socket.off('close', onClose);
+      };
+      socket.on('data', onData);
+      socket.once('close', onClose);
+      socket.on('error', () => socket.destroy());
+      socket.resume();
+    });
   }
 
   get alive(): boolean {

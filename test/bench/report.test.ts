@@ -90,6 +90,10 @@ const results: BenchResults = {
     createSamples: 9,
     idleSessions: 100,
     idleRssMb: 1500,
+    idleMemory: [
+      { strategy: 'optimized', rssMb: 1500, pssMb: 1400 },
+      { strategy: 'forked', rssMb: 1300, pssMb: 400 },
+    ],
     fork: { samples: 200, forkP50Ms: 2.4, bareForkP50Ms: 1.2 },
   },
 };
@@ -151,6 +155,9 @@ describe('bench report', () => {
     expect(markdown).toContain("Calls in one session: 14,000 calls/s, optimized's `run` 15,000: 0.93x");
     expect(markdown).toContain('100 idle sessions (optimized) hold 1500 MB resident, 15.0 MB each.');
     expect(markdown).toContain('p50 2.40 ms;');
+    expect(markdown).toContain(
+      '100 idle sessions of forked: 1300 MB resident (RSS, shared pages counted in each), 400 MB proportional',
+    );
     expect(markdown).toContain('in the same run: 1.20 ms (2.00x, 200 samples each');
     expect(row(markdown, 'a session of forked')).toBe('| a session of forked | 97 ms |');
   });

@@ -15,13 +15,15 @@ import shutil
 import socket
 
 from .. import codec
-from ..descendants import kill_descendants, own_children
+from ..descendants import is_left_out, kill_descendants, own_children, reap_left_out
 from ..exit_report import exit_report
 from ..fork_guard import harness_fork
 from ..private_paths import unguessable_name
 from ..process_setup import call_root
 from ..runner import DEFAULT_FILENAME
+from ..protocol import check_host_message
 from .child import call_directories, serve_one_call
+from .session_child import fork_session
 
 _SIGKILL = _signal.SIGKILL
 
@@ -146,7 +148,15 @@ class TemplateServer:
             return True
         if kind == "shutdown":
             return False
-        fault = {"type": "fault", "message": "the forked template takes run and shutdown messages only"}
+        if kind == "session" and check_host_message(message) is None:
+            # Nothing is said on the channel (a call's child may be writing there): the host hears
+            # from the session on its socket, or sees it close there if the fork failed.
+            try:
+                fork_session(self._channel, message, self._config, self._close_children_sockets)
+            except Exception:
+                pass
+            return True
+        fault = {"type": "fault", "message": "the forked template takes run, session and shutdown messages only"}
         if isinstance(message, dict) and isinstance(message.get("id"), str):
             fault["id"] = message["id"]
         self._channel.send(fault)
@@ -225,9 +235,17 @@ class TemplateServer:
             if child is not None:
                 ours.add(child.pid)
         # One pread of the kernel's list (the template is single-threaded): it runs every turn.
-        # Without /proc lists there is nothing to find orphans by.
-        if any(pid not in ours for pid in own_children() or ()):
+        # Without /proc lists there is nothing to find orphans by. Sessions it forked are left
+        # out (see session_child.py), and reaped once they have exited.
+        reap_left_out()
+        if any(pid not in ours and not is_left_out(pid) for pid in own_children() or ()):
             kill_descendants(keep=ours)
+
+    def _close_children_sockets(self):
+        # In a process forked from the template: the call children's sockets are not its own.
+        for child in (self._active, self._spare):
+            if child is not None:
+                child.close()
 
     def _fork(self):
         parent_sock, child_sock = socket.socketpair()
@@ -237,10 +255,7 @@ class TemplateServer:
         pid = harness_fork()
         if pid == 0:
             parent_sock.close()
-            if self._active is not None:
-                self._active.close()
-            if self._spare is not None:
-                self._spare.close()
+            self._close_children_sockets()
             serve_one_call(self._channel, child_sock, directories, self._interrupts, self._limiter, self._config)
         child_sock.close()
         return Spare(pid, parent_sock, directories)

@@ -11,4 +11,5 @@ export const forkedStrategy: Strategy = {
   harnessConfig: () => ({ mode: 'forked', generations: false, forksCallProcesses: true, harnessChurn: 2 }),
   policy: () => ({ keepWarm: true, singleUse: false, spares: 0 }),
   runtime: (options, control) => forkedRuntime(control, options.command.length === 0),
+  forksSessions: true,
 };
