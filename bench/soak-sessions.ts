@@ -1,12 +1,14 @@
 // The sessions part of `npm run soak`: sessions of every strategy, each counting up call after
 // call, with faults between: a timeout the code stops at (the count must go on), a kill and a
 // memory blow-up past maxRssMb (the next call must reject SESSION_LOST, and restart() gives an
-// empty interpreter). A count that restarts without SESSION_LOST is a silent reset: a problem.
+// empty interpreter), and forks whose copies count on their own. A count that restarts without
+// SESSION_LOST is a silent reset: a problem.
 import type { PyExecError, PythonExecutor, Session } from '../src/index.js';
 
 type SessionFault = 'timeout' | 'killed' | 'memory';
 const SESSION_FAULTS: SessionFault[] = ['timeout', 'killed', 'memory'];
 const FAULT_EVERY = 25;
+const FORK_EVERY = 10;
 
 const FAULT_CODE: Record<SessionFault, string> = {
   timeout: 'import time\nwhile True:\n    time.sleep(0.01)',
@@ -39,6 +41,7 @@ async function soakOne(session: Session, label: string, calls: number, soak: Ses
       if (fault !== 'timeout') lossPending = fault;
       continue;
     }
+    if (call % FORK_EVERY === 0 && lossPending === undefined) await forkAndCheck(session, label, call, expected, soak);
     try {
       const result = await session.run('count += 1\ncount');
       expected++;
@@ -57,6 +60,22 @@ async function soakOne(session: Session, label: string, calls: number, soak: Ses
       await session.run('count = 0');
       expected = 0;
     }
+  }
+}
+
+// A copy of the session has its count and goes its own way: the original's next call must not
+// see what the copy did.
+async function forkAndCheck(session: Session, label: string, call: number, expected: number, soak: SessionSoak) {
+  const key = 'session fork';
+  soak.tally.set(key, (soak.tally.get(key) ?? 0) + 1);
+  try {
+    const copy = await session.fork();
+    const seen = await copy.run('count += 1000\ncount');
+    if (seen.value !== String(expected + 1000))
+      soak.problems.push(`${label} fork at call ${call}: the copy counted ${seen.value}, expected ${expected + 1000}`);
+    await copy.close();
+  } catch (error) {
+    soak.problems.push(`${label} fork at call ${call} rejected: ${(error as Error).message}`);
   }
 }
 
