@@ -6,7 +6,7 @@ import { PyExecError } from '../core/errors.js';
 import { decodeHarnessMessage, encodeHostMessage } from '../protocol/codec.js';
 import { LineSplitter } from '../protocol/line-splitter.js';
 import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
-import type { WorkerEvents, WorkerExit, WorkerHandle } from './worker-handle.js';
+import { shutDownGracefully, type WorkerEvents, type WorkerExit, type WorkerHandle } from './worker-handle.js';
 import { killProcessTree, signalQuietly } from './kill-tree.js';
 
 // A copy is not the host's child: nothing tells the host it exited but its socket's end, and
@@ -15,7 +15,6 @@ const LIVENESS_CHECK_MS = 500;
 // After its socket closed, how long the process may take to exit before its tree is killed.
 const EXIT_WAIT_MS = 250;
 const EXIT_POLL_MS = 10;
-const SHUTDOWN_GRACE_MS = 1_000;
 
 /**
  * A harness process that is not the host's own child, on a Unix socket: a copy a session forked
@@ -149,16 +148,9 @@ export class SocketWorker extends EventEmitter<WorkerEvents> implements WorkerHa
     if (this.alive) signalQuietly(this.pid, 'SIGINT');
   }
 
-  async shutDown(reason: string): Promise<WorkerExit> {
-    if (!this.alive) return this.exited;
-    this.killReason ??= reason;
-    this.send({ type: 'shutdown' });
-    const timer = setTimeout(() => void this.kill(reason), SHUTDOWN_GRACE_MS);
-    try {
-      return await this.exited;
-    } finally {
-      clearTimeout(timer);
-    }
+  shutDown(reason: string): Promise<WorkerExit> {
+    if (this.alive) this.killReason ??= reason;
+    return shutDownGracefully(this, this.exited, reason);
   }
 
   async kill(reason: string): Promise<WorkerExit> {

@@ -58,3 +58,27 @@ export interface WorkerSource {
   /** Removes what the workers shared; they must be gone first. */
   dispose(): Promise<void>;
 }
+
+// How long an idle harness asked to shut down may take before it is killed instead.
+const SHUTDOWN_GRACE_MS = 1_000;
+
+/**
+ * An idle worker's end (WorkerHandle.shutDown for both kinds of worker): the harness is asked to
+ * shut down (it kills and reaps everything it started before it exits, so nothing of its tree is
+ * left to a PID 1 that may be slow to reap), and killed if it is not gone within a grace (busy,
+ * or its loop broken by user code). Resolves with its exit.
+ */
+export async function shutDownGracefully(
+  worker: Pick<WorkerHandle, 'alive' | 'send' | 'kill'>,
+  exited: Promise<WorkerExit>,
+  reason: string,
+): Promise<WorkerExit> {
+  if (!worker.alive) return exited;
+  worker.send({ type: 'shutdown' });
+  const timer = setTimeout(() => void worker.kill(reason), SHUTDOWN_GRACE_MS);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}

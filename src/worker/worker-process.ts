@@ -4,7 +4,7 @@ import { PyExecError } from '../core/errors.js';
 import { decodeHarnessMessage, encodeHostMessage } from '../protocol/codec.js';
 import { LineSplitter } from '../protocol/line-splitter.js';
 import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
-import type { WorkerEvents, WorkerExit, WorkerHandle } from './worker-handle.js';
+import { shutDownGracefully, type WorkerEvents, type WorkerExit, type WorkerHandle } from './worker-handle.js';
 import { HARNESS_BOOTSTRAP, harnessRuntimeDir } from './harness-location.js';
 import { explainStartFailure } from './interpreter-check.js';
 import { killProcessTree, signalQuietly } from './kill-tree.js';
@@ -36,8 +36,6 @@ const DIAGNOSTICS_TAIL = 8192;
 // After the process exits, how long its last messages may take to be read before whatever still
 // holds its pipes open is killed (something it started, holding the inherited descriptors).
 const EXIT_DRAIN_MS = 250;
-// How long an idle harness asked to shut down may take before it is killed instead.
-const SHUTDOWN_GRACE_MS = 1_000;
 
 /** One running harness process and its JSON-lines channel. */
 export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerHandle {
@@ -241,16 +239,9 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
    * process of its tree is left to a PID 1 that may be slow to reap (a zombie holds its cgroup).
    * Killed instead if it is not gone within a grace (busy, or its loop broken by user code).
    */
-  async shutDown(reason: string): Promise<WorkerExit> {
-    if (!this.alive) return this.exited;
-    this.killReason ??= reason;
-    this.send({ type: 'shutdown' });
-    const timer = setTimeout(() => void this.kill(reason), SHUTDOWN_GRACE_MS);
-    try {
-      return await this.exited;
-    } finally {
-      clearTimeout(timer);
-    }
+  shutDown(reason: string): Promise<WorkerExit> {
+    if (this.alive) this.killReason ??= reason;
+    return shutDownGracefully(this, this.exited, reason);
   }
 
   /** Kills the process and all it started; resolves once it has exited. */

@@ -9,3 +9,13 @@ export function thrownBy(make: () => unknown): PyExecError {
   }
   throw new Error('expected a refusal');
 }
+
+/** What `promise` rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<PyExecError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as PyExecError;
+  }
+  throw new Error('expected a rejection');
+}

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PyExecError, Session } from '../../src/index.js';
+import type { Session } from '../../src/index.js';
 import {
   closeAllExecutors,
   contractStrategies,
@@ -10,17 +10,9 @@ import {
   sandboxAvailable,
 } from '../helpers/executors.js';
 import { isRunning } from '../helpers/proc.js';
+import { rejection } from '../helpers/errors.js';
 
 afterEach(closeAllExecutors);
-
-async function rejection(promise: Promise<unknown>): Promise<PyExecError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PyExecError;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function pidOf(session: Session): Promise<number> {
   return Number((await session.run('import os\nos.getpid()')).value);

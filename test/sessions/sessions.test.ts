@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PyExecError, SessionEndReason } from '../../src/index.js';
+import type { SessionEndReason } from '../../src/index.js';
 import {
   closeAllExecutors,
   contractStrategies,
@@ -9,17 +9,9 @@ import {
   makeExecutor,
 } from '../helpers/executors.js';
 import { isRunning } from '../helpers/proc.js';
+import { rejection } from '../helpers/errors.js';
 
 afterEach(closeAllExecutors);
-
-async function rejection(promise: Promise<unknown>): Promise<PyExecError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PyExecError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe.each(contractStrategies)('sessions of the %s strategy', (strategy) => {
   it('keeps variables, functions, imports and working-directory files across calls', async () => {

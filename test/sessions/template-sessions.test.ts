@@ -16,7 +16,7 @@ describe('sessions of the forked strategy, made from its template', () => {
     const templatePid = executor.status().workers[0]?.pid as number;
     const pid = Number((await session.run('import os\nos.getpid()')).value);
     expect(Number(procStatFields(pid)[1])).toBe(templatePid); // the template's child
-    expect((await session.run('kept')).value).toBe('\'[1, 2]\'');
+    expect((await session.run('kept')).value).toBe("'[1, 2]'");
     await session.restart();
     expect((await session.run("'kept' in globals()")).value).toBe('False');
     await session.fork();
