@@ -28,16 +28,17 @@ describe.each(['optimized', 'isolated'])('a host that exits without close(), wit
 describe.each(['optimized', 'forked'])(
   'a host with a session that exits without close(), with the %s strategy',
   (strategy) => {
-    it('leaves no session process behind, nor its working directory', async () => {
+    it('leaves no session process behind, nor a forked copy (idle or in a call), nor their directories', async () => {
       const output = execFileSync(process.execPath, ['--import', 'tsx', exitingSessionHost, strategy], {
         encoding: 'utf8',
         env: { ...process.env, PYEXEC_PYTHON: testPython },
       });
-      const match = /^\((\d+), '([^']+)'\)$/m.exec(output);
-      expect(match, output).not.toBeNull();
-      const [, pid, cwd] = match as unknown as [string, string, string];
-      await eventually(() => !isRunning(Number(pid)), 10_000);
-      await eventually(() => !existsSync(cwd), 10_000);
+      const found = [...output.matchAll(/^\((\d+), '([^']+)'\)$/gm)];
+      expect(found, output).toHaveLength(3); // the session and its two copies
+      for (const [, pid, cwd] of found) {
+        await eventually(() => !isRunning(Number(pid)), 10_000);
+        await eventually(() => !existsSync(cwd as string), 10_000);
+      }
     });
   },
 );
