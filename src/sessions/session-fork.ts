@@ -11,6 +11,8 @@ import { SocketWorker } from '../worker/socket-worker.js';
 import type { WorkerSource } from '../worker/worker-handle.js';
 import type { Socket } from 'node:net';
 import type { ForkListener } from './fork-listener.js';
+import type { SessionHost } from './session-host.js';
+import type { Session } from './session.js';
 
 /** What `session.fork()` takes. */
 export interface ForkOptions {
@@ -40,6 +42,47 @@ export function forkUnavailable(options: NormalizedExecutorOptions): PyExecError
     'SESSION_FORK_UNAVAILABLE',
     `Sessions ${where} cannot fork: a copy would have to live in the session's own pid namespace or machine, and end with it`,
   );
+}
+
+/** What forking needs of the session that forks, beside its host. */
+export interface ForkingSession {
+  /** Why it cannot take calls (closed, lost), or undefined. */
+  refusal(): PyExecError | undefined;
+  /** The hello of its process (the copies are the same interpreter). */
+  hello(): HelloMessage | undefined;
+  /** Sends `request` as a call of its own, in the order of its calls, once `ready`. */
+  schedule(request: ForkRequest, ready: Promise<void>): Promise<ExecutionResult>;
+}
+
+/**
+ * `session.fork(options)`: the copies, each adopted by the host as an open session, once the
+ * fork (placed among the session's calls now) has made them. Rejects as fork documents.
+ */
+export function forkSession(
+  host: SessionHost,
+  original: Session,
+  options: ForkOptions | undefined,
+  forking: ForkingSession,
+): Promise<Session | Session[]> {
+  let release: () => void;
+  let count: number;
+  try {
+    count = forkCount(options, host.options.maxSessions);
+    const refusal = forkUnavailable(host.options) ?? forking.refusal();
+    if (refusal !== undefined) throw refusal;
+    release = host.reserve(count);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const pending = prepareFork(host.forkListener, host.options, count, () => forking.hello());
+  const copies = pending
+    .finish(forking.schedule(pending.request, pending.ready))
+    .then((sources) => {
+      release();
+      return Promise.all(sources.map((source) => host.adopt(original, source)));
+    })
+    .finally(release);
+  return options?.count === undefined ? copies.then((made) => made[0] as Session) : copies;
 }
 
 /** A fork under way: its request waits in the session's queue while the copies are expected. */

@@ -41,3 +41,25 @@ export function sessionPool(
   events.on('worker:exit', (exit) => heard.exited(exit.pid, exit));
   return new WorkerPool(options, SESSION_POOL, source ?? new WorkerLauncher(options, SESSION_HARNESS), events);
 }
+
+/**
+ * The options of a session's pool of one: the executor's, with one worker that is never recycled
+ * by count, no reset hooks (its state is the point), the session's `maxRssMb`, and `python`, the
+ * interpreter sessions start.
+ */
+export function sessionPoolOptions(
+  executor: NormalizedExecutorOptions,
+  maxRssMb: number | undefined,
+  python: string,
+): NormalizedExecutorOptions {
+  return Object.freeze({
+    ...executor,
+    poolSize: 1,
+    maxQueue: Number.POSITIVE_INFINITY,
+    maxExecutions: Number.POSITIVE_INFINITY,
+    spareWorkers: 0,
+    resetHooks: Object.freeze([]),
+    maxRssMb,
+    python,
+  });
+}

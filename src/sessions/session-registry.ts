@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { ForkListener } from './fork-listener.js';
 import { forkUnavailable, type CopySource } from './session-fork.js';
 import type { SessionTemplates } from './template-session.js';
-import { Session, type SessionHost } from './session.js';
+import type { SessionHost } from './session-host.js';
+import { Session } from './session.js';
 
 /** An executor's sessions: at most `maxSessions` open (a closed one frees its place; a lost one keeps it until closed). */
 export class SessionRegistry {

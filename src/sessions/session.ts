@@ -1,36 +1,19 @@
-import type { EventEmitter } from 'eventemitter3';
 import type { PyExecError } from '../core/errors.js';
-import type { ExecutionResult, ExecutorEvents, SessionEndReason, SessionInfo, SessionState } from '../core/results.js';
+import type { ExecutionResult, SessionEndReason, SessionInfo, SessionState } from '../core/results.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import { normalizeRunOptions, type RunOptions } from '../options/run-options.js';
 import type { NormalizedSessionOptions } from '../options/session-options.js';
 import { Call } from '../pool/call.js';
 import { newCall, submitCall } from '../pool/call-submission.js';
 import type { WorkerSource } from '../worker/worker-handle.js';
-import type { ForkListener } from './fork-listener.js';
-import { forkCount, forkUnavailable, prepareFork, type CopySource, type ForkOptions } from './session-fork.js';
+import { forkSession, type ForkOptions } from './session-fork.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { lossOf, refusalOf, type ProcessExit, type SessionEnding } from './session-ending.js';
-import { sessionPool } from './session-process.js';
-import { sessionFromTemplate, type SessionTemplates } from './template-session.js';
-
-/** What a session needs of its executor. */
-export interface SessionHost {
-  readonly options: NormalizedExecutorOptions;
-  readonly events: EventEmitter<ExecutorEvents>;
-  /** Where a session's forked copies connect (one per executor). */
-  readonly forkListener: ForkListener;
-  /** The interpreter new sessions start: the executor's `python` until one said what it runs. */
-  readonly interpreter: { path: string };
-  /** Workers that fork sessions (forked's templates): a new interpreter is then one fork. */
-  readonly templates: SessionTemplates | undefined;
-  /** The session is closed (by its owner, a reaper or the executor): it leaves the executor's list. */
-  closed(session: Session): void;
-  /** Holds `count` places for copies (SESSION_LIMIT past maxSessions); the returned function frees them. */
-  reserve(count: number): () => void;
-  /** A copy `source` of `parent` becomes an open session of the executor's. */
-  adopt(parent: Session, source: CopySource): Promise<Session>;
-}
+import { sessionPool, sessionPoolOptions } from './session-process.js';
+import { SessionClock } from './session-clock.js';
+import { SessionQueue } from './session-queue.js';
+import type { SessionHost } from './session-host.js';
+import { sessionFromTemplate } from './template-session.js';
 
 /**
  * One interpreter that lives across calls: globals, imports, functions and the working directory
@@ -45,19 +28,16 @@ export class Session {
   private current: SessionState = 'starting';
   private lastUsed = this.createdAt;
   private finishedCalls = 0;
-  private pending = 0;
+  // Its calls, one at a time in the order made.
+  private readonly queue = new SessionQueue(() => this.afterCall());
   private pool: WorkerPool;
   private pid: number | undefined;
-  // Calls run one after another: each waits here until the one before it has settled; `stop`
-  // takes one out (it resolves `stopped` without running).
-  private readonly waiting: { call: Call; start: () => void; stop: () => void }[] = [];
   private restarting: Promise<void> | undefined;
   // Which interpreter calls are made for: restart() moves on to the next.
   private interpreter = 0;
   private ending: SessionEnding | undefined;
   private lastRecycle: string | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private lifetimeTimer: NodeJS.Timeout | undefined;
+  private readonly clock: SessionClock;
   private lifetimeDue = false;
   private readonly poolOptions: NormalizedExecutorOptions;
   // Its pool was given its process (a copy's, a template's fork) rather than starting one.
@@ -70,26 +50,19 @@ export class Session {
     private readonly host: SessionHost,
     private readonly options: NormalizedSessionOptions,
     /** A forked copy's process, which its first interpreter is (later ones start afresh). */
-    private firstSource?: WorkerSource,
+    firstSource?: WorkerSource,
     /** The session this one was forked from. */
     readonly forkedFrom?: string,
   ) {
     this.id = options.id;
-    this.poolOptions = Object.freeze({
-      ...host.options,
-      poolSize: 1,
-      maxQueue: Number.POSITIVE_INFINITY,
-      maxExecutions: Number.POSITIVE_INFINITY,
-      spareWorkers: 0,
-      resetHooks: Object.freeze([]),
-      maxRssMb: options.maxRssMb,
-      python: host.interpreter.path,
+    this.poolOptions = sessionPoolOptions(host.options, options.maxRssMb, host.interpreter.path);
+    this.pool = this.newPool(firstSource);
+    this.clock = new SessionClock(options, {
+      idle: () => {
+        if ((this.current === 'idle' || this.current === 'lost') && this.queue.size === 0) void this.closeFor('idle');
+      },
+      lifetime: () => this.lifetimeOver(),
     });
-    this.pool = this.newPool();
-    if (Number.isFinite(options.maxLifetimeMs)) {
-      this.lifetimeTimer = setTimeout(() => this.lifetimeOver(), options.maxLifetimeMs);
-      this.lifetimeTimer.unref();
-    }
   }
 
   /** @internal The options it was created with (a fork's copies take them). */
@@ -125,7 +98,7 @@ export class Session {
     this.current = 'idle';
     if (this.lifetimeDue)
       void this.closeFor('lifetime'); // it passed while restart() ran
-    else this.armIdle();
+    else this.clock.armIdle();
   }
 
   /**
@@ -160,38 +133,19 @@ export class Session {
   fork(options: ForkOptions & { count: number }): Promise<Session[]>;
   fork(options?: ForkOptions): Promise<Session | Session[]>;
   fork(options?: ForkOptions): Promise<Session | Session[]> {
-    let count: number;
-    try {
-      count = forkCount(options, this.host.options.maxSessions);
-      const unavailable = forkUnavailable(this.host.options);
-      if (unavailable !== undefined) throw unavailable;
-    } catch (error) {
-      return Promise.reject(error);
-    }
     // Asked while restart() runs: a copy of the new interpreter.
     const again = () => this.fork(options);
     if (this.restarting !== undefined) return this.restarting.then(again, again);
-    const refusal = this.refusal();
-    if (refusal !== undefined) return Promise.reject(refusal);
-    let release: () => void;
-    try {
-      release = this.host.reserve(count);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    // Placed in the session's order now: calls made after fork() returns run after the copy is made.
-    const pending = prepareFork(this.host.forkListener, this.host.options, count, () => this.pool.firstWorker()?.hello);
-    const call = new Call('', normalizeRunOptions(undefined, this.poolOptions), 0, pending.request);
-    this.internalCalls.add(call.id);
-    const forked = this.schedule(call, false, pending.ready).finally(() => this.internalCalls.delete(call.id));
-    const copies = pending
-      .finish(forked)
-      .then((sources) => {
-        release();
-        return Promise.all(sources.map((source) => this.host.adopt(this, source)));
-      })
-      .finally(release);
-    return options?.count === undefined ? copies.then((made) => made[0] as Session) : copies;
+    return forkSession(this.host, this, options, {
+      refusal: () => this.refusal(),
+      hello: () => this.pool.firstWorker()?.hello,
+      // In the session's order from now: calls made after fork() returns run after the copy is made.
+      schedule: (request, ready) => {
+        const call = new Call('', normalizeRunOptions(undefined, this.poolOptions), 0, request);
+        this.internalCalls.add(call.id);
+        return this.schedule(call, false, ready).finally(() => this.internalCalls.delete(call.id));
+      },
+    });
   }
 
   // Runs `call` after the session's earlier calls; `counted`: a call of the user's (info().calls).
@@ -199,29 +153,15 @@ export class Session {
   private schedule(call: Call, counted = true, ready?: Promise<void>): Promise<ExecutionResult> {
     const refusal = this.refusal();
     if (refusal !== undefined) return Promise.reject(refusal);
-    this.pending++;
     this.current = 'busy';
-    this.disarmIdle();
+    this.clock.disarmIdle();
     const interpreter = this.interpreter;
-    if (this.pending === 1) return this.runNow(call, interpreter, counted, ready);
-    return new Promise((resolve) =>
-      this.waiting.push({
-        call,
-        start: () => resolve(this.runNow(call, interpreter, counted, ready)),
-        stop: () => {
-          this.pending--; // the call before it still runs: the session stays busy
-          resolve(call.resultWithoutHarness('stopped'));
-        },
-      }),
-    );
+    return this.queue.add(call, () => this.runNow(call, interpreter, counted, ready));
   }
 
   /** True if call `executionId` of this session was queued or running and is now stopped. */
   stop(executionId: string): Promise<boolean> {
-    const index = this.waiting.findIndex((entry) => entry.call.id === executionId);
-    if (index === -1) return this.pool.stop(executionId);
-    this.waiting.splice(index, 1)[0]?.stop();
-    return Promise.resolve(true);
+    return this.queue.remove(executionId) ? Promise.resolve(true) : this.pool.stop(executionId);
   }
 
   /**
@@ -275,45 +215,33 @@ export class Session {
     await this.pool.close();
   }
 
-  // Runs `call` now (the calls before it have settled); the next waiting one starts once it settles.
+  // Runs `call` now (the calls before it have settled).
   private runNow(call: Call, interpreter: number, counted: boolean, ready?: Promise<void>): Promise<ExecutionResult> {
     // Closed, or restarted, while it waited for the calls before it: stopped, as the executor's
     // queued calls are (it was meant for an interpreter that is gone).
     if (this.current === 'closed' || interpreter !== this.interpreter)
-      return this.settledWith(Promise.resolve(call.resultWithoutHarness('stopped')));
+      return Promise.resolve(call.resultWithoutHarness('stopped'));
     const refusal = this.refusal() ?? this.lostWorker();
-    if (refusal !== undefined) return this.settledWith(Promise.reject(refusal));
+    if (refusal !== undefined) return Promise.reject(refusal);
     const submitted =
       ready === undefined
         ? submitCall(this.pool, call, () => this.pool.submit(call))
         : ready.then(() => submitCall(this.pool, call, () => this.pool.submit(call)));
-    return this.settledWith(
-      submitted.then((result) => {
-        if (counted) this.finishedCalls++;
-        this.lastUsed = Date.now();
-        return result;
-      }),
-    );
-  }
-
-  private settledWith(outcome: Promise<ExecutionResult>): Promise<ExecutionResult> {
-    const next = () => {
-      this.pending--;
-      this.afterCall();
-      this.waiting.shift()?.start();
-    };
-    outcome.then(next, next);
-    return outcome;
+    return submitted.then((result) => {
+      if (counted) this.finishedCalls++;
+      this.lastUsed = Date.now();
+      return result;
+    });
   }
 
   private afterCall(): void {
     // During restart() the old interpreter's calls end: the new one is not there yet to check.
     if (this.ending !== undefined || this.restarting !== undefined) return;
     if (this.lostWorker() !== undefined) return;
-    if (this.pending > 0) return;
+    if (this.queue.size > 0) return;
     this.current = 'idle';
     if (this.lifetimeDue) void this.closeFor('lifetime');
-    else this.armIdle();
+    else this.clock.armIdle();
   }
 
   // Undefined while its process serves; else the session is lost now, and this says why.
@@ -339,13 +267,12 @@ export class Session {
     if (first || state === 'closed') this.ending = { reason, at: Date.now(), detail: this.ending?.detail ?? detail };
     this.current = state;
     if (state === 'closed') {
-      this.disarmIdle();
-      clearTimeout(this.lifetimeTimer);
+      this.clock.stop();
       this.host.closed(this);
     } else {
       // Lost, it keeps its place until restarted or closed: its idle time and lifetime still
       // count, so one nobody restarts is reaped like an idle one.
-      this.armIdle();
+      this.clock.armIdle();
     }
     if (first) this.host.events.emit('session:end', { id: this.id, reason });
   }
@@ -354,26 +281,19 @@ export class Session {
     return this.ending === undefined ? undefined : refusalOf(this.id, this.ending, this.current === 'lost');
   }
 
-  // Where the executor's workers fork sessions, its process is a template's fork, unless it is a
-  // copy already; else (no template could) the pool starts a process.
+  // Where the executor's workers fork sessions, its process is a template's fork, unless it has
+  // one already (a copy); else (no template could) the pool starts one.
   private async fromTemplate(): Promise<void> {
-    const { templates } = this.host;
+    const { templates, forkListener, options } = this.host;
     if (templates === undefined || this.poolHasProcess) return;
-    const unused = this.pool;
-    const { forkListener, options } = this.host;
+    const unstarted = this.pool;
     const source = await sessionFromTemplate(forkListener, options, templates, this.options.maxRssMb);
-    if (source === undefined || this.pool !== unused || this.ending !== undefined) {
-      await source?.dispose();
-      return;
-    }
-    this.firstSource = source;
-    this.pool = this.newPool();
-    await unused.close(); // never started: nothing ran there
+    if (source === undefined || this.pool !== unstarted || this.ending !== undefined) return void source?.dispose();
+    this.pool = this.newPool(source);
+    await unstarted.close();
   }
 
-  private newPool(): WorkerPool {
-    const source = this.firstSource;
-    this.firstSource = undefined;
+  private newPool(source?: WorkerSource): WorkerPool {
     this.poolHasProcess = source !== undefined;
     const pool: WorkerPool = sessionPool(this.poolOptions, this.host.events, this.internalCalls, source, {
       retiring: (reason) => {
@@ -393,23 +313,8 @@ export class Session {
     return { ...options, env: { ...sessionEnv, ...options?.env } };
   }
 
-  private armIdle(): void {
-    this.disarmIdle();
-    const { idleTimeoutMs } = this.options;
-    if (idleTimeoutMs === 0 || !Number.isFinite(idleTimeoutMs)) return;
-    this.idleTimer = setTimeout(() => {
-      if ((this.current === 'idle' || this.current === 'lost') && this.pending === 0) void this.closeFor('idle');
-    }, idleTimeoutMs);
-    this.idleTimer.unref();
-  }
-
-  private disarmIdle(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-  }
-
   private lifetimeOver(): void {
-    if (this.pending === 0 && this.current !== 'starting' && this.restarting === undefined)
+    if (this.queue.size === 0 && this.current !== 'starting' && this.restarting === undefined)
       void this.closeFor('lifetime');
     else this.lifetimeDue = true;
   }
