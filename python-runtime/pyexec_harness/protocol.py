@@ -19,6 +19,8 @@ HOST_MESSAGES = {
         "argv": (_LIST, False),
         "poll": (_BOOL, False),
         "fork": (_OBJ, False),
+        "stdin": (_STR, False),
+        "stdinBase64": (_STR, False),
     },
     "configure": {"resetHooks": (_LIST, True)},
     # The forked template: fork a session's process (forking/session_child.py).
@@ -48,6 +50,7 @@ HARNESS_MESSAGES = {
         "truncated": (_BOOL, False),
         "exiting": (_BOOL, False),
         "droppedBytes": (_OBJ, False),
+        "valueJson": (_STR, False),
     },
     "fault": {"message": (_STR, True), "id": (_STR, False)},
     "spoiled": {"reason": (_STR, True), "preload": (_LIST, False)},

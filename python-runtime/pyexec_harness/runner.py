@@ -4,13 +4,16 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 
 import sys
 import time
+from binascii import a2b_base64 as b64decode
 
+from .call_stdin import CallStdin
 from .compiler import compile_cell
 from .environment import apply_environment, restore_environment
 from .errors import describe_exception
 from .figures import collect_figures
 from .namespace import MainNamespaces
 from .fork_guard import end_foreign_process, is_foreign
+from .json_value import plain_json
 from . import stack_view
 from .script_end import script_end
 from .script_file import ScriptFile
@@ -34,6 +37,7 @@ class CallRunner:
         runs in the same __main__ (a session), and a call's end is not a script's end (threads
         are not joined, atexit handlers wait for the process's end)."""
         self._capture = capture
+        self._stdin = CallStdin()
         self._script = ScriptFile(script_dir)
         self._began_ns = 0
         self._script_end = None if keeps_namespace else script_end()
@@ -96,8 +100,13 @@ class CallRunner:
         namespace = main_module.__dict__
         namespace["__file__"] = script
         self._current = (result, saved_environment, script, limit)
+        stdin = message.get("stdin")
+        if stdin is not None or "stdinBase64" in message:
+            self._stdin.give(stdin.encode("utf-8") if stdin is not None else b64decode(message["stdinBase64"]))
         try:
-            value = self._execute(source, script, main_module)
+            value, as_json = self._execute(source, script, main_module, limit)
+            if as_json is not None:
+                result["valueJson"] = as_json
             if value is not None:
                 kept = cut_utf8(value, limit)
                 if kept is not value:
@@ -140,6 +149,7 @@ class CallRunner:
         figures, self._figures = self._figures, []
         if saved_environment is not None:
             restore_environment(saved_environment)
+        self._stdin.end()
         stdout, stderr, dropped = capture.finish()
         result["stdout"] = stdout
         result["stderr"] = stderr
@@ -175,7 +185,9 @@ class CallRunner:
                 return Unrestorable("state could not be restored: %s: %s" % (type(exc).__name__, exc))
         return None
 
-    def _execute(self, source, script, main_module):
+    def _execute(self, source, script, main_module, limit):
+        """Runs the call's code: (repr of its last expression's value, that value as plain JSON),
+        each None when there is none."""
         stack_view.begin(_getframe())  # the call's stack starts above this frame
         interrupts = self._interrupts
         self._limiter.arm_call()
@@ -200,6 +212,7 @@ class CallRunner:
                 if cell.awaits and last is not None and awaits(last):
                     value = self._loop.run(value)
                 shown = None if value is None else _repr(value)
+                as_json = None if value is None else plain_json(value, limit)
                 value = None  # not kept alive past the script's end
             finally:
                 # Before the script's end: pyplot's own atexit handler closes every figure.
@@ -208,7 +221,7 @@ class CallRunner:
                 self._loop.close()
                 if script_end is not None:
                     script_end.finish(namespace)
-            return shown
+            return shown, as_json
         finally:
             if script_end is not None:
                 script_end.abandon()

@@ -75,6 +75,13 @@ interface ResultFields {
   stderr: string;
   /** repr() of the last expression statement's value, as the Python REPL shows it. */
   value?: string;
+  /**
+   * The last expression's value as data, when it is plain JSON: a dict with string keys, a list,
+   * a str, an int, a finite float, a bool, nested. Anything else (a tuple, a set, NaN or
+   * Infinity, a dict with a non-string key, an object of a class, more than maxOutputBytes of
+   * JSON) leaves it undefined: never an error. The code cannot fake it through what it prints.
+   */
+  valueJson?: unknown;
   /** Matplotlib figures left open (or shown) at the end of the call, as PNG. */
   figures: Figure[];
   /**

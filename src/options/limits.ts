@@ -32,6 +32,11 @@ export interface ResourceLimits {
   maxProcesses?: number;
   /** Largest file user code may write, in MiB (RLIMIT_FSIZE); bigger writes raise OSError. */
   maxFileSizeMb?: number;
+  /**
+   * Bytes a call may be given (its `stdin`): more is refused with INVALID_OPTION before anything
+   * runs. @default 67108864 (64 MiB)
+   */
+  maxInputBytes?: number;
 }
 
 export interface NormalizedLimits {
@@ -40,12 +45,21 @@ export interface NormalizedLimits {
   readonly maxOutputBytes: number;
   readonly maxProcesses: number | undefined;
   readonly maxFileSizeMb: number | undefined;
+  readonly maxInputBytes: number;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
-const LIMIT_KEYS = ['memoryMb', 'cpuSeconds', 'maxOutputBytes', 'maxProcesses', 'maxFileSizeMb'] as const;
+export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
+const LIMIT_KEYS = [
+  'memoryMb',
+  'cpuSeconds',
+  'maxOutputBytes',
+  'maxProcesses',
+  'maxFileSizeMb',
+  'maxInputBytes',
+] as const;
 
-// Optional limits stay undefined (no limit); only the output limit has a default.
+// Optional limits stay undefined (no limit); only the output and input limits have a default.
 export function normalizeLimits(value: unknown): NormalizedLimits {
   const limits = value === undefined ? {} : expectPlainObject('limits', value);
   rejectUnknownKeys('limits', limits, LIMIT_KEYS);
@@ -57,5 +71,6 @@ export function normalizeLimits(value: unknown): NormalizedLimits {
     maxOutputBytes: optional('maxOutputBytes', (n, v) => expectIntegerOrInfinity(n, v, 1)) ?? DEFAULT_MAX_OUTPUT_BYTES,
     maxProcesses: optional('maxProcesses', (n, v) => expectInteger(n, v, 1)),
     maxFileSizeMb: optional('maxFileSizeMb', expectPositiveNumber),
+    maxInputBytes: optional('maxInputBytes', (n, v) => expectInteger(n, v, 0)) ?? DEFAULT_MAX_INPUT_BYTES,
   });
 }

@@ -33,6 +33,12 @@ export interface RunOptions {
   filename?: string;
   /** Arguments the code sees as `sys.argv[1:]`, as `python3 main.py ARGS…` would. @default [] */
   argv?: readonly string[];
+  /**
+   * What the code reads on standard input (`input()`, `sys.stdin`, fd 0 and so what it starts
+   * reads), then end of file: text (as UTF-8) or bytes, up to `limits.maxInputBytes`.
+   * @default nothing: stdin is at end of file
+   */
+  stdin?: string | Uint8Array;
 }
 
 export interface NormalizedRunOptions {
@@ -44,6 +50,7 @@ export interface NormalizedRunOptions {
   readonly onStderr: ((text: string) => void) | undefined;
   readonly filename: string | undefined;
   readonly argv: readonly string[] | undefined;
+  readonly stdin: string | Uint8Array | undefined;
 }
 
 const RUN_OPTION_KEYS = [
@@ -55,6 +62,7 @@ const RUN_OPTION_KEYS = [
   'onStderr',
   'filename',
   'argv',
+  'stdin',
 ] as const;
 // A file name, never a path: the harness puts it in a directory of its own.
 const SCRIPT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.py$/;
@@ -81,7 +89,20 @@ export function normalizeRunOptions(input: unknown, executor: NormalizedExecutor
     onStderr: expectCallback('onStderr', options.onStderr),
     filename: options.filename === undefined ? undefined : expectScriptName(options.filename),
     argv: options.argv === undefined ? undefined : expectStringList('argv', options.argv),
+    stdin: options.stdin === undefined ? undefined : expectStdin(options.stdin, executor.limits.maxInputBytes),
   };
+}
+
+function expectStdin(value: unknown, maxInputBytes: number): string | Uint8Array {
+  if (typeof value !== 'string' && !(value instanceof Uint8Array))
+    throw invalidOption('stdin', 'a string or a Uint8Array', value);
+  const bytes = typeof value === 'string' ? Buffer.byteLength(expectWellFormed('stdin', value)) : value.byteLength;
+  if (bytes > maxInputBytes)
+    throw new PyExecError(
+      'INVALID_OPTION',
+      `Expected \`stdin\` to hold at most limits.maxInputBytes (${maxInputBytes}) bytes, got ${bytes}`,
+    );
+  return value;
 }
 
 function expectScriptName(value: unknown): string {

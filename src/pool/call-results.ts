@@ -36,12 +36,22 @@ export function resultFromHarness(
     outputs = streamed.list();
   }
   if (message.value !== undefined) draft.value = message.value;
+  if (message.valueJson !== undefined) draft.valueJson = parseValueJson(message.valueJson);
   if (message.error !== undefined) draft.error = message.error;
   draft.figures = message.figures;
   draft.outputs = appendEnding(outputs, message.figures, message.value, message.error);
   if (message.truncated || streamed?.truncated === true) draft.truncated = true;
   if (message.droppedBytes !== undefined) draft.droppedBytes = message.droppedBytes;
   return draft as ExecutionResult;
+}
+
+// The harness made it with json.dumps from plain data; text that does not parse is left out.
+function parseValueJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The result of a call whose process ended or never answered: what it printed so far is kept. */

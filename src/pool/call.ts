@@ -181,6 +181,10 @@ export class Call {
     if (this.options.filename !== undefined) message.filename = this.options.filename;
     if (this.options.argv !== undefined) message.argv = this.options.argv;
     if (this.fork !== undefined) message.fork = this.fork;
+    const { stdin } = this.options;
+    if (typeof stdin === 'string') message.stdin = stdin;
+    else if (stdin !== undefined)
+      message.stdinBase64 = Buffer.from(stdin.buffer, stdin.byteOffset, stdin.byteLength).toString('base64');
     return message;
   }
 

@@ -42,6 +42,7 @@ export const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> =
     truncated: { type: 'boolean', optional: true },
     exiting: { type: 'boolean', optional: true },
     droppedBytes: { type: 'object', optional: true, valid: isDroppedBytes, expected: 'the stdout and stderr counts' },
+    valueJson: { type: 'string', optional: true },
   },
   fault: { message: { type: 'string' }, id: { type: 'string', optional: true } },
   spoiled: {
@@ -85,7 +86,8 @@ function isPlainResult(m: Record<string, unknown>): boolean {
     (m.status === 'error' ? isPythonError(m.error) : m.error === undefined || isPythonError(m.error)) &&
     (m.truncated === undefined || typeof m.truncated === 'boolean') &&
     (m.exiting === undefined || typeof m.exiting === 'boolean') &&
-    (m.droppedBytes === undefined || isDroppedBytes(m.droppedBytes))
+    (m.droppedBytes === undefined || isDroppedBytes(m.droppedBytes)) &&
+    (m.valueJson === undefined || typeof m.valueJson === 'string')
   );
 }
 

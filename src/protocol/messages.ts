@@ -23,6 +23,9 @@ export interface RunMessage {
   poll?: false;
   /** A session's harness: fork copies of the interpreter instead of running `code` (see ForkRequest). */
   fork?: ForkRequest;
+  /** What the call reads on stdin, then end of file: text, or bytes as base64 (`stdinBase64`). */
+  stdin?: string;
+  stdinBase64?: string;
 }
 
 /**
@@ -110,6 +113,8 @@ export interface ResultMessage {
   exiting?: boolean;
   /** Bytes of each stream dropped between the head and the tail kept (only when any were). */
   droppedBytes?: DroppedBytes;
+  /** The last expression's value as JSON text, when it is plain data (see ExecutionResult.valueJson). */
+  valueJson?: string;
 }
 
 /** A harness-side failure; with `id` when it concerns one call's message. */
