@@ -12,7 +12,7 @@ from .descendants import has_children, kill_descendants, reap_left_out
 from .fork_guard import silence_diagnostics
 from .generations import RECYCLED_EXIT_CODE
 from .maintenance import PeriodicCollection, RssCeiling
-from .private_paths import copy_working_directory, make_fresh_directory, unguessable_name
+from .private_paths import copy_working_directory, make_fresh_directory, remove_path, unguessable_name
 from .process_setup import call_root, prepare_process, use_private_matplotlib_dir
 from .protocol import check_host_message
 from .reset_hooks import ResetHooks
@@ -45,6 +45,9 @@ class Harness:
         self._one_call = one_call
         self._isolate = isolate
         self._keeps_namespace = keeps_namespace
+        # Optimized: every call runs in the worker's directory (isolated, forked and baseline
+        # calls, and sessions, have their own).
+        self._shares_working_directory = not (isolate or forks_generations or one_call or keeps_namespace)
         self._work_dir = None  # known once prepare_process has settled it
         self._script_dir = None
         # A process that forks generations must stay single-threaded: each generation starts
@@ -176,10 +179,13 @@ class Harness:
                 self.channel.poll_next = False
                 self.channel.send_alone(result)
             return
-        if self._one_call:
+        own_directory = None
+        if self._one_call or ("files" in message and self._shares_working_directory):
             # Started ahead while other calls ran, which could see (and write into) its working
-            # directory: the call gets one made now, under a name none of them can know.
-            os.chdir(make_fresh_directory(os.path.join(self._work_dir or ".", unguessable_name("call-"))))
+            # directory: the call gets one made now, under a name none of them can know. So does
+            # an optimized call given files, which later calls must not find.
+            own_directory = make_fresh_directory(os.path.join(self._work_dir or ".", unguessable_name("call-")))
+            os.chdir(own_directory)
         # Alone: the run ended its call in OutputCapture.finish (under the lock the output thread
         # sends stream messages with), so that thread sends nothing until the next call begins.
         result = self.runner.run(message)
@@ -203,6 +209,9 @@ class Harness:
             self._retire(problem)
         if self._isolate:
             self.runner.discard_script_if_changed()  # what a call left there, no later call reads
+        if own_directory is not None and not self._one_call:
+            os.chdir(self._work_dir or "/")
+            remove_path(own_directory)
         self.runner.prepare_next()
 
     def copy_directories(self, work_dir):

@@ -21,6 +21,7 @@ HOST_MESSAGES = {
         "fork": (_OBJ, False),
         "stdin": (_STR, False),
         "stdinBase64": (_STR, False),
+        "files": (_LIST, False),
     },
     "configure": {"resetHooks": (_LIST, True)},
     # The forked template: fork a session's process (forking/session_child.py).

@@ -6,6 +6,7 @@ import sys
 import time
 from binascii import a2b_base64 as b64decode
 
+from .call_files import write_call_files
 from .call_stdin import CallStdin
 from .compiler import compile_cell
 from .environment import apply_environment, restore_environment
@@ -104,6 +105,9 @@ class CallRunner:
         if stdin is not None or "stdinBase64" in message:
             self._stdin.give(stdin.encode("utf-8") if stdin is not None else b64decode(message["stdinBase64"]))
         try:
+            files = message.get("files")
+            if files:
+                write_call_files(files)  # in the try: a file that cannot be written is the call's error
             value, as_json = self._execute(source, script, main_module, limit)
             if as_json is not None:
                 result["valueJson"] = as_json

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PyExecError } from '../core/errors.js';
+import { callFilesBytes, expectCallFiles, type CallFiles } from './call-files.js';
 import type { NormalizedExecutorOptions } from './executor-options.js';
 import {
   describeValue,
@@ -39,6 +40,13 @@ export interface RunOptions {
    * @default nothing: stdin is at end of file
    */
   stdin?: string | Uint8Array;
+  /**
+   * Files written into the call's working directory before it runs: relative path → text (as
+   * UTF-8) or bytes. Absolute paths, `..`, empty parts and NUL are refused (INVALID_OPTION).
+   * Together with `stdin`, at most `limits.maxInputBytes`. In a session they stay, as anything
+   * its calls write; an optimized call given files runs in a directory of its own.
+   */
+  files?: Readonly<Record<string, string | Uint8Array>>;
 }
 
 export interface NormalizedRunOptions {
@@ -51,6 +59,7 @@ export interface NormalizedRunOptions {
   readonly filename: string | undefined;
   readonly argv: readonly string[] | undefined;
   readonly stdin: string | Uint8Array | undefined;
+  readonly files: CallFiles | undefined;
 }
 
 const RUN_OPTION_KEYS = [
@@ -63,6 +72,7 @@ const RUN_OPTION_KEYS = [
   'filename',
   'argv',
   'stdin',
+  'files',
 ] as const;
 // A file name, never a path: the harness puts it in a directory of its own.
 const SCRIPT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.py$/;
@@ -89,20 +99,37 @@ export function normalizeRunOptions(input: unknown, executor: NormalizedExecutor
     onStderr: expectCallback('onStderr', options.onStderr),
     filename: options.filename === undefined ? undefined : expectScriptName(options.filename),
     argv: options.argv === undefined ? undefined : expectStringList('argv', options.argv),
-    stdin: options.stdin === undefined ? undefined : expectStdin(options.stdin, executor.limits.maxInputBytes),
+    ...callInput(options.stdin, options.files, executor.limits.maxInputBytes),
   };
 }
 
-function expectStdin(value: unknown, maxInputBytes: number): string | Uint8Array {
-  if (typeof value !== 'string' && !(value instanceof Uint8Array))
-    throw invalidOption('stdin', 'a string or a Uint8Array', value);
-  const bytes = typeof value === 'string' ? Buffer.byteLength(expectWellFormed('stdin', value)) : value.byteLength;
-  if (bytes > maxInputBytes)
+// What the call is given (stdin, files), within limits.maxInputBytes together.
+function callInput(
+  stdin: unknown,
+  files: unknown,
+  maxInputBytes: number,
+): { stdin: string | Uint8Array | undefined; files: CallFiles | undefined } {
+  if (stdin !== undefined && typeof stdin !== 'string' && !(stdin instanceof Uint8Array))
+    throw invalidOption('stdin', 'a string or a Uint8Array', stdin);
+  const given = {
+    stdin: typeof stdin === 'string' ? expectWellFormed('stdin', stdin) : stdin,
+    files: files === undefined ? undefined : expectCallFiles(files),
+  };
+  const stdinBytes =
+    given.stdin === undefined
+      ? 0
+      : typeof given.stdin === 'string'
+        ? Buffer.byteLength(given.stdin)
+        : given.stdin.byteLength;
+  const bytes = stdinBytes + (given.files === undefined ? 0 : callFilesBytes(given.files));
+  if (bytes > maxInputBytes) {
+    const what = given.files === undefined ? '`stdin`' : given.stdin === undefined ? '`files`' : '`stdin` and `files`';
     throw new PyExecError(
       'INVALID_OPTION',
-      `Expected \`stdin\` to hold at most limits.maxInputBytes (${maxInputBytes}) bytes, got ${bytes}`,
+      `Expected ${what} to hold at most limits.maxInputBytes (${maxInputBytes}) bytes, got ${bytes}`,
     );
-  return value;
+  }
+  return given;
 }
 
 function expectScriptName(value: unknown): string {

@@ -183,8 +183,12 @@ export class Call {
     if (this.fork !== undefined) message.fork = this.fork;
     const { stdin } = this.options;
     if (typeof stdin === 'string') message.stdin = stdin;
-    else if (stdin !== undefined)
-      message.stdinBase64 = Buffer.from(stdin.buffer, stdin.byteOffset, stdin.byteLength).toString('base64');
+    else if (stdin !== undefined) message.stdinBase64 = base64Of(stdin);
+    const { files } = this.options;
+    if (files !== undefined)
+      message.files = Object.entries(files).map(([path, data]) =>
+        typeof data === 'string' ? { path, text: data } : { path, base64: base64Of(data) },
+      );
     return message;
   }
 
@@ -295,4 +299,8 @@ export class Call {
     if (this.installed !== undefined && this.installed.length > 0) result.installed = this.installed;
     return result;
   }
+}
+
+function base64Of(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }

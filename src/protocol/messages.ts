@@ -26,6 +26,8 @@ export interface RunMessage {
   /** What the call reads on stdin, then end of file: text, or bytes as base64 (`stdinBase64`). */
   stdin?: string;
   stdinBase64?: string;
+  /** Files written into the call's working directory before it runs: text, or bytes as base64. */
+  files?: readonly { path: string; text?: string; base64?: string }[];
 }
 
 /**
