@@ -1,11 +1,18 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { closeAllExecutors, contractStrategies, makeExecutor } from '../helpers/executors.js';
 import { rejection } from '../helpers/errors.js';
 
 afterEach(closeAllExecutors);
+
+// A directory outside every working directory, removed after the test.
+function outsideDirectory(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'pyexec-outside-'));
+  onTestFinished(() => rmSync(directory, { recursive: true, force: true }));
+  return directory;
+}
 
 const READ_BACK =
   "import json, os\njson.dumps([open('data/input.csv').read(), list(open('raw.bin', 'rb').read()), sorted(os.listdir('.'))])";
@@ -33,7 +40,7 @@ describe.each(contractStrategies)('files given to a call with the %s strategy', 
   });
 
   it('never writes through a symlink the code left where a file is to go', async () => {
-    const outside = join(mkdtempSync(join(tmpdir(), 'pyexec-outside-')), 'target.txt');
+    const outside = join(outsideDirectory(), 'target.txt');
     writeFileSync(outside, 'untouched');
     const session = await makeExecutor(strategy).createSession();
     await session.run(`import os\nos.symlink(${JSON.stringify(outside)}, 'link.txt')`);

@@ -1,16 +1,23 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { closeAllExecutors, hostileVariants, makeExecutor } from '../helpers/executors.js';
 
 afterEach(closeAllExecutors);
+
+// A directory outside every working directory, removed after the test.
+function outsideDirectory(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'pyexec-outside-'));
+  onTestFinished(() => rmSync(directory, { recursive: true, force: true }));
+  return directory;
+}
 
 describe.each(hostileVariants)(
   'attacks on files given to calls, with the %s strategy, sandbox: %s',
   (strategy, sandbox) => {
     it('a call cannot plant a symlink where the next tenant’s file will be written, nor read that file later', async () => {
-      const outside = join(mkdtempSync(join(tmpdir(), 'pyexec-outside-')), 'stolen.txt');
+      const outside = join(outsideDirectory(), 'stolen.txt');
       writeFileSync(outside, 'nothing yet');
       const executor = makeExecutor(strategy, { sandbox, poolSize: 1 });
       // Tenant A leaves a symlink, and a directory of links, where files are likely to be given.
