@@ -11,8 +11,6 @@ import { SocketWorker } from '../worker/socket-worker.js';
 import type { WorkerSource } from '../worker/worker-handle.js';
 import type { Socket } from 'node:net';
 import type { ForkListener } from './fork-listener.js';
-import type { SessionHost } from './session-host.js';
-import type { Session } from './session.js';
 
 /** What `session.fork()` takes. */
 export interface ForkOptions {
@@ -44,6 +42,17 @@ export function forkUnavailable(options: NormalizedExecutorOptions): PyExecError
   );
 }
 
+/** What forking needs of the executor (`S`: its sessions' type). */
+export interface ForkHost<S> {
+  readonly options: NormalizedExecutorOptions;
+  /** Where a session's forked copies connect (one per executor). */
+  readonly forkListener: ForkListener;
+  /** Holds `count` places for copies (SESSION_LIMIT past maxSessions); the returned function frees them. */
+  reserve(count: number): () => void;
+  /** A copy `source` of `parent` becomes an open session of the executor's. */
+  adopt(parent: S, source: CopySource): Promise<S>;
+}
+
 /** What forking needs of the session that forks, beside its host. */
 export interface ForkingSession {
   /** Why it cannot take calls (closed, lost), or undefined. */
@@ -58,12 +67,12 @@ export interface ForkingSession {
  * `session.fork(options)`: the copies, each adopted by the host as an open session, once the
  * fork (placed among the session's calls now) has made them. Rejects as fork documents.
  */
-export function forkSession(
-  host: SessionHost,
-  original: Session,
+export function forkSession<S>(
+  host: ForkHost<S>,
+  original: S,
   options: ForkOptions | undefined,
   forking: ForkingSession,
-): Promise<Session | Session[]> {
+): Promise<S | S[]> {
   let release: () => void;
   let count: number;
   try {
@@ -82,7 +91,7 @@ export function forkSession(
       return Promise.all(sources.map((source) => host.adopt(original, source)));
     })
     .finally(release);
-  return options?.count === undefined ? copies.then((made) => made[0] as Session) : copies;
+  return options?.count === undefined ? copies.then((made) => made[0] as S) : copies;
 }
 
 /** A fork under way: its request waits in the session's queue while the copies are expected. */

@@ -14,7 +14,7 @@ import { Session } from './session.js';
 export class SessionRegistry {
   private readonly open = new Map<string, Session>();
   private closing = false;
-  private readonly host: SessionHost;
+  private readonly host: SessionHost<Session>;
   // Places held for copies a fork is making.
   private reserved = 0;
   private readonly forkListener = new ForkListener();

@@ -47,7 +47,7 @@ export class Session {
 
   /** @internal Made by the executor's SessionRegistry (`createSession`). */
   constructor(
-    private readonly host: SessionHost,
+    private readonly host: SessionHost<Session>,
     private readonly options: NormalizedSessionOptions,
     /** A forked copy's process, which its first interpreter is (later ones start afresh). */
     firstSource?: WorkerSource,
