@@ -41,6 +41,7 @@ export type { RunOptions } from './options/run-options.js';
 export type { SessionLifeOptions, SessionOptions } from './options/session-options.js';
 export type { Session } from './sessions/session.js';
 export type { ForkOptions } from './sessions/session-fork.js';
+export type { SessionFileEntry } from './sessions/session-files.js';
 export { installPackages, type InstallResult, type InstalledDistribution } from './packages/install.js';
 export type { InstallOptions, PackageSource } from './packages/install-options.js';
 export { createEnvironment, type Environment, type EnvironmentOptions } from './packages/environment.js';

@@ -179,6 +179,11 @@ class Harness:
                 self.channel.poll_next = False
                 self.channel.send_alone(result)
             return
+        if self._keeps_namespace and "fileOp" in message:
+            from .session_files import file_operation  # only sessions whose host uses files
+
+            self.channel.send_alone(file_operation(self._work_dir, message))
+            return
         own_directory = None
         if self._one_call or ("files" in message and self._shares_working_directory):
             # Started ahead while other calls ran, which could see (and write into) its working

@@ -22,6 +22,7 @@ HOST_MESSAGES = {
         "stdin": (_STR, False),
         "stdinBase64": (_STR, False),
         "files": (_LIST, False),
+        "fileOp": (_OBJ, False),
     },
     "configure": {"resetHooks": (_LIST, True)},
     # The forked template: fork a session's process (forking/session_child.py).

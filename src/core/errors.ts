@@ -21,7 +21,8 @@ export type PyExecErrorCode =
   | 'SESSION_LOST'
   | 'SESSION_CLOSED'
   | 'SESSION_FORK_UNSAFE'
-  | 'SESSION_FORK_UNAVAILABLE';
+  | 'SESSION_FORK_UNAVAILABLE'
+  | 'SESSION_FILE_ERROR';
 
 /** The one error class pyexec throws. `code` says what went wrong; `cause` keeps the original error. */
 export class PyExecError extends Error {

@@ -32,6 +32,18 @@ export function callFilesBytes(files: CallFiles): number {
   return total;
 }
 
+/** `path` as a relative path inside a working directory; throws INVALID_OPTION naming `name`. */
+export function expectRelativePath(name: string, path: unknown): string {
+  if (typeof path !== 'string') throw invalidOption(name, 'a relative path (a string)', path);
+  const problem = pathProblem(path);
+  if (problem !== undefined)
+    throw new PyExecError(
+      'INVALID_OPTION',
+      `Expected \`${name}\` to be a relative path inside the working directory: ${JSON.stringify(path)} ${problem}`,
+    );
+  return path;
+}
+
 function pathProblem(path: string): string | undefined {
   if (path.length === 0) return 'is empty';
   if (path.length > MAX_PATH_LENGTH) return `is longer than ${MAX_PATH_LENGTH} characters`;

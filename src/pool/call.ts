@@ -1,7 +1,7 @@
 import { abortError, type PyExecError } from '../core/errors.js';
 import type { ExecutionResult, ExecutionStatus } from '../core/results.js';
 import type { NormalizedRunOptions } from '../options/run-options.js';
-import type { ForkRequest, PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
+import type { PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
 import { CallOutputs } from './call-outputs.js';
 import { resultFromHarness, resultWithoutHarness, type ResultDraft } from './call-results.js';
 
@@ -44,8 +44,11 @@ export class Call {
     readonly code: string,
     readonly options: NormalizedRunOptions,
     private readonly maxOutputBytes: number,
-    /** A session's fork (session-fork.ts): the harness forks copies instead of running `code`. */
-    private readonly fork?: ForkRequest,
+    /**
+     * A session's own request instead of code (a fork, a file operation): the harness answers it
+     * in the order of the session's calls.
+     */
+    private readonly internal?: Pick<RunMessage, 'fork' | 'fileOp'>,
   ) {
     this.promise = new Promise((resolve, reject) => {
       this.resolvePromise = resolve;
@@ -180,7 +183,7 @@ export class Call {
     if (this.importsEpoch > 0) message.importsEpoch = this.importsEpoch;
     if (this.options.filename !== undefined) message.filename = this.options.filename;
     if (this.options.argv !== undefined) message.argv = this.options.argv;
-    if (this.fork !== undefined) message.fork = this.fork;
+    if (this.internal !== undefined) Object.assign(message, this.internal);
     const { stdin } = this.options;
     if (typeof stdin === 'string') message.stdin = stdin;
     else if (stdin !== undefined) message.stdinBase64 = base64Of(stdin);

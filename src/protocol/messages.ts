@@ -28,6 +28,20 @@ export interface RunMessage {
   stdinBase64?: string;
   /** Files written into the call's working directory before it runs: text, or bytes as base64. */
   files?: readonly { path: string; text?: string; base64?: string }[];
+  /** A session's harness: a file operation in its working directory instead of running `code`. */
+  fileOp?: FileOperation;
+}
+
+/**
+ * `write` (`base64` the contents), `read` (the result's value: base64; refused past `maxBytes`),
+ * `list` (the value: JSON `[{name, type, size, modifiedAt}]`; `path` '' for the directory itself)
+ * or `remove` (a file or symlink), at `path` relative to the session's working directory.
+ */
+export interface FileOperation {
+  op: 'write' | 'read' | 'list' | 'remove';
+  path: string;
+  base64?: string;
+  maxBytes?: number;
 }
 
 /**

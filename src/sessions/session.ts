@@ -12,6 +12,8 @@ import { lossOf, refusalOf, type ProcessExit, type SessionEnding } from './sessi
 import { sessionPool, sessionPoolOptions } from './session-process.js';
 import { SessionClock } from './session-clock.js';
 import { SessionQueue } from './session-queue.js';
+import { SessionFiles, type SessionFileEntry } from './session-files.js';
+import type { RunMessage } from '../protocol/messages.js';
 import type { SessionHost } from './session-host.js';
 import { sessionFromTemplate } from './template-session.js';
 
@@ -44,6 +46,7 @@ export class Session {
   private poolHasProcess = false;
   // Calls of the session's own (a fork): not shown to the executor's listeners as executions.
   private readonly internalCalls = new Set<string>();
+  private readonly files: SessionFiles;
 
   /** @internal Made by the executor's SessionRegistry (`createSession`). */
   constructor(
@@ -57,6 +60,7 @@ export class Session {
     this.id = options.id;
     this.poolOptions = sessionPoolOptions(host.options, options.maxRssMb, host.interpreter.path);
     this.pool = this.newPool(firstSource);
+    this.files = new SessionFiles((fileOp) => this.runInternal({ fileOp }), host.options.limits);
     this.clock = new SessionClock(options, {
       idle: () => {
         if ((this.current === 'idle' || this.current === 'lost') && this.queue.size === 0) void this.closeFor('idle');
@@ -140,12 +144,36 @@ export class Session {
       refusal: () => this.refusal(),
       hello: () => this.pool.firstWorker()?.hello,
       // In the session's order from now: calls made after fork() returns run after the copy is made.
-      schedule: (request, ready) => {
-        const call = new Call('', normalizeRunOptions(undefined, this.poolOptions), 0, request);
-        this.internalCalls.add(call.id);
-        return this.schedule(call, false, ready).finally(() => this.internalCalls.delete(call.id));
-      },
+      schedule: (request, ready) => this.runInternal({ fork: request }, ready),
     });
+  }
+
+  /** Writes `data` (text as UTF-8, or bytes) at `path` in its working directory, after its earlier calls. */
+  writeFile(path: string, data: string | Uint8Array): Promise<void> {
+    return this.files.write(path, data);
+  }
+
+  /** The bytes of the file at `path` in its working directory (at most limits.maxOutputBytes). */
+  readFile(path: string): Promise<Uint8Array> {
+    return this.files.read(path);
+  }
+
+  /** The entries of `directory` (default: its working directory), symlinks listed as such. */
+  listFiles(directory?: string): Promise<SessionFileEntry[]> {
+    return this.files.list(directory);
+  }
+
+  /** Removes the file (or symlink) at `path` in its working directory. */
+  removeFile(path: string): Promise<void> {
+    return this.files.remove(path);
+  }
+
+  // A request of the session's own (a fork, a file operation), in the order of its calls; not an
+  // execution for the executor's listeners.
+  private runInternal(internal: Pick<RunMessage, 'fork' | 'fileOp'>, ready?: Promise<void>): Promise<ExecutionResult> {
+    const call = new Call('', normalizeRunOptions(undefined, this.poolOptions), 0, internal);
+    this.internalCalls.add(call.id);
+    return this.schedule(call, false, ready).finally(() => this.internalCalls.delete(call.id));
   }
 
   // Runs `call` after the session's earlier calls; `counted`: a call of the user's (info().calls).
