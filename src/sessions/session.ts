@@ -60,7 +60,11 @@ export class Session {
     this.id = options.id;
     this.poolOptions = sessionPoolOptions(host.options, options.maxRssMb, host.interpreter.path);
     this.pool = this.newPool(firstSource);
-    this.files = new SessionFiles((fileOp) => this.runInternal({ fileOp }), host.options.limits);
+    this.files = new SessionFiles((fileOp) => {
+      // Asked while restart() runs: on the new interpreter's directory, as a call would be.
+      const perform = () => this.runInternal({ fileOp });
+      return this.restarting === undefined ? perform() : this.restarting.then(perform, perform);
+    }, host.options.limits);
     this.clock = new SessionClock(options, {
       idle: () => {
         if ((this.current === 'idle' || this.current === 'lost') && this.queue.size === 0) void this.closeFor('idle');

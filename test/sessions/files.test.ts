@@ -67,6 +67,18 @@ describe.each(hostileVariants)('a session’s files, with the %s strategy, sandb
   });
 });
 
+describe('a session’s files around a restart', () => {
+  it('waits for restart() and works on the new interpreter’s directory', async () => {
+    const session = await makeExecutor('optimized').createSession();
+    await session.writeFile('old.txt', 'before');
+    const restarting = session.restart();
+    const written = session.writeFile('new.txt', 'after');
+    await Promise.all([restarting, written]);
+    expect(session.state).toBe('idle');
+    expect((await session.listFiles()).map((entry) => entry.name)).toEqual(['new.txt']);
+  });
+});
+
 describe('a session’s files past the limits', () => {
   it('refuses to write more than limits.maxInputBytes, and to read more than limits.maxOutputBytes', async () => {
     const session = await makeExecutor('optimized', {
