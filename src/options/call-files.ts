@@ -24,12 +24,25 @@ export function expectCallFiles(value: unknown): CallFiles {
   return Object.freeze({ ...files }) as CallFiles;
 }
 
+/** Bytes `data` holds as it will be written (text as UTF-8). */
+export function bytesOf(data: string | Uint8Array): number {
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+}
+
 /** Bytes `files` hold, as they will be written. */
 export function callFilesBytes(files: CallFiles): number {
   let total = 0;
-  for (const data of Object.values(files))
-    total += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  for (const data of Object.values(files)) total += bytesOf(data);
   return total;
+}
+
+/** Throws INVALID_OPTION naming `what` when `bytes` pass limits.maxInputBytes. */
+export function expectWithinInputLimit(what: string, bytes: number, maxInputBytes: number): void {
+  if (bytes > maxInputBytes)
+    throw new PyExecError(
+      'INVALID_OPTION',
+      `Expected ${what} to hold at most limits.maxInputBytes (${maxInputBytes}) bytes, got ${bytes}`,
+    );
 }
 
 /** `path` as a relative path inside a working directory; throws INVALID_OPTION naming `name`. */

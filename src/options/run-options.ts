@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PyExecError } from '../core/errors.js';
-import { callFilesBytes, expectCallFiles, type CallFiles } from './call-files.js';
+import { bytesOf, callFilesBytes, expectCallFiles, expectWithinInputLimit, type CallFiles } from './call-files.js';
 import type { NormalizedExecutorOptions } from './executor-options.js';
 import {
   describeValue,
@@ -115,20 +115,11 @@ function callInput(
     stdin: typeof stdin === 'string' ? expectWellFormed('stdin', stdin) : stdin,
     files: files === undefined ? undefined : expectCallFiles(files),
   };
-  const stdinBytes =
-    given.stdin === undefined
-      ? 0
-      : typeof given.stdin === 'string'
-        ? Buffer.byteLength(given.stdin)
-        : given.stdin.byteLength;
-  const bytes = stdinBytes + (given.files === undefined ? 0 : callFilesBytes(given.files));
-  if (bytes > maxInputBytes) {
-    const what = given.files === undefined ? '`stdin`' : given.stdin === undefined ? '`files`' : '`stdin` and `files`';
-    throw new PyExecError(
-      'INVALID_OPTION',
-      `Expected ${what} to hold at most limits.maxInputBytes (${maxInputBytes}) bytes, got ${bytes}`,
-    );
-  }
+  const bytes =
+    (given.stdin === undefined ? 0 : bytesOf(given.stdin)) +
+    (given.files === undefined ? 0 : callFilesBytes(given.files));
+  const what = given.files === undefined ? '`stdin`' : given.stdin === undefined ? '`files`' : '`stdin` and `files`';
+  expectWithinInputLimit(what, bytes, maxInputBytes);
   return given;
 }
 

@@ -1,6 +1,6 @@
 import { PyExecError } from '../core/errors.js';
 import type { ExecutionResult } from '../core/results.js';
-import { expectRelativePath } from '../options/call-files.js';
+import { bytesOf, expectRelativePath, expectWithinInputLimit } from '../options/call-files.js';
 import type { NormalizedLimits } from '../options/limits.js';
 import type { FileOperation } from '../protocol/messages.js';
 
@@ -30,13 +30,9 @@ export class SessionFiles {
     const relative = expectRelativePath('path', path);
     if (typeof data !== 'string' && !(data instanceof Uint8Array))
       throw new PyExecError('INVALID_OPTION', 'Expected `data` to be a string or a Uint8Array');
+    expectWithinInputLimit('`data`', bytesOf(data), this.limits.maxInputBytes);
     const bytes =
       typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    if (bytes.byteLength > this.limits.maxInputBytes)
-      throw new PyExecError(
-        'INVALID_OPTION',
-        `Expected \`data\` to hold at most limits.maxInputBytes (${this.limits.maxInputBytes}) bytes, got ${bytes.byteLength}`,
-      );
     await this.answer({ op: 'write', path: relative, base64: bytes.toString('base64') });
   }
 

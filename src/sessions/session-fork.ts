@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PyExecError } from '../core/errors.js';
 import type { ExecutionResult } from '../core/results.js';
@@ -6,7 +5,7 @@ import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { ForkRequest, HelloMessage } from '../protocol/messages.js';
 import { WorkerCgroup } from '../worker/cgroup.js';
 import { keepOutOfTreeKills } from '../worker/kill-tree.js';
-import { maxLineLength } from '../worker/worker-launcher.js';
+import { maxLineLength, removeQuietly } from '../worker/worker-launcher.js';
 import { SocketWorker } from '../worker/socket-worker.js';
 import type { WorkerSource } from '../worker/worker-handle.js';
 import type { Socket } from 'node:net';
@@ -118,11 +117,7 @@ export function prepareFork(
   /** The hello of the process that forks (once it forked): the copies are the same interpreter. */
   original: () => HelloMessage | undefined,
 ): PendingFork {
-  const copies = Array.from({ length: count }, () => {
-    const place = listener.place();
-    const cgroup = WorkerCgroup.create(options.limits);
-    return { ...place, ...listener.expect(options.startTimeoutMs), cgroup };
-  });
+  const copies = Array.from({ length: count }, () => expectCopy(listener, options));
   const request: ForkRequest = {
     socket: copies[0]?.socket as string,
     copies: copies.map(({ token, copyDirectory, cgroup }) => {
@@ -138,30 +133,55 @@ export function prepareFork(
       const sockets = await Promise.all(connections);
       const hello = original();
       if (hello === undefined) throw new PyExecError('SESSION_LOST', 'The session ended as it forked');
-      return copies.map(({ copyDirectory, cgroup }, index) => {
+      return copies.map((copy, index) => {
         const pid = pids[index] as number;
-        const release = keepOutOfTreeKills(pid);
         const worker = new SocketWorker(sockets[index] as Socket, { ...hello, pid }, maxLineLength(options.limits));
-        return new CopySource(worker, copyDirectory, () => {
-          release();
-          cgroup?.removeSoon();
-        });
+        return copySource(worker, copy);
       });
     } catch (error) {
-      listener.forget(copies.map((copy) => copy.token));
-      for (const connection of connections)
-        void connection.then(
-          (socket) => socket.destroy(),
-          () => undefined,
-        );
-      for (const copy of copies) {
-        copy.cgroup?.removeSoon();
-        await removeQuietly(copy.copyDirectory);
-      }
+      await abandonCopies(listener, copies);
       throw error;
     }
   };
   return { request, ready: copies[0]?.listening as Promise<void>, finish };
+}
+
+/** A copy (a fork's, or a session a template forks) the host expects: where, its token, its cgroup. */
+export interface ExpectedCopy {
+  readonly socket: string;
+  readonly copyDirectory: string;
+  readonly listening: Promise<void>;
+  readonly token: string;
+  readonly connection: Promise<Socket>;
+  readonly cgroup: WorkerCgroup | undefined;
+}
+
+/** A place, a one-time token and a cgroup for a copy about to be forked. */
+export function expectCopy(listener: ForkListener, options: NormalizedExecutorOptions): ExpectedCopy {
+  const place = listener.place();
+  return { ...place, ...listener.expect(options.startTimeoutMs), cgroup: WorkerCgroup.create(options.limits) };
+}
+
+/** The copy on `worker`, once it connected, as its session's pool takes it. */
+export function copySource(worker: SocketWorker, copy: ExpectedCopy): CopySource {
+  const release = keepOutOfTreeKills(worker.pid);
+  return new CopySource(worker, copy.copyDirectory, () => {
+    release();
+    copy.cgroup?.removeSoon();
+  });
+}
+
+/** Gives up on `copies`: their tokens refused, connections closed, cgroups and directories removed. */
+export async function abandonCopies(listener: ForkListener, copies: readonly ExpectedCopy[]): Promise<void> {
+  listener.forget(copies.map((copy) => copy.token));
+  for (const copy of copies) {
+    void copy.connection.then(
+      (socket) => socket.destroy(),
+      () => undefined,
+    );
+    copy.cgroup?.removeSoon();
+    await removeQuietly(copy.copyDirectory);
+  }
 }
 
 /** The copies' pids from the fork's result, or what fork rejects with. */
@@ -219,9 +239,4 @@ export class CopySource implements WorkerSource {
     if (this.worker.alive) await this.worker.kill('closed');
     await removeQuietly(this.directory);
   }
-}
-
-/** Removes a copy's directory; never rejects (something it started may still be writing there). */
-export function removeQuietly(path: string): Promise<void> {
-  return rm(path, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 }).catch(() => undefined);
 }

@@ -1,13 +1,11 @@
 import { join } from 'node:path';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { SessionMessage } from '../protocol/messages.js';
-import { WorkerCgroup } from '../worker/cgroup.js';
-import { keepOutOfTreeKills } from '../worker/kill-tree.js';
 import { parentOf } from '../worker/process-tree.js';
 import { SocketWorker } from '../worker/socket-worker.js';
 import { maxLineLength } from '../worker/worker-launcher.js';
 import type { ForkListener } from './fork-listener.js';
-import { CopySource, removeQuietly } from './session-fork.js';
+import { abandonCopies, copySource, expectCopy, type CopySource } from './session-fork.js';
 
 /** The executor's workers that fork sessions (forked's templates). */
 export interface SessionTemplates {
@@ -30,44 +28,31 @@ export async function sessionFromTemplate(
   /** The session's own (its options'); the template has the executor's. */
   maxRssMb: number | undefined,
 ): Promise<CopySource | undefined> {
-  const place = listener.place();
-  const { token, connection } = listener.expect(options.startTimeoutMs);
-  const cgroup = WorkerCgroup.create(options.limits);
-  const abandon = () => {
-    listener.forget([token]);
-    void connection.then(
-      (socket) => socket.destroy(),
-      () => undefined,
-    );
-    cgroup?.removeSoon();
-    void removeQuietly(place.copyDirectory);
-    return undefined;
-  };
+  const copy = expectCopy(listener, options);
   try {
-    await place.listening;
+    await copy.listening;
     const message: SessionMessage = {
       type: 'session',
-      socket: place.socket,
-      token,
-      workDir: join(place.copyDirectory, 'work'),
-      scriptDir: join(place.copyDirectory, 'script'),
+      socket: copy.socket,
+      token: copy.token,
+      workDir: join(copy.copyDirectory, 'work'),
+      scriptDir: join(copy.copyDirectory, 'script'),
     };
-    if (cgroup !== undefined) message.cgroups = cgroup.directories;
+    if (copy.cgroup !== undefined) message.cgroups = copy.cgroup.directories;
     if (maxRssMb !== undefined) message.maxRssMb = maxRssMb;
     const template = await templates.send(message);
-    if (template === undefined) return abandon();
-    const worker = await SocketWorker.afterHello(
-      await connection,
-      maxLineLength(options.limits),
-      options.startTimeoutMs,
-      (pid) => parentOf(pid) === template,
-    );
-    const release = keepOutOfTreeKills(worker.pid);
-    return new CopySource(worker, place.copyDirectory, () => {
-      release();
-      cgroup?.removeSoon();
-    });
+    if (template !== undefined) {
+      const worker = await SocketWorker.afterHello(
+        await copy.connection,
+        maxLineLength(options.limits),
+        options.startTimeoutMs,
+        (pid) => parentOf(pid) === template,
+      );
+      return copySource(worker, copy);
+    }
   } catch {
-    return abandon();
+    // No template could make it: the session is started as a process instead.
   }
+  await abandonCopies(listener, [copy]);
+  return undefined;
 }

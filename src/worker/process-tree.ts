@@ -4,16 +4,23 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 export const KERNEL_LISTS_CHILDREN = existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
 
 /**
- * The parent of process `pid` from /proc/<pid>/stat (after the command name, which may hold
- * spaces and parentheses: hence the split at its last ')'); undefined if it is gone.
+ * The fields of /proc/<pid>/stat after the command name, which may hold spaces and parentheses
+ * (hence the split at its last ')'): [0] the state, [1] the parent, … [19] the start time, [49]
+ * the exit code. Undefined if the process is gone.
  */
-export function parentOf(pid: number): number | undefined {
+export function statFieldsOf(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** The parent of process `pid`; undefined if it is gone. */
+export function parentOf(pid: number): number | undefined {
+  const parent = statFieldsOf(pid)?.[1];
+  return parent === undefined ? undefined : Number(parent);
 }
 
 /** The children of `pid` (of all its threads), zombies included, from the kernel's lists. */

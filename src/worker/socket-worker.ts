@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
@@ -8,6 +7,7 @@ import { LineSplitter } from '../protocol/line-splitter.js';
 import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
 import { shutDownGracefully, type WorkerEvents, type WorkerExit, type WorkerHandle } from './worker-handle.js';
 import { killProcessTree, signalQuietly } from './kill-tree.js';
+import { statFieldsOf } from './process-tree.js';
 
 // A copy is not the host's child: nothing tells the host it exited but its socket's end, and
 // this check of its pid, for a socket that something it started holds open after it died.
@@ -49,7 +49,7 @@ export class SocketWorker extends EventEmitter<WorkerEvents> implements WorkerHa
     this.pid = hello.pid;
     this.harnessPid = hello.pid;
     this.servingPid = hello.pid;
-    this.startedAt = statFields(hello.pid)?.[19];
+    this.startedAt = statFieldsOf(hello.pid)?.[19];
     this.exited = new Promise((resolve) => (this.markExited = resolve));
     this.liveness = setInterval(() => {
       if (!this.running()) socket.destroy();
@@ -177,29 +177,19 @@ export class SocketWorker extends EventEmitter<WorkerEvents> implements WorkerHa
 
   // Still this process (not a reused pid), alive and not a zombie (its new parent may be slow to reap it).
   private running(): boolean {
-    const fields = statFields(this.pid);
+    const fields = statFieldsOf(this.pid);
     return fields !== undefined && fields[19] === this.startedAt && fields[0] !== 'Z' && fields[0] !== 'X';
   }
 
   // How it ended, from the exit_code field of /proc/<pid>/stat (a wait status) while it is a
   // zombie; unknown once its new parent reaped it.
   private exitStatus(): { exitCode: number | null; signal: string | null } {
-    const fields = statFields(this.pid);
+    const fields = statFieldsOf(this.pid);
     const status = fields?.[19] === this.startedAt ? Number(fields?.[49]) : Number.NaN;
     if (!Number.isInteger(status)) return { exitCode: null, signal: null };
     const signal = status & 0x7f;
     if (signal === 0) return { exitCode: (status >> 8) & 0xff, signal: null };
     const name = Object.entries(constants.signals).find(([, number]) => number === signal)?.[0];
     return { exitCode: null, signal: name ?? String(signal) };
-  }
-}
-
-// The fields of /proc/<pid>/stat after the command name (from the state on); undefined if gone.
-function statFields(pid: number): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
   }
 }

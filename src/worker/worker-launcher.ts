@@ -220,10 +220,13 @@ export class WorkerLauncher implements WorkerSource {
   }
 }
 
-// A worker's directory, once it is gone. Something the worker started may still be writing there
-// (killed, but not yet reaped): rm then fails (ENOTEMPTY), and must not become an unhandled
-// rejection, which would end the application. Its scratch root goes at close() or exit anyway.
-function removeQuietly(path: string): Promise<void> {
+/**
+ * Removes a worker's (or a session copy's) directory once it is gone. Something the process
+ * started may still be writing there (killed, but not yet reaped): rm then fails (ENOTEMPTY), and
+ * must not become an unhandled rejection, which would end the application. Its scratch root
+ * goes at close() or exit anyway.
+ */
+export function removeQuietly(path: string): Promise<void> {
   return rm(path, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 }).catch(() => undefined);
 }
 
