@@ -7,6 +7,8 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import os
 from binascii import a2b_base64
 
+from .private_paths import relative_parts, write_all
+
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
@@ -15,17 +17,12 @@ def write_call_files(files):
     call's error) when one cannot be written (a limit, a directory in the way)."""
     for entry in files:
         path = entry["path"]
-        parts = path.split("/")
-        if path.startswith("/") or "\0" in path or any(part in ("", ".", "..") for part in parts):
-            raise OSError("pyexec: refused file name %r" % (path,))
-        if len(parts) > 1:
+        if len(relative_parts(path)) > 1:
             os.makedirs(os.path.dirname(path), exist_ok=True)
         text = entry.get("text")
         data = text.encode("utf-8") if text is not None else a2b_base64(entry.get("base64") or "")
         fd = os.open(path, _FLAGS, 0o644)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, data)
         finally:
             os.close(fd)

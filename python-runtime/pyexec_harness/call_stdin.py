@@ -10,6 +10,7 @@ import os
 import sys
 import types
 
+from .private_paths import write_all
 from .streams import devnull_stdin
 
 _set_module_attribute = types.ModuleType.__setattr__  # plain: isolated must not count it as user code's
@@ -51,8 +52,6 @@ def _unnamed_file_with(data):
         handle = tempfile.TemporaryFile()
         fd = os.dup(handle.fileno())
         handle.close()
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+    write_all(fd, data)
     os.lseek(fd, 0, os.SEEK_SET)
     return fd

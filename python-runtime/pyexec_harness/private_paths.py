@@ -66,6 +66,22 @@ def copy_working_directory(source, path):
     return cwd
 
 
+def relative_parts(path):
+    """The parts of `path`, a relative path that stays inside the directory it is taken from;
+    OSError (EINVAL) for anything else: absolute, `..`, `.` or empty parts, NUL."""
+    parts = path.split("/")
+    if path.startswith("/") or "\0" in path or any(part in ("", ".", "..") for part in parts):
+        raise OSError(errno.EINVAL, "not a relative path inside the working directory: %r" % (path,))
+    return parts
+
+
+def write_all(fd, data):
+    """Writes all of `data` to `fd` (a write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def remove_path(path):
     """Removes a file, a symlink (never what it points to) or a directory tree."""
     try:

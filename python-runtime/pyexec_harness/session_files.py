@@ -12,6 +12,8 @@ import os
 import stat
 from binascii import a2b_base64, b2a_base64
 
+from .private_paths import relative_parts, write_all
+
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
@@ -32,9 +34,7 @@ def _write(work_dir, request):
     try:
         fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=parent)
         try:
-            view = memoryview(a2b_base64(request.get("base64") or ""))
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, a2b_base64(request.get("base64") or ""))
         finally:
             os.close(fd)
     finally:
@@ -100,9 +100,7 @@ _OPERATIONS = {"write": _write, "read": _read, "list": _list, "remove": _remove}
 def _walk(work_dir, path, make=False):
     """(descriptor of the directory holding `path`'s last part, that part), never through a
     symlink; with `make`, missing directories on the way are made."""
-    parts = path.split("/")
-    if path.startswith("/") or "\0" in path or any(part in ("", ".", "..") for part in parts):
-        raise OSError(22, "not a relative path inside the working directory")
+    parts = relative_parts(path)
     fd = os.open(work_dir, _DIRECTORY)
     try:
         for part in parts[:-1]:

@@ -88,16 +88,23 @@ def connect_with_token(path, token):
     return sock
 
 
+def stand_apart(cgroups):
+    """In a process just forked to live apart from its parent (a copy, a template's session):
+    into its own cgroups first, before anything of user code runs there (its parent's is removed,
+    with whatever is left in it, when the parent ends), then a process group of its own (the
+    host's kill of it reaches all it starts), a subreaper of what it starts, with no left-out
+    children of its parent's."""
+    for directory in cgroups or ():
+        with open(os.path.join(directory, "cgroup.procs"), "w") as procs:
+            procs.write("0")
+    os.setsid()
+    become_subreaper()
+    forget_left_out()
+
+
 def _become_copy(harness, sock, copy, cwd):
     try:
-        # Into its own cgroup first, before anything of user code runs here: the session's is
-        # removed, with whatever is left in it, when the session ends.
-        for directory in copy.get("cgroups") or ():
-            with open(os.path.join(directory, "cgroup.procs"), "w") as procs:
-                procs.write("0")
-        os.setsid()  # a group of its own: the host's kill of the copy reaches all it starts
-        become_subreaper()
-        forget_left_out()  # its siblings
+        stand_apart(copy.get("cgroups"))
         harness.become_copy(sock.fileno(), copy["workDir"], copy["scriptDir"], cwd)
         sock.close()
     except BaseException:

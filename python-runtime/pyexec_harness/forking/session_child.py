@@ -11,15 +11,14 @@ from .._pristine import BUILTINS as __builtins__  # private builtins: see _prist
 
 import os
 
-from ..descendants import forget_left_out, leave_out
+from ..descendants import leave_out
 from ..fork_guard import harness_fork, silence_diagnostics
 from ..private_paths import make_fresh_directory
+from ..session_fork import connect_with_token, stand_apart
 
 
 def fork_session(channel, request, config, close_in_child):
     """In the template: forks the session's process (never returns in it); the child's pid."""
-    from ..session_fork import connect_with_token  # only templates that make sessions pay its import
-
     sock = connect_with_token(request["socket"], request["token"])
     try:
         pid = harness_fork()
@@ -34,11 +33,7 @@ def fork_session(channel, request, config, close_in_child):
 
 def _serve_session(channel, sock, request, config):
     try:
-        for directory in request.get("cgroups") or ():  # first: the template's is not its own
-            with open(os.path.join(directory, "cgroup.procs"), "w") as procs:
-                procs.write("0")
-        os.setsid()
-        forget_left_out()  # the template's other sessions
+        stand_apart(request.get("cgroups"))
         channel.move_to(sock.fileno())
         sock.close()
         silence_diagnostics()  # the template's stderr pipe to the host is not this process's
