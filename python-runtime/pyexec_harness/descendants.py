@@ -10,6 +10,7 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 
 import _signal
 import os
+import time
 
 from .prctl import prctl
 
@@ -17,6 +18,9 @@ _PR_SET_CHILD_SUBREAPER = 36
 _MAX_ROUNDS = 1000  # each round kills every process seen; only a fork racing it makes another
 _own_list = [0, None]  # [pid, fd of its main thread's /proc children list] (reopened after fork)
 _left_out = set()  # children that are not part of this process's tree (see leave_out)
+_REAP_EVERY_S = 0.1
+_last_reap = [0.0]  # when reap_left_out last swept
+_monotonic = time.monotonic
 _pread = os.pread
 _getpid = os.getpid
 
@@ -102,7 +106,15 @@ def forget_left_out():
 
 def reap_left_out():
     """Reaps the left-out children that exited (they stay zombies until then, their exit status
-    readable in /proc by the host, which is not their parent)."""
+    readable in /proc by the host, which is not their parent). Called at every call of a session
+    and every turn of a template, it sweeps (a waitpid per left-out child) at most every
+    _REAP_EVERY_S, so a process with many copies or sessions alive pays it rarely."""
+    if not _left_out:
+        return
+    now = _monotonic()
+    if now - _last_reap[0] < _REAP_EVERY_S:
+        return
+    _last_reap[0] = now
     for pid in list(_left_out):
         try:
             done, _status = os.waitpid(pid, os.WNOHANG)
