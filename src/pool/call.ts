@@ -2,6 +2,7 @@ import { abortError, type PyExecError } from '../core/errors.js';
 import type { ExecutionResult, ExecutionStatus } from '../core/results.js';
 import type { NormalizedRunOptions } from '../options/run-options.js';
 import type { PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
+import { inputFields } from './call-input.js';
 import { CallOutputs } from './call-outputs.js';
 import { resultFromHarness, resultWithoutHarness, type ResultDraft } from './call-results.js';
 
@@ -184,14 +185,8 @@ export class Call {
     if (this.options.filename !== undefined) message.filename = this.options.filename;
     if (this.options.argv !== undefined) message.argv = this.options.argv;
     if (this.internal !== undefined) Object.assign(message, this.internal);
-    const { stdin } = this.options;
-    if (typeof stdin === 'string') message.stdin = stdin;
-    else if (stdin !== undefined) message.stdinBase64 = base64Of(stdin);
-    const { files } = this.options;
-    if (files !== undefined)
-      message.files = Object.entries(files).map(([path, data]) =>
-        typeof data === 'string' ? { path, text: data } : { path, base64: base64Of(data) },
-      );
+    if (this.options.stdin !== undefined || this.options.files !== undefined)
+      Object.assign(message, inputFields(this.options));
     return message;
   }
 
@@ -302,8 +297,4 @@ export class Call {
     if (this.installed !== undefined && this.installed.length > 0) result.installed = this.installed;
     return result;
   }
-}
-
-function base64Of(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }

@@ -3,6 +3,7 @@ import type { ExecutionResult } from '../core/results.js';
 import { bytesOf, expectRelativePath, expectWithinInputLimit } from '../options/call-files.js';
 import type { NormalizedLimits } from '../options/limits.js';
 import type { FileOperation } from '../protocol/messages.js';
+import { base64Of } from '../pool/call-input.js';
 
 /** An entry of `session.listFiles()`. */
 export interface SessionFileEntry {
@@ -31,9 +32,7 @@ export class SessionFiles {
     if (typeof data !== 'string' && !(data instanceof Uint8Array))
       throw new PyExecError('INVALID_OPTION', 'Expected `data` to be a string or a Uint8Array');
     expectWithinInputLimit('`data`', bytesOf(data), this.limits.maxInputBytes);
-    const bytes =
-      typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    await this.answer({ op: 'write', path: relative, base64: bytes.toString('base64') });
+    await this.answer({ op: 'write', path: relative, base64: base64Of(data) });
   }
 
   async read(path: unknown): Promise<Uint8Array> {
