@@ -6,6 +6,7 @@ export { OptimizedExecutor } from './strategies/optimized/executor.js';
 export type { PythonExecutor } from './executors/types.js';
 export type {
   CrashedResult,
+  DisplayEvent,
   DisplayOutput,
   DroppedBytes,
   ErrorOutput,
@@ -20,13 +21,16 @@ export type {
   ExecutorStatus,
   ExecutorTotals,
   Figure,
+  FigureFormat,
   OutputEvent,
+  OutputFile,
   PythonError,
   RunningExecution,
   SessionEndReason,
   SessionInfo,
   SessionState,
   StreamOutput,
+  UpdateOutput,
   ValueOutput,
   WorkerEvent,
   WorkerState,
@@ -38,6 +42,7 @@ export { isStrategyName, STRATEGIES, type StrategyCapabilities, type StrategyNam
 export type { ResourceLimits } from './options/limits.js';
 export type { WorkerLifeOptions } from './options/worker-options.js';
 export type { RunOptions } from './options/run-options.js';
+export type { StreamEvent } from './pool/call-stream.js';
 export type { SessionLifeOptions, SessionOptions } from './options/session-options.js';
 export type { Session } from './sessions/session.js';
 export type { ForkOptions } from './sessions/session-fork.js';

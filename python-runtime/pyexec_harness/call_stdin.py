@@ -20,13 +20,18 @@ _sys_dict = sys.__dict__
 class CallStdin:
     def __init__(self):
         self._given = None  # (the call's sys.stdin, the one before it) while a call has stdin
+        self._on_fd = False  # fd 0 reads the call's data (not /dev/null)
 
     def give(self, data):
         """The running call reads `data` on fd 0 and sys.stdin, then end of file."""
         fd = _unnamed_file_with(data)
         os.dup2(fd, 0)
         os.close(fd)
-        reader = devnull_stdin(0)  # a fresh reader: nothing buffered from an earlier end of file
+        self._on_fd = True
+        self.use(devnull_stdin(0))  # a fresh reader: nothing buffered from an earlier end of file
+
+    def use(self, reader):
+        """The running call's sys.stdin is `reader` (host_input.HostStdin: lines the host answers)."""
         self._given = (reader, _sys_dict.get("stdin"))
         _set_module_attribute(sys, "stdin", reader)
 
@@ -36,9 +41,11 @@ class CallStdin:
             return
         reader, before = self._given
         self._given = None
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
-        os.close(null)
+        if self._on_fd:
+            self._on_fd = False
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.close(null)
         if _sys_dict.get("stdin") is reader:
             _set_module_attribute(sys, "stdin", before)
 

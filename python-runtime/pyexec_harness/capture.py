@@ -165,6 +165,32 @@ class OutputCapture:
         finally:
             lock.release()
 
+    def send_in_order(self, message):
+        """Sends a message of the running call (a display) after its output so far: what waits
+        in the pipes and in the sinks goes first. Dropped between calls (a thread of a call
+        that ended): it belongs to no call. Returns whether it was sent."""
+        lock = self._drain_lock
+        with lock:
+            for fd, _event in self._drain_poll.poll(0):
+                self._read_ready(fd, _MAX_DRAIN_READS)
+            with self._call_lock:
+                call_id = self._call_id
+                if call_id is None:
+                    return False
+                self._send_pending(call_id)
+                message["id"] = call_id
+                self._channel.send(message)
+            self._last_flush = _monotonic()
+        return True
+
+    def current_call(self):
+        """The running call's id; None between calls."""
+        return self._call_id
+
+    def note_on_stderr(self, text):
+        """A line of the harness's own on the running call's stderr (what a display left out)."""
+        self.write_in_order(self.stderr.add_text, text)
+
     def _switch_to(self, sink):
         # The call writes to the other stream now: what the previous one holds is sent first, so
         # the host sees stdout and stderr in the order they were written (one stream holds pending
@@ -315,8 +341,12 @@ class OutputCapture:
             call_id = self._call_id
             if call_id is None or _monotonic() - self._last_flush < min_interval:
                 return
-            for sink in (self.stdout, self.stderr):
-                text = sink.take()
-                if text:
-                    self._channel.send({"type": "stream", "id": call_id, "name": sink.name, "text": text})
+            self._send_pending(call_id)
             self._last_flush = _monotonic()
+
+    def _send_pending(self, call_id):
+        # Under the call lock.
+        for sink in (self.stdout, self.stderr):
+            text = sink.take()
+            if text:
+                self._channel.send({"type": "stream", "id": call_id, "name": sink.name, "text": text})

@@ -25,6 +25,7 @@ class Channel:
         self.read_fd = read_fd
         self._write_fd = write_fd
         self._pending = b""
+        self._deferred = []  # messages read early by a call waiting for a reply (host_requests.py)
         self._write_lock = threading.Lock()
         self._busy_poll_s = busy_poll_us / 1e6
         self._back_to_back = False  # the last message came within the busy-poll window
@@ -48,8 +49,14 @@ class Channel:
         self._back_to_back = False
         self._write_lock = threading.Lock()  # one the original's output thread held stays held here
 
+    def defer(self, message):
+        """Hands back a message read early: the next read returns it (in order) first."""
+        self._deferred.append(message)
+
     def buffered_message(self):
         """The next host message if a whole line is already buffered, else None (never reads)."""
+        if self._deferred:
+            return self._deferred.pop(0)
         pending = self._pending
         newline = pending.find(b"\n")
         while newline >= 0:
@@ -65,7 +72,7 @@ class Channel:
     def read_message(self):
         """The next host message as a dict, or None at end of input."""
         while True:
-            if self._pending:
+            if self._pending or self._deferred:
                 message = self.buffered_message()
                 if message is not None:
                     return message

@@ -15,6 +15,7 @@ from .maintenance import PeriodicCollection, RssCeiling
 from .private_paths import copy_working_directory, make_fresh_directory, remove_path, unguessable_name
 from .process_setup import call_root, prepare_process, use_private_matplotlib_dir
 from .protocol import check_host_message
+from .host_requests import requests
 from .reset_hooks import ResetHooks
 from .runner import DEFAULT_FILENAME, CallRunner
 from .script_end import script_end
@@ -76,6 +77,7 @@ class Harness:
         sys.argv[:] = [os.path.join(self._script_dir, DEFAULT_FILENAME)]
         guards = self._guards(config, isolate)
         self.runner = CallRunner(self.capture, interrupts, limiter, guards, self._script_dir, keeps_namespace)
+        requests.attach(self.capture, channel)  # replies to a call's requests come on the channel
         # Everything alive now (harness, preloads, the isolation snapshot) lives as long as the
         # worker: frozen out of the collector's sight, a periodic gc.collect() costs microseconds.
         gc.freeze()
@@ -85,6 +87,7 @@ class Harness:
             "configure": self._on_configure,
             "recycle": self._on_recycle,
             "shutdown": self._on_shutdown,
+            "reply": self._on_late_reply,
         }
 
     def start_generation(self):
@@ -274,6 +277,9 @@ class Harness:
         if self.channel.wait_for_shutdown():
             self._on_shutdown(None)
         self.capture.host_lost()
+
+    def _on_late_reply(self, message):
+        pass  # to a request of a call that ended meanwhile: nobody waits for it
 
     def _on_configure(self, message):
         self.reset_hooks.configure(message["resetHooks"])

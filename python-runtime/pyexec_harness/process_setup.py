@@ -6,7 +6,7 @@ import faulthandler
 import os
 import sys
 
-from . import PROTOCOL_VERSION, os_exit, stack_view
+from . import PROTOCOL_VERSION, import_hooks, os_exit, stack_view
 from .channel import Channel
 from .descendants import become_subreaper
 from .errors import traceback_module
@@ -47,6 +47,7 @@ def _close_inherited_descriptors():
 def prepare_process(config):
     """Signals, limits, working directory and preloads; returns (interrupts, limiter)."""
     os.environ.setdefault("MPLBACKEND", "Agg")
+    import_hooks.install()  # before preloads: a preloaded pyplot gets its show() too
     become_subreaper()
     if config.get("mode") != "baseline":
         # Persistent workers load traceback now, before any call can tamper with it (and isolated

@@ -23,6 +23,19 @@ HOST_MESSAGES = {
         "stdinBase64": (_STR, False),
         "files": (_LIST, False),
         "fileOp": (_OBJ, False),
+        "figureFormats": (_LIST, False),
+        "input": (_BOOL, False),
+        "functions": (_LIST, False),
+        "collectFiles": (_OBJ, False),
+    },
+    # The answer to a running call's request (host_requests.py); `value` is JSON text for a
+    # function, the answer for input.
+    "reply": {
+        "id": (_STR, True),
+        "requestId": (_INT, True),
+        "ok": (_BOOL, True),
+        "value": (_STR, False),
+        "error": (_STR, False),
     },
     "configure": {"resetHooks": (_LIST, True)},
     # The forked template: fork a session's process (forking/session_child.py).
@@ -53,6 +66,25 @@ HARNESS_MESSAGES = {
         "exiting": (_BOOL, False),
         "droppedBytes": (_OBJ, False),
         "valueJson": (_STR, False),
+        "valueBundle": (_OBJ, False),
+        "files": (_LIST, False),
+    },
+    "request": {
+        "id": (_STR, True),
+        "requestId": (_INT, True),
+        "kind": (_STR, True, ("input", "function")),
+        "prompt": (_STR, False),
+        "password": (_BOOL, False),
+        "name": (_STR, False),
+        "args": (_STR, False),
+    },
+    "display": {
+        "id": (_STR, True),
+        "data": (_OBJ, True),
+        "metadata": (_OBJ, True),
+        "displayId": (_STR, False),
+        "update": (_BOOL, False),
+        "figure": (_BOOL, False),
     },
     "fault": {"message": (_STR, True), "id": (_STR, False)},
     "spoiled": {"reason": (_STR, True), "preload": (_LIST, False)},
@@ -111,6 +143,8 @@ def check_harness_message(message):
     kind = message["type"]
     if kind == "result":
         return _check_result_depth(message)
+    if kind == "display" and not _is_bundle(message["data"]):
+        return "display message field 'data' must map MIME types to strings"
     if kind == "spoiled" and not all(type(name) is str for name in message.get("preload", ())):
         return "spoiled message field 'preload' must be a list of module names"
     return None
@@ -122,12 +156,17 @@ def _check_result_depth(message):
         return "an error result must say which exception ('error')"
     if error is not None and not all(type(error.get(key)) is str for key in ("type", "message", "traceback")):
         return "result message field 'error' must be a {type, message, traceback} of strings"
-    for figure in message["figures"]:
-        if type(figure) is not dict or figure.get("mime") != "image/png" or type(figure.get("data")) is not str:
-            return "result message field 'figures' must be a list of {mime: image/png, data}"
+    if not all(_is_bundle(figure) for figure in message["figures"]):
+        return "result message field 'figures' must be a list of MIME bundles"
+    if "valueBundle" in message and not _is_bundle(message["valueBundle"]):
+        return "result message field 'valueBundle' must map MIME types to strings"
     if "droppedBytes" in message:
         counts = message["droppedBytes"]
         valid = sorted(counts) == ["stderr", "stdout"] and all(type(count) is int and count >= 0 for count in counts.values())
         if not valid:
             return "result message field 'droppedBytes' must hold the stdout and stderr counts"
     return None
+
+
+def _is_bundle(data):
+    return type(data) is dict and all(type(value) is str for value in data.values())

@@ -9,10 +9,15 @@ from binascii import a2b_base64 as b64decode
 from .call_files import write_call_files
 from .call_stdin import CallStdin
 from .compiler import compile_cell
+from .display.bundles import format_bundle, has_rich_repr
+from .display.publisher import displays
 from .environment import apply_environment, restore_environment
 from .errors import describe_exception
 from .figures import collect_figures
+from .host_input import HostStdin
+from .host_requests import requests
 from .namespace import MainNamespaces
+from .output_files import OutputFiles
 from .fork_guard import end_foreign_process, is_foreign
 from .json_value import plain_json
 from . import stack_view
@@ -38,6 +43,7 @@ class CallRunner:
         runs in the same __main__ (a session), and a call's end is not a script's end (threads
         are not joined, atexit handlers wait for the process's end)."""
         self._capture = capture
+        displays.attach(capture)
         self._stdin = CallStdin()
         self._script = ScriptFile(script_dir)
         self._began_ns = 0
@@ -55,6 +61,7 @@ class CallRunner:
         self._imports_changed = [guard.imports_changed for guard in guards if hasattr(guard, "imports_changed")]
         self._imports_epoch = 0  # the host's install count this worker has caught up with
         self._next_main = None  # made by prepare_next, taken by the call it was made for
+        self._output_files = None  # the running call's, when the host asked for its files
         self._current = None  # (result, saved environment, script, limit) while a call runs
 
     def prepare_next(self):
@@ -87,6 +94,8 @@ class CallRunner:
             self._refresh_imports(epoch)
         limit = message["maxOutputBytes"]
         capture.begin(call_id, limit)
+        displays.begin_call(limit, message.get("figureFormats"))
+        requests.begin_call(message, self._namespaces.kept)
         for before_call in self._before_call:
             before_call()
         overrides = message.get("env")
@@ -104,13 +113,20 @@ class CallRunner:
         stdin = message.get("stdin")
         if stdin is not None or "stdinBase64" in message:
             self._stdin.give(stdin.encode("utf-8") if stdin is not None else b64decode(message["stdinBase64"]))
+        elif message.get("input") is True:
+            self._stdin.use(HostStdin())
         try:
             files = message.get("files")
             if files:
                 write_call_files(files)  # in the try: a file that cannot be written is the call's error
-            value, as_json = self._execute(source, script, main_module, limit)
+            collect = message.get("collectFiles")
+            if collect is not None:  # after the given files: those are not the call's output
+                self._output_files = OutputFiles(collect)
+            value, as_json, bundle = self._execute(source, script, main_module, limit)
             if as_json is not None:
                 result["valueJson"] = as_json
+            if bundle is not None:
+                result["valueBundle"] = bundle
             if value is not None:
                 kept = cut_utf8(value, limit)
                 if kept is not value:
@@ -151,10 +167,18 @@ class CallRunner:
         if not capture.streams_in_place():
             self._flush_user_streams()
         figures, self._figures = self._figures, []
+        output_files, self._output_files = self._output_files, None
+        if output_files is not None:
+            result["files"], cut = output_files.collect()
+            if cut:
+                result["truncated"] = True
+        if displays.end_call():
+            result["truncated"] = True
         if saved_environment is not None:
             restore_environment(saved_environment)
         self._stdin.end()
         stdout, stderr, dropped = capture.finish()
+        requests.end_call()
         result["stdout"] = stdout
         result["stderr"] = stderr
         result["figures"] = figures
@@ -190,8 +214,8 @@ class CallRunner:
         return None
 
     def _execute(self, source, script, main_module, limit):
-        """Runs the call's code: (repr of its last expression's value, that value as plain JSON),
-        each None when there is none."""
+        """Runs the call's code: (repr of its last expression's value, that value as plain JSON,
+        its MIME bundle beyond text/plain), each None when there is none."""
         stack_view.begin(_getframe())  # the call's stack starts above this frame
         interrupts = self._interrupts
         self._limiter.arm_call()
@@ -217,6 +241,7 @@ class CallRunner:
                     value = self._loop.run(value)
                 shown = None if value is None else _repr(value)
                 as_json = None if value is None else plain_json(value, limit)
+                bundle = None if value is None or not has_rich_repr(value) else self._value_bundle(value, shown)
                 value = None  # not kept alive past the script's end
             finally:
                 # Before the script's end: pyplot's own atexit handler closes every figure.
@@ -225,7 +250,7 @@ class CallRunner:
                 self._loop.close()
                 if script_end is not None:
                     script_end.finish(namespace)
-            return shown, as_json
+            return shown, as_json, bundle
         finally:
             if script_end is not None:
                 script_end.abandon()
@@ -233,10 +258,20 @@ class CallRunner:
 
     def _collect_figures(self):
         try:
-            return collect_figures()
+            bundles = collect_figures()
         except BaseException as exc:
             self._capture.stderr.add_text("pyexec: could not collect matplotlib figures: %r\n" % (exc,))
             return []
+        return [data for data in bundles if displays.fits(data, "a figure")]
+
+    @staticmethod
+    def _value_bundle(value, shown):
+        # What the value shows beyond its repr (a DataFrame's HTML): None when nothing.
+        data, _metadata = format_bundle(value, displays.note, plain=shown)
+        if len(data) <= 1:
+            return None
+        del data["text/plain"]
+        return data if displays.fits(data, "the value's rich representation") else None
 
     def _flush_user_streams(self):
         # User code may have installed its own buffered streams over fds 1 and 2; ours need no flush.

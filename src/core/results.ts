@@ -9,13 +9,23 @@ export interface PythonError {
   traceback: string;
 }
 
-/** A matplotlib figure, as PNG. */
+/** A format matplotlib figures are rendered in (`figureFormats`). */
+export type FigureFormat = 'png' | 'svg' | 'pdf';
+
+/**
+ * A matplotlib figure in the call's first figure format: PNG (base64) unless `figureFormats`
+ * asks otherwise (SVG text, PDF base64).
+ */
 export interface Figure {
-  mime: 'image/png';
+  mime: 'image/png' | 'image/svg+xml' | 'application/pdf';
   data: string;
 }
 
-/** One datum in several representations: MIME type → content (text, or base64 for binary types). */
+/**
+ * One datum in several representations: MIME type → content. Text types are the text; binary
+ * types (image/png, image/jpeg, image/gif, application/pdf) are base64; application/json (and
+ * any `+json` type) is JSON text.
+ */
 export type MimeBundle = Record<string, string>;
 
 /** Text a call wrote to stdout or stderr; consecutive writes to one stream make one item. */
@@ -25,14 +35,27 @@ export interface StreamOutput {
   text: string;
 }
 
-/** Something the call displayed: a matplotlib figure (`image/png`). */
+/**
+ * Something the call displayed: display(obj) (the richest representations `obj` has, and always
+ * text/plain), an IPython display class, a matplotlib figure (at plt.show() or the call's end).
+ */
 export interface DisplayOutput {
   type: 'display';
   data: MimeBundle;
   metadata: Record<string, unknown>;
+  /** Set when shown with a display id (`display(obj, display_id=True)`): updates name it. */
+  displayId?: string;
 }
 
-/** The value of the call's last expression statement (`text/plain` is `result.value`). */
+/** A new bundle for an earlier display with the same `displayId` (`handle.update(obj)`). */
+export interface UpdateOutput {
+  type: 'update';
+  displayId: string;
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+
+/** The value of the call's last expression statement (`text/plain` is `result.value`; the bundle is `result.valueBundle`). */
 export interface ValueOutput {
   type: 'value';
   data: MimeBundle;
@@ -49,12 +72,31 @@ export interface ErrorOutput {
  * stdout and stderr keep the order they were written in, except that two writes to fds 1 and 2
  * (os.write, C code, child processes) in a row have no order between them (two pipes).
  */
-export type Output = StreamOutput | DisplayOutput | ValueOutput | ErrorOutput;
+export type Output = StreamOutput | DisplayOutput | UpdateOutput | ValueOutput | ErrorOutput;
 
 /** How many bytes of each output stream went past limits.maxOutputBytes and were not kept. */
 export interface DroppedBytes {
   stdout: number;
   stderr: number;
+}
+
+/**
+ * A file the call created or changed in its working directory (`collectFiles`). A symlink is
+ * reported as one (`target`), never followed.
+ */
+export interface OutputFile {
+  /** Relative to the call's working directory, with `/`. */
+  path: string;
+  type: 'file' | 'symlink';
+  size: number;
+  /** Epoch milliseconds. */
+  modifiedAt: number;
+  /** The symlink's target, as it reads. */
+  target?: string;
+  /** Its contents, when `collectFiles` asked for them and they are within the limits. */
+  data?: Uint8Array;
+  /** Its contents were asked for but are past `limits.maxFileBytes` or `maxOutputFilesBytes`. */
+  truncated?: boolean;
 }
 
 /** A distribution autoInstall or installPackages put in place. */
@@ -82,11 +124,17 @@ interface ResultFields {
    * JSON) leaves it undefined: never an error. The code cannot fake it through what it prints.
    */
   valueJson?: unknown;
-  /** Matplotlib figures left open (or shown) at the end of the call, as PNG. */
+  /**
+   * The last expression's value as IPython would show it: `text/plain` (its repr, `value`) and
+   * what its `_repr_*_` methods give (a DataFrame's `text/html`).
+   */
+  valueBundle?: MimeBundle;
+  /** Matplotlib figures the call showed (plt.show()) or left open, in order. */
   figures: Figure[];
   /**
-   * Everything the call produced, in order: stream text, displays (figures), the value, the
-   * error. `stdout`, `stderr`, `value`, `figures` and `error` are views of it.
+   * Everything the call produced, in order: stream text, displays and their updates (figures
+   * included), the value, the error. `stdout`, `stderr`, `value`, `figures` and `error` are
+   * views of it.
    */
   outputs: Output[];
   /** From when the call reached its worker (waiting for a worker to start is not counted). */
@@ -95,10 +143,16 @@ interface ResultFields {
   /**
    * Output (or the value) was cut at `limits.maxOutputBytes`. A stream past the limit keeps its
    * first and last halves, with a line between them saying how many bytes were dropped there.
+   * Displays count against the same limit, together: one past it is left out (said on stderr).
    */
   truncated?: boolean;
   /** How many bytes of stdout and stderr were dropped between their kept head and tail. */
   droppedBytes?: DroppedBytes;
+  /**
+   * With `collectFiles`: the files the call created or changed in its working directory, in
+   * path order (at most 10,000 entries: past them the result is marked truncated).
+   */
+  files?: OutputFile[];
   /** What `autoInstall` installed for this call before it ran. */
   installed?: InstalledDistribution[];
 }
@@ -180,6 +234,11 @@ export interface OutputEvent {
   text: string;
 }
 
+export interface DisplayEvent {
+  executionId: string;
+  output: DisplayOutput | UpdateOutput;
+}
+
 export interface WorkerEvent {
   pid: number;
   /** Why: `start`, `replace` (after a crash, kill or recycle), `crashed`, `killed`, `recycled`, `closed`, … */
@@ -216,6 +275,8 @@ export interface ExecutorEvents {
   'session:end': [{ id: string; reason: SessionEndReason }];
   stdout: [OutputEvent];
   stderr: [OutputEvent];
+  /** A display (or an update of one) of a running call, in order with `stdout` and `stderr`. */
+  display: [DisplayEvent];
   start: [{ executionId: string }];
   end: [{ executionId: string; result: ExecutionResult }];
   'worker:spawn': [WorkerEvent];

@@ -3,6 +3,7 @@ import { normalizeExecutorOptions, type NormalizedExecutorOptions } from '../opt
 import type { StrategyCapabilities, StrategyName } from '../core/strategy-names.js';
 import type { RunOptions } from '../options/run-options.js';
 import { newCall, submitCall } from '../pool/call-submission.js';
+import { streamCall, type StreamEvent } from '../pool/call-stream.js';
 import { AutoInstaller } from '../packages/auto-install.js';
 import type { Call } from '../pool/call.js';
 import type { SessionOptions } from '../options/session-options.js';
@@ -87,6 +88,10 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
         ? pool.submit(call)
         : pool.submitPrepared(call, (stopping) => this.install(installer, call, stopping)),
     );
+  }
+
+  stream(code: string, options?: RunOptions): AsyncIterableIterator<StreamEvent> {
+    return streamCall((withCallbacks) => this.run(code, withCallbacks), options);
   }
 
   private async install(installer: AutoInstaller, call: Call, stopping: AbortSignal): Promise<void> {

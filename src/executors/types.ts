@@ -5,6 +5,7 @@ import type { Session } from '../sessions/session.js';
 import type { StrategyCapabilities, StrategyName } from '../core/strategy-names.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { RunOptions } from '../options/run-options.js';
+import type { StreamEvent } from '../pool/call-stream.js';
 
 /** The interface every strategy implements; swap strategies by config, not by code. */
 export interface PythonExecutor extends EventEmitter<ExecutorEvents> {
@@ -14,6 +15,11 @@ export interface PythonExecutor extends EventEmitter<ExecutorEvents> {
   /** The options this executor runs with, every default filled in (frozen). */
   readonly options: NormalizedExecutorOptions;
   run(code: string, options?: RunOptions): Promise<ExecutionResult>;
+  /**
+   * `run` as an async iterator: yields `stdout`, `stderr` and `display` events as they happen,
+   * then a `result` event. Leaving the loop early stops the call.
+   */
+  stream(code: string, options?: RunOptions): AsyncIterableIterator<StreamEvent>;
   /** Starts the workers now rather than at the first call; resolves once they are ready. */
   warmUp(): Promise<void>;
   /** An interpreter whose state persists across its calls; see the README's Sessions. */

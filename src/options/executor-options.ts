@@ -1,5 +1,8 @@
 import { PyExecError } from '../core/errors.js';
+import type { FigureFormat } from '../core/results.js';
 import { STRATEGIES, type StrategyName } from '../core/strategy-names.js';
+import { DEFAULT_FIGURE_FORMATS, expectFigureFormats } from './figure-formats.js';
+import { expectHostFunctions, type HostFunction, type HostFunctions } from './host-functions.js';
 import {
   autoInstallPython,
   normalizeAutoInstall,
@@ -87,6 +90,17 @@ export interface ExecutorOptions extends WorkerLifeOptions {
   maxSessions?: number;
   /** The life of every session unless its own options say otherwise (`createSession`). */
   sessionDefaults?: SessionLifeOptions;
+  /**
+   * Formats matplotlib figures are rendered in: each figure's display holds each; `result.figures`
+   * holds the first. A call's own `figureFormats` replaces it. @default ['png']
+   */
+  figureFormats?: readonly FigureFormat[];
+  /**
+   * Functions of this Node process that every call's Python may call (`from pyexec_host import
+   * name`); a call's own `functions` are merged over them. They run with Node's privileges:
+   * see the README's "Functions of the host" before giving them to untrusted code.
+   */
+  functions?: Readonly<Record<string, HostFunction>>;
 }
 
 export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
@@ -107,6 +121,8 @@ export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
   readonly basePython: string;
   readonly maxSessions: number;
   readonly sessionDefaults: NormalizedSessionLife;
+  readonly figureFormats: readonly FigureFormat[];
+  readonly functions: HostFunctions | undefined;
 }
 
 const OPTION_KEYS = [
@@ -125,6 +141,8 @@ const OPTION_KEYS = [
   'autoInstall',
   'maxSessions',
   'sessionDefaults',
+  'figureFormats',
+  'functions',
   ...WORKER_LIFE_KEYS,
 ] as const;
 
@@ -181,6 +199,8 @@ export function normalizeExecutorOptions(
       options.sessionDefaults,
       defaultSessionLife(workerLife.maxRssMb),
     ),
+    figureFormats: pick('figureFormats', DEFAULT_FIGURE_FORMATS, expectFigureFormats),
+    functions: expectHostFunctions('functions', options.functions),
     ...workerLife,
   });
 }

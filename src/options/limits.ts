@@ -37,6 +37,10 @@ export interface ResourceLimits {
    * runs. @default 67108864 (64 MiB)
    */
   maxInputBytes?: number;
+  /** Largest file whose contents `collectFiles` returns (bigger ones are listed, marked truncated). @default 10485760 (10 MiB) */
+  maxFileBytes?: number;
+  /** Contents `collectFiles` returns per call, all files together. @default 67108864 (64 MiB) */
+  maxOutputFilesBytes?: number;
 }
 
 export interface NormalizedLimits {
@@ -46,10 +50,14 @@ export interface NormalizedLimits {
   readonly maxProcesses: number | undefined;
   readonly maxFileSizeMb: number | undefined;
   readonly maxInputBytes: number;
+  readonly maxFileBytes: number;
+  readonly maxOutputFilesBytes: number;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_OUTPUT_FILES_BYTES = 64 * 1024 * 1024;
 const LIMIT_KEYS = [
   'memoryMb',
   'cpuSeconds',
@@ -57,6 +65,8 @@ const LIMIT_KEYS = [
   'maxProcesses',
   'maxFileSizeMb',
   'maxInputBytes',
+  'maxFileBytes',
+  'maxOutputFilesBytes',
 ] as const;
 
 // Optional limits stay undefined (no limit); only the output and input limits have a default.
@@ -72,5 +82,8 @@ export function normalizeLimits(value: unknown): NormalizedLimits {
     maxProcesses: optional('maxProcesses', (n, v) => expectInteger(n, v, 1)),
     maxFileSizeMb: optional('maxFileSizeMb', expectPositiveNumber),
     maxInputBytes: optional('maxInputBytes', (n, v) => expectInteger(n, v, 0)) ?? DEFAULT_MAX_INPUT_BYTES,
+    maxFileBytes: optional('maxFileBytes', (n, v) => expectInteger(n, v, 0)) ?? DEFAULT_MAX_FILE_BYTES,
+    maxOutputFilesBytes:
+      optional('maxOutputFilesBytes', (n, v) => expectInteger(n, v, 0)) ?? DEFAULT_MAX_OUTPUT_FILES_BYTES,
   });
 }

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { PyExecError } from '../core/errors.js';
 import { bytesOf, callFilesBytes, expectCallFiles, expectWithinInputLimit, type CallFiles } from './call-files.js';
+import type { DisplayOutput, FigureFormat, UpdateOutput } from '../core/results.js';
 import type { NormalizedExecutorOptions } from './executor-options.js';
+import type { NormalizedLimits } from './limits.js';
+import { expectFigureFormats } from './figure-formats.js';
+import {
+  expectHostFunctions,
+  mergeHostFunctions,
+  type HostFunction,
+  type HostFunctions,
+  type InputCallback,
+} from './host-functions.js';
 import {
   describeValue,
   expectEnvironment,
@@ -47,6 +57,29 @@ export interface RunOptions {
    * its calls write; an optimized call given files runs in a directory of its own.
    */
   files?: Readonly<Record<string, string | Uint8Array>>;
+  /**
+   * Receives each display (and update of one) while the code runs, in order with `onStdout` and
+   * `onStderr`; the same items end up in `result.outputs`.
+   */
+  onDisplay?: (output: DisplayOutput | UpdateOutput) => void;
+  /** Formats of this call's matplotlib figures. @default the executor's `figureFormats` */
+  figureFormats?: readonly FigureFormat[];
+  /**
+   * Answers the call's input(), sys.stdin reads and getpass.getpass(), each with its prompt: the
+   * line (or a promise of it), or null to end the input (EOFError). A callback that throws or
+   * gives something else ends the input too, and is reported on the `error` event. The call
+   * waits under its timeout, stop() and signal. Not with `stdin`.
+   */
+  onInput?: InputCallback;
+  /** Host functions for this call, merged over the executor's `functions`. */
+  functions?: Readonly<Record<string, HostFunction>>;
+  /**
+   * Report the files the call creates or changes in its working directory as `result.files`:
+   * `true` with every file's contents, an array of globs (Python's fnmatch: `*` also matches
+   * `/`; `[]` for none) with the contents of the files they match. Contents are bounded by
+   * `limits.maxFileBytes` each and `limits.maxOutputFilesBytes` together.
+   */
+  collectFiles?: boolean | readonly string[];
 }
 
 export interface NormalizedRunOptions {
@@ -60,6 +93,12 @@ export interface NormalizedRunOptions {
   readonly argv: readonly string[] | undefined;
   readonly stdin: string | Uint8Array | undefined;
   readonly files: CallFiles | undefined;
+  readonly onDisplay: ((output: DisplayOutput | UpdateOutput) => void) | undefined;
+  readonly figureFormats: readonly FigureFormat[];
+  readonly onInput: InputCallback | undefined;
+  readonly functions: HostFunctions | undefined;
+  /** undefined: no listing; without `patterns`, every file's contents. */
+  readonly collectFiles: CollectFiles | undefined;
 }
 
 const RUN_OPTION_KEYS = [
@@ -73,14 +112,22 @@ const RUN_OPTION_KEYS = [
   'argv',
   'stdin',
   'files',
+  'onDisplay',
+  'figureFormats',
+  'onInput',
+  'functions',
+  'collectFiles',
 ] as const;
 // A file name, never a path: the harness puts it in a directory of its own.
 const SCRIPT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.py$/;
 
-function expectCallback(name: string, value: unknown): ((text: string) => void) | undefined {
+function expectCallback<T extends (...args: never[]) => unknown = (text: string) => void>(
+  name: string,
+  value: unknown,
+): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'function') throw invalidOption(name, 'a function', value);
-  return value as (text: string) => void;
+  return value as T;
 }
 
 export function normalizeRunOptions(input: unknown, executor: NormalizedExecutorOptions): NormalizedRunOptions {
@@ -100,6 +147,14 @@ export function normalizeRunOptions(input: unknown, executor: NormalizedExecutor
     filename: options.filename === undefined ? undefined : expectScriptName(options.filename),
     argv: options.argv === undefined ? undefined : expectStringList('argv', options.argv),
     ...callInput(options.stdin, options.files, executor.limits.maxInputBytes),
+    onDisplay: expectCallback('onDisplay', options.onDisplay),
+    figureFormats:
+      options.figureFormats === undefined
+        ? executor.figureFormats
+        : expectFigureFormats('figureFormats', options.figureFormats),
+    onInput: expectInputCallback(options.onInput, options.stdin),
+    functions: mergeHostFunctions(executor.functions, expectHostFunctions('functions', options.functions)),
+    collectFiles: expectCollectFiles(options.collectFiles, executor.limits),
   };
 }
 
@@ -121,6 +176,31 @@ function callInput(
   const what = given.files === undefined ? '`stdin`' : given.stdin === undefined ? '`files`' : '`stdin` and `files`';
   expectWithinInputLimit(what, bytes, maxInputBytes);
   return given;
+}
+
+/** What the harness is asked to list and return (the run message's `collectFiles`). */
+export interface CollectFiles {
+  readonly patterns?: readonly string[];
+  readonly maxFileBytes: number;
+  readonly maxTotalBytes: number;
+}
+
+function expectCollectFiles(value: unknown, limits: NormalizedLimits): CollectFiles | undefined {
+  if (value === undefined || value === false) return undefined;
+  const bounds = { maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxOutputFilesBytes };
+  if (value === true) return bounds;
+  if (!Array.isArray(value)) throw invalidOption('collectFiles', 'true, or an array of globs', value);
+  return { ...bounds, patterns: expectStringList('collectFiles', value) };
+}
+
+function expectInputCallback(value: unknown, stdin: unknown): InputCallback | undefined {
+  const callback = expectCallback<InputCallback>('onInput', value);
+  if (callback !== undefined && stdin !== undefined)
+    throw new PyExecError(
+      'INVALID_OPTION',
+      'The `onInput` and `stdin` options cannot be combined: stdin is either given or asked for',
+    );
+  return callback;
 }
 
 function expectScriptName(value: unknown): string {

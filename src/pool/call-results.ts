@@ -1,6 +1,13 @@
-import type { ExecutionResult, ExecutionStatus, Output } from '../core/results.js';
-import type { PythonError, ResultMessage } from '../protocol/messages.js';
-import { appendEnding, appendStream, type CallOutputs } from './call-outputs.js';
+import type {
+  ExecutionResult,
+  ExecutionStatus,
+  FigureFormat,
+  MimeBundle,
+  Output,
+  OutputFile,
+} from '../core/results.js';
+import type { OutputFileEntry, PythonError, ResultMessage } from '../protocol/messages.js';
+import { appendEnding, appendStream, figureOf, type CallOutputs } from './call-outputs.js';
 
 /**
  * A result being filled in; the status/error pairing the public union promises holds by
@@ -19,6 +26,7 @@ export function resultFromHarness(
   draft: ResultDraft,
   streamed: CallOutputs | undefined,
   message: ResultMessage,
+  figureFormat: FigureFormat,
 ): ExecutionResult {
   // What was not streamed comes with the result (one stream at most, past the limit's tails).
   let outputs: Output[];
@@ -35,14 +43,29 @@ export function resultFromHarness(
     draft.stderr = streamed.text('stderr');
     outputs = streamed.list();
   }
-  if (message.value !== undefined) draft.value = message.value;
+  let valueBundle: MimeBundle | undefined;
+  if (message.value !== undefined) {
+    draft.value = message.value;
+    valueBundle = { ...message.valueBundle, 'text/plain': message.value };
+    draft.valueBundle = valueBundle;
+  }
   if (message.valueJson !== undefined) draft.valueJson = parseValueJson(message.valueJson);
   if (message.error !== undefined) draft.error = message.error;
-  draft.figures = message.figures;
-  draft.outputs = appendEnding(outputs, message.figures, message.value, message.error);
+  draft.figures = [...(streamed?.figures ?? [])];
+  for (const bundle of message.figures) {
+    const figure = figureOf(bundle, figureFormat);
+    if (figure !== undefined) draft.figures.push(figure);
+  }
+  draft.outputs = appendEnding(outputs, message.figures, valueBundle, message.error);
+  if (message.files !== undefined) draft.files = message.files.map(outputFile);
   if (message.truncated || streamed?.truncated === true) draft.truncated = true;
   if (message.droppedBytes !== undefined) draft.droppedBytes = message.droppedBytes;
   return draft as ExecutionResult;
+}
+
+function outputFile(entry: OutputFileEntry): OutputFile {
+  const { base64, ...listed } = entry;
+  return base64 === undefined ? listed : { ...listed, data: new Uint8Array(Buffer.from(base64, 'base64')) };
 }
 
 // The harness made it with json.dumps from plain data; text that does not parse is left out.
@@ -63,6 +86,7 @@ export function resultWithoutHarness(
   draft.stdout = streamed?.text('stdout') ?? '';
   draft.stderr = streamed?.text('stderr') ?? '';
   if (error !== undefined) draft.error = error;
+  draft.figures = [...(streamed?.figures ?? [])];
   draft.outputs = appendEnding(streamed?.list() ?? [], [], undefined, error);
   if (streamed?.truncated === true) draft.truncated = true;
   return draft as ExecutionResult;

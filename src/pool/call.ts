@@ -1,7 +1,7 @@
 import { abortError, type PyExecError } from '../core/errors.js';
-import type { ExecutionResult, ExecutionStatus } from '../core/results.js';
+import type { DisplayOutput, ExecutionResult, ExecutionStatus, FigureFormat, UpdateOutput } from '../core/results.js';
 import type { NormalizedRunOptions } from '../options/run-options.js';
-import type { PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
+import type { DisplayMessage, PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
 import { inputFields } from './call-input.js';
 import { CallOutputs } from './call-outputs.js';
 import { resultFromHarness, resultWithoutHarness, type ResultDraft } from './call-results.js';
@@ -40,6 +40,7 @@ export class Call {
   private settledPromise: Promise<void> | undefined;
   private markSettled: (() => void) | undefined;
   private streamed: CallOutputs | undefined;
+  private requests: AbortController | undefined;
 
   constructor(
     readonly code: string,
@@ -173,7 +174,21 @@ export class Call {
 
   /** Adds output streamed before the result; returns what was kept of it (events show exactly that). */
   addStreamed(name: 'stdout' | 'stderr', text: string): string {
-    return (this.streamed ??= new CallOutputs(this.maxOutputBytes)).addStream(name, text);
+    return this.outputs().addStream(name, text);
+  }
+
+  /** Adds a display or an update; returns it, or undefined when past the output limit. */
+  addDisplay(message: DisplayMessage): DisplayOutput | UpdateOutput | undefined {
+    return this.outputs().addDisplay(message);
+  }
+
+  private outputs(): CallOutputs {
+    return (this.streamed ??= new CallOutputs(this.maxOutputBytes, this.figureFormat));
+  }
+
+  // The format `result.figures` holds.
+  private get figureFormat(): FigureFormat {
+    return this.options.figureFormats[0] ?? 'png';
   }
 
   /** The message that starts this call on a worker; `sleepAfter`: the worker is not to poll for the next. */
@@ -184,6 +199,11 @@ export class Call {
     if (this.importsEpoch > 0) message.importsEpoch = this.importsEpoch;
     if (this.options.filename !== undefined) message.filename = this.options.filename;
     if (this.options.argv !== undefined) message.argv = this.options.argv;
+    if (this.options.figureFormats.length !== 1 || this.options.figureFormats[0] !== 'png')
+      message.figureFormats = this.options.figureFormats;
+    if (this.options.onInput !== undefined) message.input = true;
+    if (this.options.functions !== undefined) message.functions = Object.keys(this.options.functions);
+    if (this.options.collectFiles !== undefined) message.collectFiles = this.options.collectFiles;
     if (this.internal !== undefined) Object.assign(message, this.internal);
     if (this.options.stdin !== undefined || this.options.files !== undefined)
       Object.assign(message, inputFields(this.options));
@@ -246,7 +266,12 @@ export class Call {
 
   // The result of a call that Python finished (possibly after the host interrupted it).
   resultFromHarness(message: ResultMessage): ExecutionResult {
-    return resultFromHarness(this.baseResult(this.interruption ?? message.status), this.streamed, message);
+    return resultFromHarness(
+      this.baseResult(this.interruption ?? message.status),
+      this.streamed,
+      message,
+      this.figureFormat,
+    );
   }
 
   // The result of a call whose process ended or never answered: what it printed so far is kept.
@@ -276,8 +301,17 @@ export class Call {
     return () => this.rejectPromise(error);
   }
 
+  /** What the host functions it calls are given: aborted once the call has settled. */
+  requestSignal(): AbortSignal {
+    return (this.requests ??= new AbortController()).signal;
+  }
+
   private finish(): void {
     this.currentState = 'settled';
+    const requests = this.requests;
+    // After the transition: an abort listener of a host function may call run() or stop().
+    if (requests !== undefined)
+      queueMicrotask(() => requests.abort(new Error(`call ${this.id} ended before the host function did`)));
     clearTimeout(this.timeoutTimer);
     clearTimeout(this.graceTimer);
     this.markSettled?.();

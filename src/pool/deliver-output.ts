@@ -1,4 +1,4 @@
-import type { ResultMessage, StreamMessage } from '../protocol/messages.js';
+import type { DisplayMessage, ResultMessage, StreamMessage } from '../protocol/messages.js';
 import type { Announcer } from './announcer.js';
 import type { Call } from './call.js';
 
@@ -12,6 +12,15 @@ export function deliverOutput(call: Call, name: StreamName, text: string, announ
   const callback = name === 'stdout' ? call.options.onStdout : call.options.onStderr;
   if (callback !== undefined)
     announcer.callback(`the \`on${name === 'stdout' ? 'Stdout' : 'Stderr'}\` callback`, () => callback(kept));
+}
+
+// A display goes into the call's outputs (within the output limit), then to listeners.
+export function deliverDisplay(call: Call, message: DisplayMessage, announcer: Announcer): void {
+  const output = call.addDisplay(message);
+  if (output === undefined) return;
+  announcer.emit('display', { executionId: call.id, output });
+  const callback = call.options.onDisplay;
+  if (callback !== undefined) announcer.callback('the `onDisplay` callback', () => callback(output));
 }
 
 /**

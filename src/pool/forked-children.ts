@@ -1,5 +1,5 @@
 import type { ExitedMessage } from '../protocol/messages.js';
-import { childCalled, parentOf } from '../worker/process-tree.js';
+import { childCalled, parentOf, statFieldsOf } from '../worker/process-tree.js';
 import { killProcessTree, signalQuietly } from '../worker/kill-tree.js';
 import type { WorkerHandle } from '../worker/worker-handle.js';
 import { replaceDistrusted } from './distrust.js';
@@ -17,6 +17,8 @@ export interface ChildSignals {
    * child. User code can write on the channel: only a verified child is ever signalled.
    */
   childOf(pid: number, templatePid: number, namespaced: boolean): number | 'gone' | 'forged';
+  /** Whether the host's process `pid` has ended (a zombie has). */
+  ended(pid: number): boolean;
 }
 
 const PROCESS_SIGNALS: ChildSignals = {
@@ -34,6 +36,10 @@ const PROCESS_SIGNALS: ChildSignals = {
     // A namespaced pid says nothing of the host's processes: the template's children are
     // searched for it, and if none has it, the child is only gone.
     return childCalled(templatePid, pid) ?? 'gone';
+  },
+  ended: (pid) => {
+    const state = statFieldsOf(pid)?.[0];
+    return state === undefined || state === 'Z';
   },
 };
 
@@ -85,8 +91,14 @@ export function forkedRuntime(
       else signals.interrupt(slot.childHostPid);
     },
     kill(slot, reason) {
-      if (slot.childHostPid === undefined) control.killWorker(slot, reason);
-      else signals.killTree(slot.childHostPid);
+      const child = slot.childHostPid;
+      if (child === undefined) control.killWorker(slot, reason);
+      else if (signals.ended(child) && slot.childPid !== undefined) {
+        // The child ended and its template said nothing: it took the child's word that it was
+        // done, which the call's code can write on its socket without sending a result. Nobody
+        // else will report this death: the call ends here, with its interruption.
+        childDied(control, slot, worker(slot), { type: 'exited', pid: slot.childPid, signal: 'SIGKILL' });
+      } else signals.killTree(child);
     },
     renewInPlace: () => false,
     // Every call has a child of its own: the template serves on.
@@ -95,6 +107,11 @@ export function forkedRuntime(
     // (killed by the call before, which got its child's result) never ran it.
     reachedRunner: (call) => call.handedOver,
   };
+}
+
+function worker(slot: Slot): WorkerHandle {
+  if (slot.worker === undefined) throw new Error('a busy slot has a worker');
+  return slot.worker;
 }
 
 // The child died before its result; the template lives on and serves the next call.

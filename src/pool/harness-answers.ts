@@ -3,7 +3,8 @@ import type { ExecutionResult } from '../core/results.js';
 import type { HarnessMessage } from '../protocol/messages.js';
 import type { WorkerHandle } from '../worker/worker-handle.js';
 import type { Call } from './call.js';
-import { deliverOutput, deliverTail } from './deliver-output.js';
+import { deliverDisplay, deliverOutput, deliverTail } from './deliver-output.js';
+import { serveRequest } from './host-requests.js';
 import { answeredOutOfSequence } from './distrust.js';
 import type { PollingChoice } from './polling-choice.js';
 import type { PoolControl } from './slot-runtime.js';
@@ -56,10 +57,16 @@ export function handleAnswer(slot: Slot, worker: WorkerHandle, message: HarnessM
     case 'running':
       if (call === undefined || message.id !== call.id) answeredOutOfSequence(pool.control, slot, worker, message);
       return;
+    case 'request':
+      if (call === undefined || message.id !== call.id) answeredOutOfSequence(pool.control, slot, worker, message);
+      else serveRequest(call, worker, message, announcer);
+      return;
     case 'stream':
+    case 'display':
     case 'result':
       if (call === undefined || message.id !== call.id) answeredOutOfSequence(pool.control, slot, worker, message);
       else if (message.type === 'stream') deliverOutput(call, message.name, message.text, announcer);
+      else if (message.type === 'display') deliverDisplay(call, message, announcer);
       else {
         pool.polling.answered(slot, performance.now());
         const result = call.resultFromHarness(deliverTail(call, message, announcer));

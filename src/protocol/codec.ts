@@ -38,11 +38,35 @@ export const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> =
       valid: isPythonError,
       expected: 'a {type, message, traceback} of strings',
     },
-    figures: { type: 'array', valid: areFigures, expected: 'a list of {mime: image/png, data}' },
+    figures: { type: 'array', valid: areBundles, expected: 'a list of MIME bundles' },
     truncated: { type: 'boolean', optional: true },
     exiting: { type: 'boolean', optional: true },
     droppedBytes: { type: 'object', optional: true, valid: isDroppedBytes, expected: 'the stdout and stderr counts' },
     valueJson: { type: 'string', optional: true },
+    valueBundle: { type: 'object', optional: true, valid: isBundle, expected: 'MIME types mapped to strings' },
+    files: {
+      type: 'array',
+      optional: true,
+      valid: areFileEntries,
+      expected: 'a list of {path, type, size, modifiedAt}',
+    },
+  },
+  request: {
+    id: { type: 'string' },
+    requestId: INTEGER,
+    kind: { type: 'string', oneOf: ['input', 'function'] },
+    prompt: { type: 'string', optional: true },
+    password: { type: 'boolean', optional: true },
+    name: { type: 'string', optional: true },
+    args: { type: 'string', optional: true },
+  },
+  display: {
+    id: { type: 'string' },
+    data: { type: 'object', valid: isBundle, expected: 'MIME types mapped to strings' },
+    metadata: { type: 'object' },
+    displayId: { type: 'string', optional: true },
+    update: { type: 'boolean', optional: true },
+    figure: { type: 'boolean', optional: true },
   },
   fault: { message: { type: 'string' }, id: { type: 'string', optional: true } },
   spoiled: {
@@ -80,7 +104,10 @@ function isPlainResult(m: Record<string, unknown>): boolean {
     (m.status === 'ok' || m.status === 'error') &&
     typeof m.stdout === 'string' &&
     typeof m.stderr === 'string' &&
-    areFigures(m.figures) &&
+    Array.isArray(m.figures) &&
+    m.figures.length === 0 &&
+    m.valueBundle === undefined &&
+    m.files === undefined &&
     (m.value === undefined || typeof m.value === 'string') &&
     // An `error` result always says which exception (ExecutionResult's union relies on it).
     (m.status === 'error' ? isPythonError(m.error) : m.error === undefined || isPythonError(m.error)) &&
@@ -97,15 +124,30 @@ function isPythonError(value: unknown): boolean {
   return typeof error.type === 'string' && typeof error.message === 'string' && typeof error.traceback === 'string';
 }
 
-function areFigures(value: unknown): boolean {
+function areFileEntries(value: unknown): boolean {
   return (
     Array.isArray(value) &&
-    (value.length === 0 ||
-      value.every((figure: unknown) => {
-        const fields = figure as Record<string, unknown>;
-        return typeOf(figure) === 'object' && fields.mime === 'image/png' && typeof fields.data === 'string';
-      }))
+    value.every((entry: unknown) => {
+      if (typeOf(entry) !== 'object') return false;
+      const fields = entry as Record<string, unknown>;
+      return (
+        typeof fields.path === 'string' &&
+        (fields.type === 'file' || fields.type === 'symlink') &&
+        Number.isSafeInteger(fields.size) &&
+        Number.isSafeInteger(fields.modifiedAt) &&
+        ['target', 'base64'].every((key) => fields[key] === undefined || typeof fields[key] === 'string') &&
+        (fields.truncated === undefined || typeof fields.truncated === 'boolean')
+      );
+    })
   );
+}
+
+function areBundles(value: unknown): boolean {
+  return Array.isArray(value) && value.every(isBundle);
+}
+
+function isBundle(value: unknown): boolean {
+  return typeOf(value) === 'object' && Object.values(value as object).every((item) => typeof item === 'string');
 }
 
 function areStrings(value: unknown): boolean {

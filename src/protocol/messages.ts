@@ -1,6 +1,6 @@
-import type { DroppedBytes, Figure, PythonError } from '../core/results.js';
+import type { DroppedBytes, FigureFormat, MimeBundle, PythonError } from '../core/results.js';
 
-export type { DroppedBytes, Figure, PythonError };
+export type { DroppedBytes, FigureFormat, MimeBundle, PythonError };
 /** Protocol version this host speaks; the harness announces its own in `hello`. */
 export const PROTOCOL_VERSION = 1;
 
@@ -30,6 +30,14 @@ export interface RunMessage {
   files?: readonly { path: string; text?: string; base64?: string }[];
   /** A session's harness: a file operation in its working directory instead of running `code`. */
   fileOp?: FileOperation;
+  /** matplotlib figures' formats, when not `['png']` (each figure's bundle holds each). */
+  figureFormats?: readonly FigureFormat[];
+  /** The call's input() and sys.stdin ask the host (`request` of kind `input`). */
+  input?: true;
+  /** The host functions the call may call through `pyexec_host` (`request` of kind `function`). */
+  functions?: readonly string[];
+  /** List the files the call creates or changes (`result.files`); contents of those `patterns` match (all without). */
+  collectFiles?: { patterns?: readonly string[]; maxFileBytes: number; maxTotalBytes: number };
 }
 
 /**
@@ -91,7 +99,22 @@ export interface SessionMessage {
   maxRssMb?: number;
 }
 
-export type HostMessage = RunMessage | ConfigureMessage | RecycleMessage | ShutdownMessage | SessionMessage;
+/**
+ * The answer to the running call's request `requestId`: for `input`, `value` is the line (no
+ * `ok`: the input ended); for a function, `value` is its result as JSON text (absent: None) or
+ * `error` says why it failed. A reply to a call that ended is dropped by the harness.
+ */
+export interface ReplyMessage {
+  type: 'reply';
+  id: string;
+  requestId: number;
+  ok: boolean;
+  value?: string;
+  error?: string;
+}
+
+export type HostMessage =
+  RunMessage | ConfigureMessage | RecycleMessage | ShutdownMessage | SessionMessage | ReplyMessage;
 
 /** The exit code of a generation that ended on `recycle` (reported in `exited`). */
 export const RECYCLED_EXIT_CODE = 75;
@@ -123,7 +146,8 @@ export interface ResultMessage {
   stderr: string;
   value?: string;
   error?: PythonError;
-  figures: Figure[];
+  /** Figures still open at the call's end, each a bundle in the call's figure formats. */
+  figures: MimeBundle[];
   truncated?: boolean;
   /** The process that ran the call ends after this result (the call called os._exit): it takes no other call. */
   exiting?: boolean;
@@ -131,6 +155,51 @@ export interface ResultMessage {
   droppedBytes?: DroppedBytes;
   /** The last expression's value as JSON text, when it is plain data (see ExecutionResult.valueJson). */
   valueJson?: string;
+  /** What the value's `_repr_*_` methods gave beyond its repr (`value` is its text/plain). */
+  valueBundle?: MimeBundle;
+  /** With `collectFiles`: what the call created or changed; contents as base64. */
+  files?: OutputFileEntry[];
+}
+
+export interface OutputFileEntry {
+  path: string;
+  type: 'file' | 'symlink';
+  size: number;
+  modifiedAt: number;
+  target?: string;
+  base64?: string;
+  truncated?: boolean;
+}
+
+/**
+ * The running call asks the host and waits (its other threads may ask too, each its own
+ * `requestId`): a line of input (`prompt`; `password` for getpass) or a host function's value
+ * (`name`, `args`: JSON text of `[positional, keyword]`).
+ */
+export interface RequestMessage {
+  type: 'request';
+  id: string;
+  requestId: number;
+  kind: 'input' | 'function';
+  prompt?: string;
+  password?: boolean;
+  name?: string;
+  args?: string;
+}
+
+/**
+ * Something the running call displayed (display(), plt.show()), after the output streamed
+ * before it: a bundle, or with `update` a new bundle for the display named `displayId`.
+ * `figure`: a matplotlib figure (it also goes to `result.figures`).
+ */
+export interface DisplayMessage {
+  type: 'display';
+  id: string;
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+  displayId?: string;
+  update?: boolean;
+  figure?: boolean;
 }
 
 /** A harness-side failure; with `id` when it concerns one call's message. */
@@ -185,6 +254,8 @@ export type HarnessMessage =
   | RunningMessage
   | HelloMessage
   | StreamMessage
+  | DisplayMessage
+  | RequestMessage
   | ResultMessage
   | FaultMessage
   | SpoiledMessage

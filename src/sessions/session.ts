@@ -5,6 +5,7 @@ import { normalizeRunOptions, type RunOptions } from '../options/run-options.js'
 import type { NormalizedSessionOptions } from '../options/session-options.js';
 import { Call } from '../pool/call.js';
 import { newCall, submitCall } from '../pool/call-submission.js';
+import { streamCall, type StreamEvent } from '../pool/call-stream.js';
 import type { WorkerSource } from '../worker/worker-handle.js';
 import { forkSession, type ForkOptions } from './session-fork.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
@@ -128,6 +129,11 @@ export class Session {
       return Promise.reject(error);
     }
     return this.schedule(call);
+  }
+
+  /** `run` as an async iterator of the call's events (see executor.stream). */
+  stream(code: string, options?: RunOptions): AsyncIterableIterator<StreamEvent> {
+    return streamCall((withCallbacks) => this.run(code, withCallbacks), options);
   }
 
   /**

@@ -121,3 +121,19 @@ describe.each(hostileVariants)(
     });
   },
 );
+
+describe('a forked call that writes on its socket to the template', () => {
+  it('(its word that it is done, with no result) ends at its timeout, and the template serves on', async () => {
+    const executor = makeExecutor('forked', { poolSize: 1 });
+    // A line the host takes as harmless on the channel (the call's own heartbeat) goes to the socket too.
+    const result = await executor.run(
+      writeOnChannel({ type: 'running', id: 'self' }) + '\nimport time\ntime.sleep(5)',
+      {
+        executionId: 'self',
+        timeoutMs: 1000,
+      },
+    );
+    expect(result.status).toBe('timeout');
+    expect((await executor.run('6 * 7')).value).toBe('42');
+  });
+});

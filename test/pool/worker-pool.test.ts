@@ -77,6 +77,7 @@ function fakePool(strategy: StrategyName, options: ExecutorOptions = {}) {
               interrupt: (pid) => template()?.interruptChild(pid),
               killTree: (pid) => template()?.killChild(pid),
               childOf: (pid) => (template()?.currentChild === pid ? pid : 'forged'),
+              ended: () => false,
             }),
         }
       : strategyNamed(strategy);

@@ -8,6 +8,8 @@ import os
 from .. import codec, os_exit
 from . import spawn_watch
 from ..capture import OutputCapture
+from ..channel import Channel
+from ..host_requests import requests
 from ..descendants import become_subreaper, has_children, kill_descendants
 from ..private_paths import make_fresh_directory
 from ..process_setup import use_private_matplotlib_dir
@@ -33,6 +35,8 @@ def serve_one_call(channel, sock, directories, interrupts, limiter, config):
         capture = OutputCapture(channel, pump="lazy")  # fresh pipes; threads do not survive fork
         spawn_watch.watch(capture)
         runner = CallRunner(capture, interrupts, limiter, [], None)
+        # Replies to the call's requests come on the socket: the template passes them on.
+        requests.attach(capture, Channel(sock.fileno(), -1))
         # Inline, not in a function: the warm-up must run the call's code from the depth the
         # call will (stack_view measures the recursion limit's offset on the first call).
         codec.encode(runner.run(dict(_WARM_UP)))

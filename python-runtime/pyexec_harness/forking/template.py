@@ -55,12 +55,13 @@ def _remove_directory(path, usual_file=None):
 
 
 class Spare:
-    __slots__ = ("pid", "sock", "exit_fd", "directories")
+    __slots__ = ("pid", "sock", "exit_fd", "directories", "call_id")
 
     def __init__(self, pid, sock, directories):
         self.pid = pid
         self.sock = sock
         self.directories = directories  # (working, script): made by the child once its call comes
+        self.call_id = None  # once it runs a call
         # Readable once the child has exited. Its socket's end of file is not enough: something
         # the call started may hold the child's end open long after the child died.
         self.exit_fd = _pidfd(pid)
@@ -148,6 +149,9 @@ class TemplateServer:
             return True
         if kind == "shutdown":
             return False
+        if kind == "reply":
+            self._pass_reply(message)
+            return True
         if kind == "session" and check_host_message(message) is None:
             # Nothing is said on the channel (a call's child may be writing there): the host hears
             # from the session on its socket, or sees it close there if the fork failed.
@@ -176,6 +180,7 @@ class TemplateServer:
             _end_group(finished)  # nothing of the last call may watch this one's directories appear
         self._channel.send({"type": "started", "id": message["id"], "pid": spare.pid})
         spare.sock.sendall(codec.encode_line(message))
+        spare.call_id = message["id"]
         self._active = spare
         # After the hand-over the call is the child's: trouble here (no process left to fork, say)
         # must not fault it. Without a spare, the next call forks its own child and reports.
@@ -185,6 +190,17 @@ class TemplateServer:
             self._spare = self._fork()
         except Exception:
             pass
+
+    def _pass_reply(self, message):
+        # The host answers a request of the running call: its child waits for it on its socket.
+        # A reply to a call that ended meanwhile is dropped (that child reads nothing now).
+        active = self._active
+        if active is None or message.get("id") != active.call_id or check_host_message(message) is not None:
+            return
+        try:
+            active.sock.sendall(codec.encode_line(message))
+        except OSError:
+            pass  # the child died: the template hears of it from its socket
 
     def _on_active_child(self):
         child = self._active

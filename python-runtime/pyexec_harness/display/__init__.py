@@ -1,0 +1,1 @@
+"""Rich displays: the IPython display protocol (MIME bundles, display(), handles), without IPython."""
