@@ -23,6 +23,8 @@ export interface BenchPlan {
   openLoopRounds: number;
   /** Sessions (sessions.ts): alternated slices, createSession samples, idle sessions held at once, forks. */
   sessions: { rounds: number; sliceMs: number; createSamples: number; idleSessions: number; forkSamples: number };
+  /** Rich I/O (rich-io.ts): host function calls in one loop; alternated display/print slices. */
+  richIo: { hostCalls: number; rounds: number; sliceMs: number };
 }
 
 export function planFor(quick: boolean): BenchPlan {
@@ -45,6 +47,7 @@ export function planFor(quick: boolean): BenchPlan {
           openLoopMs: 1000,
           openLoopRounds: 1,
           sessions: { rounds: 2, sliceMs: 200, createSamples: 3, idleSessions: 10, forkSamples: 20 },
+          richIo: { hostCalls: 2000, rounds: 2, sliceMs: 200 },
         },
       }
     : {
@@ -65,6 +68,7 @@ export function planFor(quick: boolean): BenchPlan {
           openLoopMs: 6000,
           openLoopRounds: 3,
           sessions: { rounds: 8, sliceMs: 500, createSamples: 9, idleSessions: 100, forkSamples: 200 },
+          richIo: { hostCalls: 10_000, rounds: 6, sliceMs: 500 },
         },
       };
 }

@@ -152,6 +152,10 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     sessionsSection(results),
     '',
+    '## Rich I/O',
+    '',
+    richIoSection(results),
+    '',
     '## Isolation matrix (✅ = the next call cannot see the trace)',
     '',
     markdownTable(['probe', ...strategies], isolationRows(results)),
@@ -194,6 +198,15 @@ function sessionsSection(results: BenchResults): string {
   return lines.join('\n');
 }
 
+// A host function's round trip from inside a call beside a whole call's; display beside print.
+function richIoSection(results: BenchResults): string {
+  const io = results.richIo;
+  return [
+    `A host function called from Python (\`pyexec_host.echo(i)\`, optimized), in a loop of ${io.hostCalls}: p50 ${fixed(io.hostCallP50Us, 0)} µs, ${perSec(io.hostCallsPerSec)} calls/s; a whole call (\`run('1')\`) in the same run: ${perSec(io.callsPerSec)} calls/s (${fixed(io.hostCallsPerSec / io.callsPerSec, 2)}x).`,
+    `A call that displays (\`display('x')\`): ${perSec(io.displayCallsPerSec)} calls/s; one that prints (\`print('x')\`): ${perSec(io.printCallsPerSec)} calls/s (${fixed(io.displayCallsPerSec / io.printCallsPerSec, 2)}x, alternated slices).`,
+  ].join('\n');
+}
+
 export function printSummary(results: BenchResults, log: (line: string) => void): void {
   const rows = [HEADER, ...comparisonRows(results)];
   const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
@@ -213,6 +226,8 @@ export function printSummary(results: BenchResults, log: (line: string) => void)
   log(sandboxSection(results));
   log('');
   log(sessionsSection(results));
+  log('');
+  log(richIoSection(results));
   log('');
   const strategies = Object.keys(results.isolation);
   log(['probe'.padEnd(52), ...strategies.map((s) => s.padEnd(10))].join(''));

@@ -3,6 +3,7 @@ import type { OpenLoopMetrics } from './open-loop.js';
 import type { PeerMetrics } from './peers.js';
 import type { RegimeMetrics } from './polling-regimes.js';
 import type { SessionMetrics } from './sessions.js';
+import type { RichIoMetrics } from './rich-io.js';
 import type { StrategyMetrics } from './strategy-metrics.js';
 
 /** What `npm run bench` saves to bench/results/latest.json. */
@@ -32,4 +33,6 @@ export interface BenchResults {
   openLoop: OpenLoopMetrics[];
   /** Calls in one session beside optimized's, createSession latency, idle sessions' memory. */
   sessions: SessionMetrics;
+  /** Host functions' round trip beside a call's; a displaying call beside a printing one. */
+  richIo: RichIoMetrics;
 }

@@ -21,6 +21,7 @@ import { measureOpenLoop, type OpenLoopRow } from './open-loop.js';
 import { measurePeers, PEER_ROWS } from './peers.js';
 import { measurePollingRegimes } from './polling-regimes.js';
 import { measureSessions } from './sessions.js';
+import { measureRichIo } from './rich-io.js';
 import { printSummary, renderMarkdown } from './report.js';
 import type { BenchResults } from './results-shape.js';
 import { checkSandbox } from '../src/sandbox/sandbox-check.js';
@@ -161,6 +162,8 @@ async function main(): Promise<void> {
 
   const sessions = await measureSessions(options, plan.sessions, progress);
 
+  const richIo = await measureRichIo(options, plan.richIo, progress);
+
   const isolation = await measureIsolation(BENCH_STRATEGIES, options, progress);
 
   const results: BenchResults = {
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
     pollingRegimes,
     openLoop,
     sessions,
+    richIo,
   };
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });

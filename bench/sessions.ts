@@ -1,6 +1,7 @@
 // Sessions in `npm run bench`: calls in one session beside optimized's calls (the same trivial
 // call, in alternated slices of one run), createSession's latency per strategy, what idle
 // sessions hold in memory, and fork's latency beside a bare os.fork().
+import { callsPerSecond } from './call-slice.js';
 import { readFileSync } from 'node:fs';
 import { createExecutor, type ExecutorOptions, type PythonExecutor, type StrategyName } from '../src/index.js';
 import { BENCH_STRATEGIES, TRIVIAL_CALL } from './config.js';
@@ -41,17 +42,6 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] as number;
 };
 
-// Calls back to back for `sliceMs`; calls per second.
-async function slice(run: () => Promise<unknown>, sliceMs: number): Promise<number> {
-  let calls = 0;
-  const started = performance.now();
-  while (performance.now() - started < sliceMs) {
-    await run();
-    calls++;
-  }
-  return (calls * 1000) / (performance.now() - started);
-}
-
 async function callsBeside(options: ExecutorOptions, plan: SessionPlan) {
   const optimized = createExecutor({ ...options, strategy: 'optimized' });
   const sessions = createExecutor({ ...options, strategy: 'optimized' });
@@ -64,9 +54,9 @@ async function callsBeside(options: ExecutorOptions, plan: SessionPlan) {
     for (let round = 0; round < plan.rounds; round++) {
       // Alternated, and which goes first rotates: a drift of the machine lands on both.
       const first = round % 2 === 0;
-      if (first) inSession.push(await slice(() => session.run(TRIVIAL_CALL), plan.sliceMs));
-      onOptimized.push(await slice(() => optimized.run(TRIVIAL_CALL), plan.sliceMs));
-      if (!first) inSession.push(await slice(() => session.run(TRIVIAL_CALL), plan.sliceMs));
+      if (first) inSession.push(await callsPerSecond(() => session.run(TRIVIAL_CALL), plan.sliceMs));
+      onOptimized.push(await callsPerSecond(() => optimized.run(TRIVIAL_CALL), plan.sliceMs));
+      if (!first) inSession.push(await callsPerSecond(() => session.run(TRIVIAL_CALL), plan.sliceMs));
     }
     return {
       sessionCallsPerSec: median(inSession),

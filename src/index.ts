@@ -25,6 +25,7 @@ export type {
   OutputEvent,
   OutputFile,
   PythonError,
+  ResourceUsage,
   RunningExecution,
   SessionEndReason,
   SessionInfo,

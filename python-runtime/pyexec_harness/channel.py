@@ -57,6 +57,10 @@ class Channel:
         """The next host message if a whole line is already buffered, else None (never reads)."""
         if self._deferred:
             return self._deferred.pop(0)
+        return self.buffered_line()
+
+    def buffered_line(self):
+        """buffered_message(), but never one handed back by defer() (a reader of replies)."""
         pending = self._pending
         newline = pending.find(b"\n")
         while newline >= 0:
@@ -69,11 +73,14 @@ class Channel:
         self._pending = pending
         return None
 
-    def read_message(self):
-        """The next host message as a dict, or None at end of input."""
+    def read_message(self, deferred=True):
+        """The next host message as a dict, or None at end of input. deferred=False: never one
+        handed back by defer() (a reader of replies, which hands back what it does not take)."""
         while True:
-            if self._pending or self._deferred:
-                message = self.buffered_message()
+            if deferred and self._deferred:
+                return self._deferred.pop(0)
+            if self._pending:
+                message = self.buffered_line()
                 if message is not None:
                     return message
             if self._busy_poll_s:

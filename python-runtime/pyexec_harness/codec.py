@@ -11,6 +11,7 @@ from binascii import b2a_base64 as _b2a_base64
 from . import compat
 
 _CONSTANTS = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}
+_INF = float("inf")
 
 
 def _refuse(value):
@@ -71,21 +72,35 @@ def _build_result_encoder(generic):
     escape = compat.json_string_escaper()
     if escape is None:
         return generic
-    plain = '{"type":"result","id":%s,"status":"ok",%s"stdout":%s,"stderr":%s,"figures":[]}'
+    plain = '{"type":"result","id":%s,"status":"ok",%s%s"stdout":%s,"stderr":%s,"figures":[]%s}'
+    usage_format = ',"usage":{"cpuUserMs":%s,"cpuSystemMs":%s,"maxRssMb":%s}'
+    float_repr = float.__repr__  # a finite float's repr is a JSON number
 
     def encode(message):
         figures = message.get("figures")
         if message.get("type") != "result" or message.get("status") != "ok" or type(figures) is not list or figures:
             return generic(message)
         value = message.get("value")
-        if len(message) != (6 if value is None else 7) or not (value is None or type(value) is str):
+        as_json = message.get("valueJson")
+        usage = message.get("usage")
+        size = 6 + (value is not None) + (as_json is not None) + (usage is not None)
+        if len(message) != size or not (value is None or type(value) is str) or not (as_json is None or type(as_json) is str):
             return generic(message)
         try:
+            if usage is None:
+                usage_text = ""
+            else:
+                numbers = (usage["cpuUserMs"], usage["cpuSystemMs"], usage["maxRssMb"])
+                if len(usage) != 3 or not all(type(number) is float and number == number and number != _INF for number in numbers):
+                    return generic(message)
+                usage_text = usage_format % tuple(float_repr(number) for number in numbers)
             return plain % (
                 escape(message["id"]),
+                "" if as_json is None else '"valueJson":%s,' % escape(as_json),
                 "" if value is None else '"value":%s,' % escape(value),
                 escape(message["stdout"]),
                 escape(message["stderr"]),
+                usage_text,
             )
         except (KeyError, TypeError):  # a field of another type: the generic encoder says why
             return generic(message)

@@ -13,8 +13,12 @@ from ._pristine import BUILTINS as __builtins__  # private builtins: see _pristi
 import os
 import select
 import threading
+import time
 
 _READ_SLICE_MS = 50  # how often a waiting reader looks whether its call is still running
+_SPIN_S = 0.0003  # how long a reader waits awake for the reply before it sleeps in poll()
+_now = time.perf_counter
+_yield = os.sched_yield
 
 
 class CallEnded(Exception):
@@ -43,13 +47,18 @@ class HostRequests:
     def begin_call(self, message, own_threads):
         """own_threads: threads of earlier calls belong to this one's tenant (a session)."""
         functions = message.get("functions")
-        self.functions = frozenset(functions) if functions else frozenset()
-        self.answers_input = message.get("input") is True
-        if (functions or self.answers_input) and not own_threads:
+        answers_input = message.get("input") is True
+        if not (functions or answers_input):
+            return  # the usual call (end_call left everything empty)
+        self.functions = frozenset(functions or ())
+        self.answers_input = answers_input
+        if not own_threads:
             self._earlier_threads = _running_threads() - {threading.get_native_id()}  # (the thread that runs calls)
 
     def end_call(self):
         """After the call's capture ended: no thread of it reads the channel from now on."""
+        if not (self.functions or self.answers_input or self._reading or self._replies):
+            return  # the usual call: it asked nothing (a thread that starts to read now sees it ended)
         self.functions = frozenset()
         self.answers_input = False
         self._earlier_threads = frozenset()
@@ -104,14 +113,21 @@ class HostRequests:
         source = self._source
         if source is None:
             raise CallEnded("no channel to the host")
-        message = source.buffered_message()
+        message = source.buffered_line()
         if message is not None:
             return message
         poller = select.poll()
         poller.register(source.read_fd, select.POLLIN | select.POLLHUP)
-        if not poller.poll(_READ_SLICE_MS):
-            return None
-        message = source.read_message()
+        # A host function usually answers within tens of microseconds: waiting awake that long
+        # costs less than the wake-up of a process asleep in poll() (on a VM, an idle vCPU halts).
+        deadline = _now() + _SPIN_S
+        while not poller.poll(0):
+            if _now() > deadline:
+                if not poller.poll(_READ_SLICE_MS):
+                    return None
+                break
+            _yield()
+        message = source.read_message(deferred=False)
         if message is None:
             raise CallEnded("the host is gone")
         return message

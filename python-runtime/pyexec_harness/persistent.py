@@ -188,10 +188,11 @@ class Harness:
             self.channel.send_alone(file_operation(self._work_dir, message))
             return
         own_directory = None
-        if self._one_call or ("files" in message and self._shares_working_directory):
+        if self._one_call or (self._shares_working_directory and ("files" in message or "collectFiles" in message)):
             # Started ahead while other calls ran, which could see (and write into) its working
             # directory: the call gets one made now, under a name none of them can know. So does
-            # an optimized call given files, which later calls must not find.
+            # an optimized call given files, which later calls must not find, or whose files are
+            # collected (what it wrote, never what an earlier tenant left in the shared one).
             own_directory = make_fresh_directory(os.path.join(self._work_dir or ".", unguessable_name("call-")))
             os.chdir(own_directory)
         # Alone: the run ended its call in OutputCapture.finish (under the lock the output thread

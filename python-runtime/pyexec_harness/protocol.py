@@ -27,6 +27,7 @@ HOST_MESSAGES = {
         "input": (_BOOL, False),
         "functions": (_LIST, False),
         "collectFiles": (_OBJ, False),
+        "usage": (_BOOL, False),
     },
     # The answer to a running call's request (host_requests.py); `value` is JSON text for a
     # function, the answer for input.
@@ -68,6 +69,7 @@ HARNESS_MESSAGES = {
         "valueJson": (_STR, False),
         "valueBundle": (_OBJ, False),
         "files": (_LIST, False),
+        "usage": (_OBJ, False),
     },
     "request": {
         "id": (_STR, True),
@@ -160,6 +162,12 @@ def _check_result_depth(message):
         return "result message field 'figures' must be a list of MIME bundles"
     if "valueBundle" in message and not _is_bundle(message["valueBundle"]):
         return "result message field 'valueBundle' must map MIME types to strings"
+    usage = message.get("usage")
+    if usage is not None and not (
+        type(usage) is dict
+        and all(type(usage.get(key)) in (int, float) and usage[key] >= 0 for key in ("cpuUserMs", "cpuSystemMs", "maxRssMb"))
+    ):
+        return "result message field 'usage' must hold cpuUserMs, cpuSystemMs and maxRssMb as numbers"
     if "droppedBytes" in message:
         counts = message["droppedBytes"]
         valid = sorted(counts) == ["stderr", "stdout"] and all(type(count) is int and count >= 0 for count in counts.values())

@@ -26,6 +26,7 @@ from .script_file import ScriptFile
 from .text_limits import cut_utf8
 from .top_level_await import CallLoop, awaits
 from .unrestorable import Unrestorable
+from .usage import CallUsage
 
 _sys_modules = sys.modules
 _repr = repr
@@ -62,6 +63,7 @@ class CallRunner:
         self._imports_epoch = 0  # the host's install count this worker has caught up with
         self._next_main = None  # made by prepare_next, taken by the call it was made for
         self._output_files = None  # the running call's, when the host asked for its files
+        self._usage = CallUsage()
         self._current = None  # (result, saved environment, script, limit) while a call runs
 
     def prepare_next(self):
@@ -103,6 +105,8 @@ class CallRunner:
         result = {"type": "result", "id": call_id, "status": "ok"}
         source = message["code"]
         self._began_ns = _time_ns()
+        if message.get("usage") is True:
+            self._usage.begin()
         script = self._script.write(message.get("filename") or DEFAULT_FILENAME, source)
         argv = message.get("argv")
         if argv or sys.argv[:1] != [script]:
@@ -167,6 +171,7 @@ class CallRunner:
         if not capture.streams_in_place():
             self._flush_user_streams()
         figures, self._figures = self._figures, []
+        usage = self._usage.end()
         output_files, self._output_files = self._output_files, None
         if output_files is not None:
             result["files"], cut = output_files.collect()
@@ -182,6 +187,8 @@ class CallRunner:
         result["stdout"] = stdout
         result["stderr"] = stderr
         result["figures"] = figures
+        if usage is not None:  # last: the codec's fast path for plain results expects it there
+            result["usage"] = usage
         if dropped is not None:
             result["truncated"] = True
             result["droppedBytes"] = dropped

@@ -51,11 +51,17 @@ class PrivateCodecTest(unittest.TestCase):
         messages = [
             {"type": "result", "id": "a", "status": "ok", "stdout": "2\n", "stderr": "", "figures": []},
             {"type": "result", "id": "b", "status": "ok", "value": "'é\\\"\x00'", "stdout": "\u2603\ud800", "stderr": "w\t", "figures": []},
+            {"type": "result", "id": "g", "status": "ok", "valueJson": "{\"é\":1}", "value": "{'é': 1}", "stdout": "", "stderr": "", "figures": [],
+             "usage": {"cpuUserMs": 0.125, "cpuSystemMs": 1e-05, "maxRssMb": 12.0}},
+            {"type": "result", "id": "h", "status": "ok", "stdout": "", "stderr": "", "figures": [],
+             "usage": {"cpuUserMs": 1.0, "cpuSystemMs": 0.0, "maxRssMb": 3.5}},
             # Not plain: left to the generic encoder.
             {"type": "result", "id": "c", "status": "error", "stdout": "", "stderr": "", "figures": [], "error": {"type": "E"}},
             {"type": "result", "id": "d", "status": "ok", "stdout": "", "stderr": "", "figures": [], "truncated": True},
             {"type": "result", "id": "e", "status": "ok", "stdout": "", "stderr": "", "figures": [{"mime": "image/png", "data": ""}]},
             {"type": "result", "id": "f", "status": "ok", "value": None, "stdout": "", "stderr": "", "figures": []},
+            {"type": "result", "id": "i", "status": "ok", "stdout": "", "stderr": "", "figures": [],
+             "usage": {"cpuUserMs": 1, "cpuSystemMs": 0.0, "maxRssMb": 3.5}},
         ]
         for message in messages:
             encoded = codec.encode(message)

@@ -101,6 +101,12 @@ export interface ExecutorOptions extends WorkerLifeOptions {
    * see the README's "Functions of the host" before giving them to untrusted code.
    */
   functions?: Readonly<Record<string, HostFunction>>;
+  /**
+   * Give every result `usage` (CPU time and peak RSS, from getrusage). It costs a few
+   * microseconds a call, as much as a small call's whole turnaround in the harness: off unless
+   * asked for. A call's own `measureUsage` replaces it. @default false
+   */
+  measureUsage?: boolean;
 }
 
 export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
@@ -123,6 +129,7 @@ export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
   readonly sessionDefaults: NormalizedSessionLife;
   readonly figureFormats: readonly FigureFormat[];
   readonly functions: HostFunctions | undefined;
+  readonly measureUsage: boolean;
 }
 
 const OPTION_KEYS = [
@@ -143,6 +150,7 @@ const OPTION_KEYS = [
   'sessionDefaults',
   'figureFormats',
   'functions',
+  'measureUsage',
   ...WORKER_LIFE_KEYS,
 ] as const;
 
@@ -201,6 +209,7 @@ export function normalizeExecutorOptions(
     ),
     figureFormats: pick('figureFormats', DEFAULT_FIGURE_FORMATS, expectFigureFormats),
     functions: expectHostFunctions('functions', options.functions),
+    measureUsage: pick('measureUsage', false, expectBoolean),
     ...workerLife,
   });
 }

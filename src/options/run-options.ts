@@ -14,6 +14,7 @@ import {
 } from './host-functions.js';
 import {
   describeValue,
+  expectBoolean,
   expectEnvironment,
   expectIntegerOrInfinity,
   expectNonEmptyString,
@@ -80,6 +81,8 @@ export interface RunOptions {
    * `limits.maxFileBytes` each and `limits.maxOutputFilesBytes` together.
    */
   collectFiles?: boolean | readonly string[];
+  /** Give the result `usage` (see the executor's `measureUsage`). @default the executor's */
+  measureUsage?: boolean;
 }
 
 export interface NormalizedRunOptions {
@@ -99,6 +102,7 @@ export interface NormalizedRunOptions {
   readonly functions: HostFunctions | undefined;
   /** undefined: no listing; without `patterns`, every file's contents. */
   readonly collectFiles: CollectFiles | undefined;
+  readonly measureUsage: boolean;
 }
 
 const RUN_OPTION_KEYS = [
@@ -117,6 +121,7 @@ const RUN_OPTION_KEYS = [
   'onInput',
   'functions',
   'collectFiles',
+  'measureUsage',
 ] as const;
 // A file name, never a path: the harness puts it in a directory of its own.
 const SCRIPT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.py$/;
@@ -155,6 +160,8 @@ export function normalizeRunOptions(input: unknown, executor: NormalizedExecutor
     onInput: expectInputCallback(options.onInput, options.stdin),
     functions: mergeHostFunctions(executor.functions, expectHostFunctions('functions', options.functions)),
     collectFiles: expectCollectFiles(options.collectFiles, executor.limits),
+    measureUsage:
+      options.measureUsage === undefined ? executor.measureUsage : expectBoolean('measureUsage', options.measureUsage),
   };
 }
 

@@ -8,6 +8,20 @@ export function base64Of(data: string | Uint8Array): string {
   return bytes.toString('base64');
 }
 
+/** Adds to a call's run message what its options ask of the harness (most calls: nothing). */
+export function addOptionFields(message: RunMessage, options: NormalizedRunOptions): void {
+  if (options.env) message.env = options.env;
+  if (options.filename !== undefined) message.filename = options.filename;
+  if (options.argv !== undefined) message.argv = options.argv;
+  if (options.figureFormats.length !== 1 || options.figureFormats[0] !== 'png')
+    message.figureFormats = options.figureFormats;
+  if (options.onInput !== undefined) message.input = true;
+  if (options.functions !== undefined) message.functions = Object.keys(options.functions);
+  if (options.collectFiles !== undefined) message.collectFiles = options.collectFiles;
+  if (options.measureUsage) message.usage = true;
+  if (options.stdin !== undefined || options.files !== undefined) Object.assign(message, inputFields(options));
+}
+
 /** The run message's fields for what a call is given: its `stdin` and `files` (text as is, bytes as base64). */
 export function inputFields(
   given: Pick<NormalizedRunOptions, 'stdin' | 'files'>,

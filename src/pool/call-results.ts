@@ -2,6 +2,7 @@ import type {
   ExecutionResult,
   ExecutionStatus,
   FigureFormat,
+  InstalledDistribution,
   MimeBundle,
   Output,
   OutputFile,
@@ -17,6 +18,28 @@ export type ResultDraft = Omit<ExecutionResult, 'status' | 'error'> & {
   status: ExecutionStatus;
   error?: PythonError;
 };
+
+/** What every result starts from: `startTime` is when its run message went out (0: never). */
+export function newDraft(
+  executionId: string,
+  status: ExecutionStatus,
+  startTime: number,
+  workerPid: number | undefined,
+  installed: InstalledDistribution[] | undefined,
+): ResultDraft {
+  const result: ResultDraft = {
+    executionId,
+    status,
+    stdout: '',
+    stderr: '',
+    figures: [],
+    outputs: [],
+    durationMs: startTime === 0 ? 0 : performance.now() - startTime,
+  };
+  if (workerPid !== undefined) result.workerPid = workerPid;
+  if (installed !== undefined && installed.length > 0) result.installed = installed;
+  return result;
+}
 
 /**
  * The result of a call that Python finished: `draft` (its status and what the host knows) with
@@ -58,6 +81,7 @@ export function resultFromHarness(
   }
   draft.outputs = appendEnding(outputs, message.figures, valueBundle, message.error);
   if (message.files !== undefined) draft.files = message.files.map(outputFile);
+  if (message.usage !== undefined) draft.usage = message.usage;
   if (message.truncated || streamed?.truncated === true) draft.truncated = true;
   if (message.droppedBytes !== undefined) draft.droppedBytes = message.droppedBytes;
   return draft as ExecutionResult;

@@ -2,9 +2,9 @@ import { abortError, type PyExecError } from '../core/errors.js';
 import type { DisplayOutput, ExecutionResult, ExecutionStatus, FigureFormat, UpdateOutput } from '../core/results.js';
 import type { NormalizedRunOptions } from '../options/run-options.js';
 import type { DisplayMessage, PythonError, ResultMessage, RunMessage } from '../protocol/messages.js';
-import { inputFields } from './call-input.js';
+import { addOptionFields } from './call-input.js';
 import { CallOutputs } from './call-outputs.js';
-import { resultFromHarness, resultWithoutHarness, type ResultDraft } from './call-results.js';
+import { newDraft, resultFromHarness, resultWithoutHarness, type ResultDraft } from './call-results.js';
 
 export type CallState = 'preparing' | 'queued' | 'running' | 'settled';
 export type Interruption = 'timeout' | 'stopped';
@@ -195,18 +195,9 @@ export class Call {
   runMessage(sleepAfter = false): RunMessage {
     const message: RunMessage = { type: 'run', id: this.id, code: this.code, maxOutputBytes: this.maxOutputBytes };
     if (sleepAfter) message.poll = false;
-    if (this.options.env) message.env = this.options.env;
     if (this.importsEpoch > 0) message.importsEpoch = this.importsEpoch;
-    if (this.options.filename !== undefined) message.filename = this.options.filename;
-    if (this.options.argv !== undefined) message.argv = this.options.argv;
-    if (this.options.figureFormats.length !== 1 || this.options.figureFormats[0] !== 'png')
-      message.figureFormats = this.options.figureFormats;
-    if (this.options.onInput !== undefined) message.input = true;
-    if (this.options.functions !== undefined) message.functions = Object.keys(this.options.functions);
-    if (this.options.collectFiles !== undefined) message.collectFiles = this.options.collectFiles;
     if (this.internal !== undefined) Object.assign(message, this.internal);
-    if (this.options.stdin !== undefined || this.options.files !== undefined)
-      Object.assign(message, inputFields(this.options));
+    addOptionFields(message, this.options);
     return message;
   }
 
@@ -318,17 +309,6 @@ export class Call {
   }
 
   private baseResult(status: ExecutionStatus): ResultDraft {
-    const result: ResultDraft = {
-      executionId: this.id,
-      status,
-      stdout: '',
-      stderr: '',
-      figures: [],
-      outputs: [],
-      durationMs: this.startTime === 0 ? 0 : performance.now() - this.startTime,
-    };
-    if (this.workerPid !== undefined) result.workerPid = this.workerPid;
-    if (this.installed !== undefined && this.installed.length > 0) result.installed = this.installed;
-    return result;
+    return newDraft(this.id, status, this.startTime, this.workerPid, this.installed);
   }
 }

@@ -50,6 +50,12 @@ export const HARNESS_SCHEMAS: Readonly<Record<HarnessMessage['type'], Schema>> =
       valid: areFileEntries,
       expected: 'a list of {path, type, size, modifiedAt}',
     },
+    usage: {
+      type: 'object',
+      optional: true,
+      valid: isUsage,
+      expected: 'cpuUserMs, cpuSystemMs and maxRssMb as numbers',
+    },
   },
   request: {
     id: { type: 'string' },
@@ -108,6 +114,7 @@ function isPlainResult(m: Record<string, unknown>): boolean {
     m.figures.length === 0 &&
     m.valueBundle === undefined &&
     m.files === undefined &&
+    (m.usage === undefined || isUsage(m.usage)) &&
     (m.value === undefined || typeof m.value === 'string') &&
     // An `error` result always says which exception (ExecutionResult's union relies on it).
     (m.status === 'error' ? isPythonError(m.error) : m.error === undefined || isPythonError(m.error)) &&
@@ -122,6 +129,14 @@ function isPythonError(value: unknown): boolean {
   if (typeOf(value) !== 'object') return false;
   const error = value as Record<string, unknown>;
   return typeof error.type === 'string' && typeof error.message === 'string' && typeof error.traceback === 'string';
+}
+
+function isUsage(value: unknown): boolean {
+  if (typeOf(value) !== 'object') return false;
+  const usage = value as Record<string, unknown>;
+  return ['cpuUserMs', 'cpuSystemMs', 'maxRssMb'].every(
+    (key) => typeof usage[key] === 'number' && (usage[key] as number) >= 0,
+  );
 }
 
 function areFileEntries(value: unknown): boolean {

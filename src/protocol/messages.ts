@@ -1,6 +1,6 @@
-import type { DroppedBytes, FigureFormat, MimeBundle, PythonError } from '../core/results.js';
+import type { DroppedBytes, FigureFormat, MimeBundle, PythonError, ResourceUsage } from '../core/results.js';
 
-export type { DroppedBytes, FigureFormat, MimeBundle, PythonError };
+export type { DroppedBytes, FigureFormat, MimeBundle, PythonError, ResourceUsage };
 /** Protocol version this host speaks; the harness announces its own in `hello`. */
 export const PROTOCOL_VERSION = 1;
 
@@ -38,6 +38,8 @@ export interface RunMessage {
   functions?: readonly string[];
   /** List the files the call creates or changes (`result.files`); contents of those `patterns` match (all without). */
   collectFiles?: { patterns?: readonly string[]; maxFileBytes: number; maxTotalBytes: number };
+  /** Measure what the call uses (`result.usage`). */
+  usage?: true;
 }
 
 /**
@@ -159,6 +161,7 @@ export interface ResultMessage {
   valueBundle?: MimeBundle;
   /** With `collectFiles`: what the call created or changed; contents as base64. */
   files?: OutputFileEntry[];
+  usage?: ResourceUsage;
 }
 
 export interface OutputFileEntry {

@@ -96,6 +96,14 @@ const results: BenchResults = {
     ],
     fork: { samples: 200, forkP50Ms: 2.4, bareForkP50Ms: 1.2 },
   },
+  richIo: {
+    hostCalls: 10_000,
+    hostCallP50Us: 40,
+    hostCallsPerSec: 20_000,
+    callsPerSec: 25_000,
+    displayCallsPerSec: 24_000,
+    printCallsPerSec: 25_000,
+  },
 };
 
 const row = (markdown: string, label: string) => markdown.split('\n').find((line) => line.startsWith(`| ${label} |`));
@@ -160,5 +168,11 @@ describe('bench report', () => {
     );
     expect(markdown).toContain('in the same run: 1.20 ms (2.00x, 200 samples each');
     expect(row(markdown, 'a session of forked')).toBe('| a session of forked | 97 ms |');
+  });
+  it("sets a host function's round trip against a whole call's, and a displaying call against a printing one", () => {
+    expect(markdown).toContain('in a loop of 10000: p50 40 µs, 20,000 calls/s');
+    expect(markdown).toContain("a whole call (`run('1')`) in the same run: 25,000 calls/s (0.80x)");
+    expect(markdown).toContain('24,000 calls/s; one that prints');
+    expect(markdown).toContain('(0.96x, alternated slices)');
   });
 });

@@ -181,3 +181,19 @@ describe('the functions option', () => {
     );
   });
 });
+
+describe.each(['optimized', 'forked'] as const)('a copy made by session.fork(), %s strategy', (strategy) => {
+  it('displays, asks for input and calls host functions as its original does', async () => {
+    const executor = makeExecutor(strategy, { functions: { double: (n: number) => n * 2 } });
+    const session = await executor.createSession();
+    await session.run('x = 21');
+    const copy = await session.fork();
+    const result = await copy.run('from pyexec_host import double\nanswer = input("? ")\ndisplay(double(x))\nanswer', {
+      onInput: () => 'from the host',
+    });
+    expect(result.value).toBe("'from the host'");
+    expect(result.outputs.filter((item) => item.type === 'display')).toEqual([
+      { type: 'display', data: { 'text/plain': '42' }, metadata: {} },
+    ]);
+  });
+});

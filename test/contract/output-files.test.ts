@@ -87,3 +87,44 @@ describe('the collectFiles option', () => {
     );
   });
 });
+
+describe.each(contractStrategies)('result.usage with the %s strategy', (strategy) => {
+  it("counts the call's CPU, its children's, and the peak RSS of the process that ran it", async () => {
+    const executor = makeExecutor(strategy, { measureUsage: true });
+    expect((await executor.run('pass', { measureUsage: false })).usage).toBeUndefined();
+    const idle = await executor.run('pass');
+    expect(idle.usage).toEqual({
+      cpuUserMs: expect.any(Number) as number,
+      cpuSystemMs: expect.any(Number) as number,
+      maxRssMb: expect.any(Number) as number,
+    });
+    const busy = await executor.run(
+      [
+        'import subprocess, sys, time',
+        'end = time.process_time() + 0.3',
+        'while time.process_time() < end: pass',
+        'subprocess.run([sys.executable, "-c", "import time\\nend = time.process_time() + 0.3\\nwhile time.process_time() < end: pass"])',
+        'grown = b"x" * (200 * 1024 * 1024)',
+      ].join('\n'),
+    );
+    const used = busy.usage;
+    // Its own 0.3 s and its child's 0.3 s at least (CPU time, not wall time: a busy machine does not change it).
+    expect((used?.cpuUserMs ?? 0) + (used?.cpuSystemMs ?? 0)).toBeGreaterThanOrEqual(590);
+    expect(used?.maxRssMb).toBeGreaterThanOrEqual(200);
+    expect(idle.usage?.cpuUserMs).toBeLessThan(used?.cpuUserMs ?? 0);
+  });
+});
+
+describe('files out on optimized', () => {
+  it("run in a directory of the call's own: nothing an earlier call left is there, and nothing stays", async () => {
+    const executor = makeExecutor('optimized', { poolSize: 1 });
+    await executor.run('open("left-behind.txt", "w").write("earlier tenant")');
+    const collected = await executor.run('import os\nopen("mine.txt", "w").write("x")\nsorted(os.listdir("."))', {
+      collectFiles: true,
+    });
+    expect(collected.value).toBe("['mine.txt']");
+    expect(collected.files?.map((file) => file.path)).toEqual(['mine.txt']);
+    const after = await executor.run('import os\nsorted(os.listdir("."))');
+    expect(after.value).toBe("['left-behind.txt']");
+  });
+});

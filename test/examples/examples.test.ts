@@ -32,6 +32,7 @@ describe('the programs in examples/', () => {
       'code-interpreter-endpoint.mjs',
       'data-analysis.mjs',
       'grader.mjs',
+      'rich-io.mjs',
     ]);
   });
 
@@ -56,6 +57,17 @@ describe('the programs in examples/', () => {
     expect(out).toContain('days: 30');
     expect(out).toContain('mean: 20.57');
     if (process.env.CI) expect(out).toMatch(/chart written to .*\.png/); // .ci/run installs matplotlib
+  }, 90_000);
+
+  it('rich-io: a DataFrame as HTML, input() answered, a CSV in and a PNG out, a host function', async () => {
+    // Debian's python3 has pandas and matplotlib (.ci/run installs them).
+    const out = await runExample('rich-io.mjs', [], { PYEXEC_PYTHON: matplotlibPython });
+    expect(out).toContain('2. input: "Your name? Hello, Ada!\\n"\n');
+    expect(out).toContain("4. tool: 'Peru'\n");
+    if (process.env.CI) {
+      expect(out).toContain('1. table: HTML, as text:\n   city  temperature\n0  Lima         19.5\n');
+      expect(out).toMatch(/3\. chart: 14 rows read, \d+ bytes written to .*\.png/);
+    }
   }, 90_000);
 
   it('agent-session: a DataFrame across steps, a fork that branches, SESSION_LOST, then restart()', async () => {

@@ -31,15 +31,19 @@ class Displays:
         self._capture = capture
 
     def begin_call(self, limit, figure_formats):
+        # (On every call: a few attribute writes, no more.)
         self._remaining = self._limit = limit
-        self.dropped = False
-        self.figure_formats = tuple(figure_formats) if figure_formats else _DEFAULT_FORMATS
+        if figure_formats:
+            self.figure_formats = tuple(figure_formats)
+        elif self.figure_formats is not _DEFAULT_FORMATS:
+            self.figure_formats = _DEFAULT_FORMATS
 
     def end_call(self):
         """Whether a display of the call was left out (the result is then marked truncated)."""
-        dropped, self.dropped = self.dropped, False
-        self._remaining = 0
-        return dropped
+        if not self.dropped:
+            return False
+        self.dropped = False
+        return True
 
     def note(self, text):
         """A line on the running call's stderr saying what a display left out."""
