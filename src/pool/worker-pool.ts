@@ -27,6 +27,10 @@ import { WorkerSupply } from './worker-supply.js';
  * own messages, where interrupts go, renewal in place). Slots change state only through Slot's
  * transitions; what the application sees goes out through the Announcer, after them.
  */
+// Signals on which Python's faulthandler writes a report (its stderr) before the process dies.
+const FAULT_REPORT_SIGNALS = new Set(['SIGSEGV', 'SIGFPE', 'SIGABRT', 'SIGBUS', 'SIGILL']);
+const FAULT_REPORT_WAIT_MS = 15;
+
 export class WorkerPool {
   private readonly calls: CallRegistry;
   private readonly slots: Slot[];
@@ -259,10 +263,15 @@ export class WorkerPool {
    * Settles a call whose process (a forked child, a generation) died under it. The process wrote
    * its fault report to stderr before its parent reported the death on stdout, but the host may
    * read the two pipes in either order within one poll: the report is taken in the next check
-   * phase, after every read of that poll. Meanwhile the call is off its slot (see interrupt()).
+   * phase, after every read of that poll. A death by a signal faulthandler reports (SIGSEGV…)
+   * waits a little longer: on a loaded host the stderr pipe was seen read a turn later (once in
+   * 30 crashes in a row). Meanwhile the call is off its slot (see interrupt()).
    */
   private settleDeath(call: Call, worker: WorkerHandle, message: ExitedMessage): void {
-    setImmediate(() => this.settle(call, deathResult(call, worker, message)));
+    const settle = () => this.settle(call, deathResult(call, worker, message));
+    if (message.signal !== undefined && FAULT_REPORT_SIGNALS.has(message.signal))
+      setTimeout(settle, FAULT_REPORT_WAIT_MS);
+    else setImmediate(settle);
   }
 
   private announceRecycle(worker: WorkerHandle, reason: string): void {
