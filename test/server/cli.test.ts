@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 function serve(args: string[], env: Record<string, string> = {}): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn('npx', ['pyexec', 'serve', ...args], {
+  const child = spawn('npx', ['--yes', 'pyexec', 'serve', ...args], {
     cwd: root,
     env: { ...process.env, PYEXEC_PYTHON: testPython, PYEXEC_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
