@@ -34,13 +34,16 @@ export interface PyexecServer {
   readonly app: FastifyInstance;
 }
 
+const DEFAULT_MAX_QUEUE = 256;
+
 // Probes answer without a token and without counting against a rate limit.
 const PROBES = new Set(['/health', '/ready']);
 
 /** The engine as an HTTP service (Fastify): see the README's "Serve". */
 export function createServer(input: ServerOptions = {}): PyexecServer {
   const options = normalizeServerOptions(input);
-  const executor = createExecutor(options.executor);
+  // A service never lets calls wait without bound: past this queue, 503 with Retry-After.
+  const executor = createExecutor({ maxQueue: DEFAULT_MAX_QUEUE, ...options.executor });
   const tokens = new TokenCheck(options.tokens);
   const service: Service = {
     executor,

@@ -231,6 +231,17 @@ describe('sessions over HTTP', () => {
 });
 
 describe('the server itself', () => {
+  it('answers 503 with Retry-After when the queue is full, never an unbounded wait', async () => {
+    const { url } = await start({ executor: { maxQueue: 0 } });
+    const first = fetch(`${url}/v1/execute`, json({ code: 'import time\ntime.sleep(0.5)' }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = await fetch(`${url}/v1/execute`, json({ code: '1' }));
+    expect(second.status).toBe(503);
+    expect(second.headers.get('retry-after')).toBe('1');
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe('QUEUE_FULL');
+    expect((await first).status).toBe(200);
+  });
+
   it('refuses to listen beyond loopback without tokens', () => {
     expect(() => createServer({ host: '0.0.0.0' })).toThrow(/refuses to listen on `0.0.0.0` without tokens/);
   });
