@@ -233,6 +233,7 @@ describe('sessions over HTTP', () => {
 describe('the server itself', () => {
   it('answers 503 with Retry-After when the queue is full, never an unbounded wait', async () => {
     const { url } = await start({ executor: { maxQueue: 0 } });
+    await until(async () => (await fetch(`${url}/ready`)).status === 200);
     const first = fetch(`${url}/v1/execute`, json({ code: 'import time\ntime.sleep(0.5)' }));
     await new Promise((resolve) => setTimeout(resolve, 200));
     const second = await fetch(`${url}/v1/execute`, json({ code: '1' }));
