@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The library; `pyexec/server` (Fastify, loaded only by who serves); the `pyexec` command.
+  entry: { index: 'src/index.ts', server: 'src/server/index.ts', cli: 'src/cli.ts' },
   format: ['esm', 'cjs'],
   // Members marked @internal (the bases' constructors, which take a Strategy) stay out of the .d.ts.
   dts: { compilerOptions: { stripInternal: true } },

@@ -2,36 +2,19 @@
 import type { PyExecError } from './errors.js';
 import type { StrategyName } from './strategy-names.js';
 import type {
-  PythonError,
-  FigureFormat,
+  DisplayOutput,
+  DroppedBytes,
   Figure,
   MimeBundle,
-  StreamOutput,
-  DisplayOutput,
-  UpdateOutput,
-  ValueOutput,
-  ErrorOutput,
   Output,
-  DroppedBytes,
   OutputFile,
+  PythonError,
   ResourceUsage,
+  UpdateOutput,
 } from './outputs.js';
 
-export type {
-  PythonError,
-  FigureFormat,
-  Figure,
-  MimeBundle,
-  StreamOutput,
-  DisplayOutput,
-  UpdateOutput,
-  ValueOutput,
-  ErrorOutput,
-  Output,
-  DroppedBytes,
-  OutputFile,
-  ResourceUsage,
-};
+// Outputs have a file of their own; every layer still finds them here.
+export type * from './outputs.js';
 
 /** A distribution autoInstall or installPackages put in place. */
 export interface InstalledDistribution {

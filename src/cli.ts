@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// `pyexec serve`: the HTTP service, started as a user starts it (`npx pyexec serve --port 8000`).
+import { PyExecError } from './core/errors.js';
+import { serverOptionsFrom } from './server/config.js';
+import { createServer } from './server/create-server.js';
+
+const USAGE = `Usage: pyexec serve [--host 127.0.0.1] [--port 8000] [--config pyexec.config.json]
+                    [--tokens-file FILE] [--strategy NAME] [--pool-size N] [--sandbox]
+                    [--python PATH] [--timeout-ms N]
+Environment: PYEXEC_HOST, PYEXEC_PORT, PYEXEC_CONFIG, PYEXEC_TOKENS (comma-separated),
+PYEXEC_TOKENS_FILE, PYEXEC_STRATEGY, PYEXEC_POOL_SIZE, PYEXEC_TIMEOUT_MS, PYEXEC_SANDBOX.`;
+
+async function serve(argv: string[]): Promise<void> {
+  const server = createServer(serverOptionsFrom(argv, process.env));
+  const address = await server.listen();
+  process.stdout.write(`pyexec serving on http://${address.address}:${address.port}\n`);
+  let closing = false;
+  const stop = (): void => {
+    if (closing) return;
+    closing = true;
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`pyexec: shutting down failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command === 'serve') return serve(rest);
+  if (command === '--help' || command === 'help' || command === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  process.stderr.write(`pyexec: unknown command ${JSON.stringify(command)}\n${USAGE}\n`);
+  process.exitCode = 2;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`pyexec: ${error instanceof PyExecError ? error.message : String(error)}\n`);
+  process.exit(1);
+});
