@@ -1,4 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
 import Fastify, {
   LogController,
   type FastifyError,
@@ -12,6 +13,8 @@ import type { PythonExecutor } from '../executors/types.js';
 import { TokenCheck } from './auth.js';
 import { CallerLimits } from './caller-limits.js';
 import { errorBody, HttpError, httpErrorOf } from './http-errors.js';
+import { serviceMetrics } from './metrics.js';
+import { packageVersion } from './package-version.js';
 import { callRoutes } from './routes/calls.js';
 import { probeRoutes } from './routes/probes.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -96,6 +99,14 @@ export function createServer(input: ServerOptions = {}): PyexecServer {
   });
   let registered: Promise<void> | undefined;
   const register = async (): Promise<void> => {
+    // Before the routes: it documents every route registered after it.
+    await app.register(swagger, {
+      openapi: {
+        info: { title: 'pyexec', version: packageVersion(), description: 'Python execution as a service' },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        security: [{ bearer: [] }],
+      },
+    });
     if (options.rateLimit !== undefined)
       await app.register(rateLimit, {
         max: options.rateLimit.max,
@@ -112,6 +123,12 @@ export function createServer(input: ServerOptions = {}): PyexecServer {
     probeRoutes(app, service);
     callRoutes(app, service);
     sessionRoutes(app, service);
+    const metrics = serviceMetrics(executor);
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      void reply.type(metrics.contentType);
+      return metrics.metrics();
+    });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   };
   let address: AddressInfo | undefined;
   return {

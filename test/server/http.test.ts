@@ -230,6 +230,39 @@ describe('sessions over HTTP', () => {
   });
 });
 
+describe('metrics and the OpenAPI document', () => {
+  it('counts calls by strategy and status in Prometheus text, and documents every route', async () => {
+    const { url } = await start({ tokens: [TOKEN], rateLimit: false });
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    await fetch(`${url}/v1/execute`, json({ code: '1' }, TOKEN));
+    await fetch(`${url}/v1/execute`, json({ code: 'raise ValueError' }, TOKEN));
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${url}/metrics`, { headers: auth });
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    const text = await metrics.text();
+    expect(text).toContain('pyexec_calls_total{strategy="optimized",status="ok"} 1');
+    expect(text).toContain('pyexec_calls_total{strategy="optimized",status="error"} 1');
+    expect(text).toMatch(/pyexec_call_duration_seconds_count\{strategy="optimized"\} 2/);
+    expect(text).toMatch(/pyexec_workers\{state="idle"\} 1/);
+    expect(text).toContain('pyexec_queue_length 0');
+    const document = (await (await fetch(`${url}/openapi.json`, { headers: auth })).json()) as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: { required: string[] } }> } }>
+      >;
+    };
+    expect(document.openapi).toMatch(/^3\./);
+    expect(document.paths['/v1/execute']?.post?.requestBody?.content['application/json']?.schema.required).toEqual([
+      'code',
+    ]);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/v1/sessions/{id}/execute', '/v1/executions/{id}/stop', '/health', '/ready']),
+    );
+    expect(Object.keys(document.paths)).not.toContain('/metrics');
+  });
+});
+
 describe('the server itself', () => {
   it('answers 503 with Retry-After when the queue is full, never an unbounded wait', async () => {
     const { url } = await start({ executor: { maxQueue: 0 } });

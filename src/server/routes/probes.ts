@@ -1,13 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { harnessRuntimeDir } from '../../worker/harness-location.js';
+import { packageVersion } from '../package-version.js';
 import type { Service } from '../service.js';
-
-// The package's root holds python-runtime/ and package.json, from the sources and from dist/.
-const VERSION = (
-  JSON.parse(readFileSync(join(dirname(harnessRuntimeDir()), 'package.json'), 'utf8')) as { version: string }
-).version;
 
 /** Liveness, readiness (for probes, without a token) and the service's status (with one). */
 export function probeRoutes(app: FastifyInstance, service: Service): void {
@@ -20,7 +13,7 @@ export function probeRoutes(app: FastifyInstance, service: Service): void {
     return { status: draining ? 'draining' : 'starting' };
   });
   app.get('/status', async () => ({
-    version: VERSION,
+    version: packageVersion(),
     uptimeMs: Date.now() - service.state.startedAt,
     ready: service.state.ready && !service.state.draining,
     ...service.executor.status(),

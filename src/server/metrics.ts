@@ -1,0 +1,82 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { PythonExecutor } from '../executors/types.js';
+
+/**
+ * The service's Prometheus metrics, on a registry of its own (two servers in one process do not
+ * mix): calls by strategy and status, call durations, the queue, workers, sessions, worker
+ * restarts, installs. Counters follow the executor's events; gauges are read at each scrape.
+ */
+export function serviceMetrics(executor: PythonExecutor): Registry {
+  const registry = new Registry();
+  const strategy = executor.strategy;
+  const calls = new Counter({
+    name: 'pyexec_calls_total',
+    help: 'Calls that ended, by strategy and status',
+    labelNames: ['strategy', 'status'],
+    registers: [registry],
+  });
+  const durations = new Histogram({
+    name: 'pyexec_call_duration_seconds',
+    help: 'How long calls ran, from reaching their worker to their end',
+    labelNames: ['strategy'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const restarts = new Counter({
+    name: 'pyexec_worker_restarts_total',
+    help: 'Workers that ended (crashed, killed, recycled) and were replaced, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const installs = new Counter({
+    name: 'pyexec_installs_total',
+    help: 'autoInstall runs, by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'pyexec_queue_length',
+    help: 'Calls waiting for a worker',
+    registers: [registry],
+    collect() {
+      this.set(executor.status().queued);
+    },
+  });
+  new Gauge({
+    name: 'pyexec_running_calls',
+    help: 'Calls running now',
+    registers: [registry],
+    collect() {
+      this.set(executor.status().running.length);
+    },
+  });
+  new Gauge({
+    name: 'pyexec_workers',
+    help: 'Worker processes, by state',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const worker of executor.status().workers) this.inc({ state: worker.state });
+    },
+  });
+  new Gauge({
+    name: 'pyexec_sessions',
+    help: 'Open sessions, by state',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const session of executor.sessions()) this.inc({ state: session.state });
+    },
+  });
+  executor.on('end', ({ result }) => {
+    calls.inc({ strategy, status: result.status });
+    durations.observe({ strategy }, result.durationMs / 1000);
+  });
+  executor.on('worker:exit', ({ reason }) => {
+    if (reason !== 'closed' && reason !== 'shutdown') restarts.inc({ reason });
+  });
+  executor.on('install:end', ({ error }) => installs.inc({ outcome: error === undefined ? 'ok' : 'failed' }));
+  return registry;
+}
