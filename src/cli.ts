@@ -7,6 +7,8 @@ import { createServer } from './server/create-server.js';
 const USAGE = `Usage: pyexec serve [--host 127.0.0.1] [--port 8000] [--config pyexec.config.json]
                     [--tokens-file FILE] [--strategy NAME] [--pool-size N] [--sandbox]
                     [--python PATH] [--timeout-ms N]
+       pyexec mcp   [--config pyexec.config.json] [--strategy NAME] [--sandbox] [--python PATH] …
+                    (an MCP tool server on stdio: run_python, list_sessions, close_session, restart_session)
 Environment: PYEXEC_HOST, PYEXEC_PORT, PYEXEC_CONFIG, PYEXEC_TOKENS (comma-separated),
 PYEXEC_TOKENS_FILE, PYEXEC_STRATEGY, PYEXEC_POOL_SIZE, PYEXEC_TIMEOUT_MS, PYEXEC_SANDBOX.`;
 
@@ -30,9 +32,33 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGINT', stop);
 }
 
+// `pyexec mcp`: the MCP tool server on stdio, for an agent host that starts it. Its stdout is
+// the protocol: nothing else is written there.
+async function mcp(argv: string[]): Promise<void> {
+  const { createExecutor } = await import('./create-executor.js');
+  const { createMcpServer } = await import('./mcp/mcp-server.js');
+  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+  const { packageVersion } = await import('./server/package-version.js');
+  const executor = createExecutor(serverOptionsFrom(argv, process.env).executor);
+  const server = createMcpServer(executor, packageVersion());
+  const transport = new StdioServerTransport();
+  let closing = false;
+  const stop = (): void => {
+    if (closing) return;
+    closing = true;
+    void executor.close().finally(() => process.exit(0));
+  };
+  transport.onclose = stop; // the host closed our stdin
+  process.stdin.on('end', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  await server.connect(transport);
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'serve') return serve(rest);
+  if (command === 'mcp') return mcp(rest);
   if (command === '--help' || command === 'help' || command === undefined) {
     process.stdout.write(`${USAGE}\n`);
     return;

@@ -1,0 +1,87 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { PythonExecutor } from '../executors/types.js';
+import type { Session } from '../sessions/session.js';
+import { toolContent } from './tool-content.js';
+
+const RUN_PYTHON = `Runs Python 3 code and returns what it printed (stdout, stderr), the value of its last
+expression, the exception if it raised, and matplotlib figures as PNG images (draw with
+matplotlib.pyplot; plt.show() or leaving the figure open shows it; display(obj) shows rich
+objects too). Without session_id every call starts from a fresh interpreter state. With a
+session_id, variables, imports and files persist between calls with the same id (the session is
+made on first use); restart_session clears it, close_session ends it. Calls are limited in time
+(timeout_ms, else the server's default) and output; there is no network unless the server allows it.`;
+
+/**
+ * The engine as an MCP tool server (the official SDK): run_python, list_sessions, close_session,
+ * restart_session. Sessions are made on first use under the id the agent gives.
+ */
+export function createMcpServer(executor: PythonExecutor, version: string): McpServer {
+  const server = new McpServer({ name: 'pyexec', version });
+  const sessionFor = async (id: string): Promise<Session> =>
+    executor.getSession(id) ?? (await executor.createSession({ id }));
+  server.registerTool(
+    'run_python',
+    {
+      description: RUN_PYTHON,
+      inputSchema: {
+        code: z.string().describe('Python source to run, as a script: the last expression is shown as its value'),
+        session_id: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe('Keep state between calls with the same id (made on first use)'),
+        timeout_ms: z.number().int().min(1).max(3_600_000).optional().describe('Time limit of this call in ms'),
+      },
+    },
+    async ({ code, session_id, timeout_ms }) => {
+      const options = timeout_ms === undefined ? {} : { timeoutMs: timeout_ms };
+      const result =
+        session_id === undefined
+          ? await executor.run(code, options)
+          : await (await sessionFor(session_id)).run(code, options);
+      return toolContent(result);
+    },
+  );
+  server.registerTool(
+    'list_sessions',
+    { description: 'Lists the open sessions: id, state, calls made, when last used.' },
+    async () => ({
+      content: [
+        {
+          type: 'text',
+          text: JSON.stringify(
+            executor.sessions().map(({ id, state, calls, lastUsedAt }) => ({ id, state, calls, lastUsedAt })),
+          ),
+        },
+      ],
+    }),
+  );
+  server.registerTool(
+    'close_session',
+    { description: 'Ends a session and frees its memory.', inputSchema: { session_id: z.string().min(1) } },
+    async ({ session_id }) => {
+      const session = executor.getSession(session_id);
+      if (session === undefined)
+        return { content: [{ type: 'text', text: `no session ${session_id}` }], isError: true };
+      await session.close();
+      return { content: [{ type: 'text', text: `session ${session_id} closed` }] };
+    },
+  );
+  server.registerTool(
+    'restart_session',
+    {
+      description: 'Restarts a session with a fresh interpreter: its variables and imports are gone.',
+      inputSchema: { session_id: z.string().min(1) },
+    },
+    async ({ session_id }) => {
+      const session = executor.getSession(session_id);
+      if (session === undefined)
+        return { content: [{ type: 'text', text: `no session ${session_id}` }], isError: true };
+      await session.restart();
+      return { content: [{ type: 'text', text: `session ${session_id} restarted` }] };
+    },
+  );
+  return server;
+}
