@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { PythonExecutor } from '../executors/types.js';
+import type { SessionInfo } from '../core/results.js';
 import type { Session } from '../sessions/session.js';
 import { toolContent } from './tool-content.js';
 
@@ -12,14 +13,32 @@ session_id, variables, imports and files persist between calls with the same id 
 made on first use); restart_session clears it, close_session ends it. Calls are limited in time
 (timeout_ms, else the server's default) and output; there is no network unless the server allows it.`;
 
+/** The sessions an MCP client reaches: all of the executor's (stdio), or one caller's (HTTP). */
+export interface McpSessions {
+  get(id: string): Session | undefined;
+  create(id: string): Promise<Session>;
+  list(): SessionInfo[];
+}
+
+export function executorSessions(executor: PythonExecutor): McpSessions {
+  return {
+    get: (id) => executor.getSession(id),
+    create: (id) => executor.createSession({ id }),
+    list: () => executor.sessions(),
+  };
+}
+
 /**
  * The engine as an MCP tool server (the official SDK): run_python, list_sessions, close_session,
  * restart_session. Sessions are made on first use under the id the agent gives.
  */
-export function createMcpServer(executor: PythonExecutor, version: string): McpServer {
+export function createMcpServer(
+  executor: PythonExecutor,
+  version: string,
+  sessions: McpSessions = executorSessions(executor),
+): McpServer {
   const server = new McpServer({ name: 'pyexec', version });
-  const sessionFor = async (id: string): Promise<Session> =>
-    executor.getSession(id) ?? (await executor.createSession({ id }));
+  const sessionFor = async (id: string): Promise<Session> => sessions.get(id) ?? (await sessions.create(id));
   server.registerTool(
     'run_python',
     {
@@ -52,7 +71,7 @@ export function createMcpServer(executor: PythonExecutor, version: string): McpS
         {
           type: 'text',
           text: JSON.stringify(
-            executor.sessions().map(({ id, state, calls, lastUsedAt }) => ({ id, state, calls, lastUsedAt })),
+            sessions.list().map(({ id, state, calls, lastUsedAt }) => ({ id, state, calls, lastUsedAt })),
           ),
         },
       ],
@@ -62,7 +81,7 @@ export function createMcpServer(executor: PythonExecutor, version: string): McpS
     'close_session',
     { description: 'Ends a session and frees its memory.', inputSchema: { session_id: z.string().min(1) } },
     async ({ session_id }) => {
-      const session = executor.getSession(session_id);
+      const session = sessions.get(session_id);
       if (session === undefined)
         return { content: [{ type: 'text', text: `no session ${session_id}` }], isError: true };
       await session.close();
@@ -76,7 +95,7 @@ export function createMcpServer(executor: PythonExecutor, version: string): McpS
       inputSchema: { session_id: z.string().min(1) },
     },
     async ({ session_id }) => {
-      const session = executor.getSession(session_id);
+      const session = sessions.get(session_id);
       if (session === undefined)
         return { content: [{ type: 'text', text: `no session ${session_id}` }], isError: true };
       await session.restart();

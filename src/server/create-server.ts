@@ -16,6 +16,7 @@ import { errorBody, HttpError, httpErrorOf } from './http-errors.js';
 import { serviceMetrics } from './metrics.js';
 import { packageVersion } from './package-version.js';
 import { callRoutes } from './routes/calls.js';
+import { mcpRoutes } from './routes/mcp.js';
 import { probeRoutes } from './routes/probes.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { normalizeServerOptions, type ServerOptions } from './server-options.js';
@@ -123,6 +124,7 @@ export function createServer(input: ServerOptions = {}): PyexecServer {
     probeRoutes(app, service);
     callRoutes(app, service);
     sessionRoutes(app, service);
+    mcpRoutes(app, service);
     const metrics = serviceMetrics(executor);
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       void reply.type(metrics.contentType);
