@@ -12,9 +12,11 @@ import type { Service } from '../service.js';
  */
 export function mcpRoutes(app: FastifyInstance, service: Service): void {
   app.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
+    const release = service.limits.take(request.caller); // an MCP request counts as a call of its caller
     const server = createMcpServer(service.executor, packageVersion(), callerSessions(service, request));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.raw.on('close', () => {
+      release();
       void transport.close();
       void server.close();
     });
