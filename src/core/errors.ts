@@ -35,6 +35,11 @@ export class PyExecError extends Error {
   }
 }
 
+/** What a thrown value says: an Error's message, anything else as a string. */
+export function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
 // An aborted `signal` rejects with an error named AbortError, as fetch() and Node's APIs do.
 export function abortError(executionId: string, reason: unknown): PyExecError {
   return new PyExecError('ABORTED', `Execution \`${executionId}\` was aborted by its signal`, { cause: reason });

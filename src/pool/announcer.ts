@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'eventemitter3';
-import { PyExecError } from '../core/errors.js';
+import { messageOf, PyExecError } from '../core/errors.js';
 import type { ExecutorEvents } from '../core/results.js';
 
 type Effect = () => void;
@@ -69,7 +69,7 @@ export class Announcer {
       effect();
     } catch (cause) {
       if (what === undefined) return;
-      const error = new PyExecError('LISTENER_FAILED', `${what} threw: ${describe(cause)}`, { cause });
+      const error = new PyExecError('LISTENER_FAILED', `${what} threw: ${messageOf(cause)}`, { cause });
       try {
         this.events.emit('error', error);
       } catch {
@@ -77,8 +77,4 @@ export class Announcer {
       }
     }
   }
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -1,4 +1,4 @@
-import { PyExecError } from '../core/errors.js';
+import { messageOf, PyExecError } from '../core/errors.js';
 import type { ReplyMessage, RequestMessage } from '../protocol/messages.js';
 import type { WorkerHandle } from '../worker/worker-handle.js';
 import type { Announcer } from './announcer.js';
@@ -20,7 +20,7 @@ export function serveRequest(call: Call, worker: WorkerHandle, message: RequestM
   const report = (what: string, cause: unknown): void =>
     announcer.emit(
       'error',
-      new PyExecError('LISTENER_FAILED', `${what} (call ${call.id}): ${describe(cause)}`, { cause }),
+      new PyExecError('LISTENER_FAILED', `${what} (call ${call.id}): ${messageOf(cause)}`, { cause }),
     );
   if (message.kind === 'input') void answerInput(call, message, reply, report);
   else void callFunction(call, message, reply);
@@ -56,35 +56,29 @@ async function callFunction(call: Call, message: RequestMessage, reply: (fields:
     const [positional, keywords] = JSON.parse(message.args ?? '[[],{}]') as [unknown[], Record<string, unknown>];
     args = Object.keys(keywords).length > 0 ? [...positional, keywords] : [...positional];
   } catch (error) {
-    return reply({ ok: false, error: `${name}: its arguments are not JSON: ${describe(error)}` });
+    return reply({ ok: false, error: `${name}: its arguments are not JSON: ${messageOf(error)}` });
   }
   let value: unknown;
   try {
     value = await (fn as (...given: unknown[]) => unknown)(...args, call.requestSignal());
   } catch (error) {
-    return reply({ ok: false, error: `${name}: ${describe(error)}` });
+    return reply({ ok: false, error: `${name}: ${messageOf(error)}` });
   }
-  const json = valueAsJson(name, value);
-  if (typeof json === 'object') return reply(json);
-  reply(json === undefined ? { ok: true } : { ok: true, value: json });
+  reply(valueReply(name, value));
 }
 
-// The function's value as JSON text (undefined: None), or why it cannot cross.
-function valueAsJson(name: string, value: unknown): string | undefined | ReplyFields {
-  if (value === undefined) return undefined;
+// The reply for the function's value: its JSON text (none for undefined: None), or why it cannot cross.
+function valueReply(name: string, value: unknown): ReplyFields {
+  if (value === undefined) return { ok: true };
   if (value instanceof Uint8Array || value instanceof ArrayBuffer)
     return {
       ok: false,
       error: `${name} returned bytes, which do not cross to Python: values are JSON (give base64 text)`,
     };
   try {
-    return JSON.stringify(value);
+    return { ok: true, value: JSON.stringify(value) };
   } catch (error) {
     // (Node's message about a cycle runs over several lines: its first says enough.)
-    return { ok: false, error: `${name} returned a value that is not JSON: ${describe(error).split('\n')[0]}` };
+    return { ok: false, error: `${name} returned a value that is not JSON: ${messageOf(error).split('\n')[0]}` };
   }
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { PyExecError } from '../core/errors.js';
+import { messageOf, PyExecError } from '../core/errors.js';
 import type { ExecutorOptions } from '../options/executor-options.js';
 import { readTokensFile, type ServerOptions } from './server-options.js';
 
@@ -42,7 +42,7 @@ export function serverOptionsFrom(argv: readonly string[], env: NodeJS.ProcessEn
   try {
     flags = parseFlags(argv);
   } catch (error) {
-    throw new PyExecError('INVALID_OPTION', `pyexec serve: ${(error as Error).message}`);
+    throw new PyExecError('INVALID_OPTION', `pyexec serve: ${messageOf(error)}`);
   }
   const file = flags.config ?? env.PYEXEC_CONFIG;
   const server: Record<string, unknown> = {};
@@ -90,10 +90,7 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new PyExecError(
-      'INVALID_OPTION',
-      `Cannot read the config file ${JSON.stringify(path)}: ${(error as Error).message}`,
-    );
+    throw new PyExecError('INVALID_OPTION', `Cannot read the config file ${JSON.stringify(path)}: ${messageOf(error)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new PyExecError('INVALID_OPTION', `The config file ${JSON.stringify(path)} must hold a JSON object`);

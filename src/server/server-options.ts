@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { PyExecError } from '../core/errors.js';
+import { messageOf, PyExecError } from '../core/errors.js';
 import type { ExecutorOptions } from '../options/executor-options.js';
 import {
   expectBoolean,
@@ -121,7 +121,7 @@ export function readTokensFile(path: string): string[] {
   } catch (error) {
     throw new PyExecError(
       'INVALID_OPTION',
-      `Cannot read the \`tokensFile\` ${JSON.stringify(path)}: ${(error as Error).message}`,
+      `Cannot read the \`tokensFile\` ${JSON.stringify(path)}: ${messageOf(error)}`,
     );
   }
   return text
