@@ -77,30 +77,25 @@ export function createMcpServer(
       ],
     }),
   );
-  server.registerTool(
-    'close_session',
-    { description: 'Ends a session and frees its memory.', inputSchema: { session_id: z.string().min(1) } },
-    async ({ session_id }) => {
-      const session = sessions.get(session_id);
-      if (session === undefined)
-        return { content: [{ type: 'text', text: `no session ${session_id}` }], isError: true };
-      await session.close();
-      return { content: [{ type: 'text', text: `session ${session_id} closed` }] };
-    },
-  );
-  server.registerTool(
+  // A tool that acts on one session: `act` on it, or isError when the id names none.
+  const sessionTool = (name: string, description: string, act: (session: Session) => Promise<void>, done: string) =>
+    server.registerTool(
+      name,
+      { description, inputSchema: { session_id: z.string().min(1) } },
+      async ({ session_id }) => {
+        const session = sessions.get(session_id);
+        if (session === undefined)
+          return { content: [{ type: 'text', text: `no session ${session_id}` }], isError: true };
+        await act(session);
+        return { content: [{ type: 'text', text: `session ${session_id} ${done}` }] };
+      },
+    );
+  sessionTool('close_session', 'Ends a session and frees its memory.', (session) => session.close(), 'closed');
+  sessionTool(
     'restart_session',
-    {
-      description: 'Restarts a session with a fresh interpreter: its variables and imports are gone.',
-      inputSchema: { session_id: z.string().min(1) },
-    },
-    async ({ session_id }) => {
-      const session = sessions.get(session_id);
-      if (session === undefined)
-        return { content: [{ type: 'text', text: `no session ${session_id}` }], isError: true };
-      await session.restart();
-      return { content: [{ type: 'text', text: `session ${session_id} restarted` }] };
-    },
+    'Restarts a session with a fresh interpreter: its variables and imports are gone.',
+    (session) => session.restart(),
+    'restarted',
   );
   return server;
 }

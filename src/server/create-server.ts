@@ -56,6 +56,10 @@ export function createServer(input: ServerOptions = {}): PyexecServer {
     calls: new Map(),
     state: { ready: false, draining: false, startedAt: Date.now() },
   };
+  // A closed session's id may be taken again, by anyone: it is nobody's any more.
+  executor.on('session:end', ({ id, reason }) => {
+    if (reason === 'closed' || reason === 'executor-closed') service.owners.delete(id);
+  });
   const app = Fastify({
     bodyLimit: options.maxBodyBytes,
     logger: { level: options.logLevel },

@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { ExecutionResult } from '../core/results.js';
+import type { ExecutionResult, SessionInfo } from '../core/results.js';
 import type { PythonExecutor } from '../executors/types.js';
 import type { RunOptions } from '../options/run-options.js';
+import type { SessionOptions } from '../options/session-options.js';
+import type { Session } from '../sessions/session.js';
 import type { CallerLimits } from './caller-limits.js';
 import { errorBody, httpErrorOf } from './http-errors.js';
 import { EventStream } from './sse.js';
@@ -17,6 +19,29 @@ export interface Service {
   /** Execution id of a call running or queued → its caller: only it lists or stops the call. */
   readonly calls: Map<string, string>;
   readonly state: { ready: boolean; draining: boolean; readonly startedAt: number };
+}
+
+/** The sessions one caller reaches: those it made or forked; another caller's are as unknown as none. */
+export interface CallerSessions {
+  get(id: string): Session | undefined;
+  create(options: SessionOptions): Promise<Session>;
+  list(): SessionInfo[];
+  /** A session it made another way (a fork's copies) becomes its own too. */
+  claim(session: Session): void;
+}
+
+export function sessionsOf(service: Service, caller: string): CallerSessions {
+  const { executor, owners } = service;
+  return {
+    get: (id) => (owners.get(id) === caller ? executor.getSession(id) : undefined),
+    create: async (options) => {
+      const session = await executor.createSession(options);
+      owners.set(session.id, caller);
+      return session;
+    },
+    list: () => executor.sessions().filter((info) => owners.get(info.id) === caller),
+    claim: (session) => void owners.set(session.id, caller),
+  };
 }
 
 declare module 'fastify' {

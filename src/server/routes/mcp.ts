@@ -1,9 +1,9 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createMcpServer, type McpSessions } from '../../mcp/mcp-server.js';
+import type { FastifyInstance } from 'fastify';
+import { createMcpServer } from '../../mcp/mcp-server.js';
 import { HttpError } from '../http-errors.js';
 import { packageVersion } from '../package-version.js';
-import type { Service } from '../service.js';
+import { sessionsOf, type Service } from '../service.js';
 
 /**
  * The MCP server over Streamable HTTP at /mcp (stateless: a server and transport per request),
@@ -13,7 +13,12 @@ import type { Service } from '../service.js';
 export function mcpRoutes(app: FastifyInstance, service: Service): void {
   app.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
     const release = service.limits.take(request.caller); // an MCP request counts as a call of its caller
-    const server = createMcpServer(service.executor, packageVersion(), callerSessions(service, request));
+    const sessions = sessionsOf(service, request.caller);
+    const server = createMcpServer(service.executor, packageVersion(), {
+      get: sessions.get,
+      create: (id) => sessions.create({ id }),
+      list: sessions.list,
+    });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.raw.on('close', () => {
       release();
@@ -29,18 +34,4 @@ export function mcpRoutes(app: FastifyInstance, service: Service): void {
   };
   app.get('/mcp', { schema: { hide: true } }, stateless);
   app.delete('/mcp', { schema: { hide: true } }, stateless);
-}
-
-function callerSessions(service: Service, request: FastifyRequest): McpSessions {
-  const { executor, owners } = service;
-  const caller = request.caller;
-  return {
-    get: (id) => (owners.get(id) === caller ? executor.getSession(id) : undefined),
-    create: async (id) => {
-      const session = await executor.createSession({ id });
-      owners.set(session.id, caller);
-      return session;
-    },
-    list: () => executor.sessions().filter((info) => owners.get(info.id) === caller),
-  };
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SessionOptions } from '../../options/session-options.js';
 import type { Session } from '../../sessions/session.js';
 import { HttpError } from '../http-errors.js';
-import { execute, type Service } from '../service.js';
+import { execute, sessionsOf, type Service } from '../service.js';
 import { EXECUTE_BODY_SCHEMA } from '../wire.js';
 
 type WithId = { Params: { id: string } };
@@ -26,26 +26,19 @@ const SESSION_BODY_SCHEMA = {
  * as one that never existed); a lost one answers 410 SESSION_LOST.
  */
 export function sessionRoutes(app: FastifyInstance, service: Service): void {
-  const { executor, owners } = service;
   const own = (request: FastifyRequest & { params: { id: string } }): Session => {
-    const session = executor.getSession(request.params.id);
-    if (session === undefined || owners.get(session.id) !== request.caller)
+    const session = sessionsOf(service, request.caller).get(request.params.id);
+    if (session === undefined)
       throw new HttpError(404, 'SESSION_NOT_FOUND', `No session ${JSON.stringify(request.params.id)}`);
     return session;
   };
-  executor.on('session:end', ({ id, reason }) => {
-    if (reason === 'closed' || reason === 'executor-closed') owners.delete(id);
-  });
 
   app.post('/v1/sessions', { schema: { body: SESSION_BODY_SCHEMA } }, async (request, reply) => {
-    const session = await executor.createSession((request.body ?? {}) as SessionOptions);
-    owners.set(session.id, request.caller);
+    const session = await sessionsOf(service, request.caller).create((request.body ?? {}) as SessionOptions);
     void reply.code(201);
     return session.info();
   });
-  app.get('/v1/sessions', async (request) => ({
-    sessions: executor.sessions().filter((info) => owners.get(info.id) === request.caller),
-  }));
+  app.get('/v1/sessions', async (request) => ({ sessions: sessionsOf(service, request.caller).list() }));
   app.get<WithId>('/v1/sessions/:id', async (request) => own(request).info());
   app.delete<WithId>('/v1/sessions/:id', async (request, reply) => {
     await own(request).close();
@@ -70,7 +63,7 @@ export function sessionRoutes(app: FastifyInstance, service: Service): void {
       const session = own(request);
       const count = request.body?.count;
       const copies = count === undefined ? [await session.fork()] : await session.fork({ count });
-      for (const copy of copies) owners.set(copy.id, request.caller);
+      for (const copy of copies) sessionsOf(service, request.caller).claim(copy);
       void reply.code(201);
       return { sessions: copies.map((copy) => copy.info()) };
     },
