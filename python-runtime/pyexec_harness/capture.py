@@ -169,10 +169,8 @@ class OutputCapture:
         """Sends a message of the running call (a display) after its output so far: what waits
         in the pipes and in the sinks goes first. Dropped between calls (a thread of a call
         that ended): it belongs to no call. Returns whether it was sent."""
-        lock = self._drain_lock
-        with lock:
-            for fd, _event in self._drain_poll.poll(0):
-                self._read_ready(fd, _MAX_DRAIN_READS)
+        with self._drain_lock:
+            self._read_waiting()
             with self._call_lock:
                 call_id = self._call_id
                 if call_id is None:
@@ -232,9 +230,7 @@ class OutputCapture:
         lock = self._drain_lock
         lock.acquire()
         try:
-            ready = self._drain_poll.poll(0)
-            for fd, _event in ready:
-                self._read_ready(fd, _MAX_DRAIN_READS)
+            self._read_waiting()
         finally:
             lock.release()
         self.stdout.end_bytes()
@@ -271,6 +267,12 @@ class OutputCapture:
         if self._lazy_pump and not self._pump_started:
             _setitimer(_ITIMER_REAL, 0)
             self._start_pump()
+
+    def _read_waiting(self):
+        # Under the drain lock: what waits in the pipes goes into the sinks (one poll(0) when
+        # nothing does). write_in_order has this inline: it runs on every print.
+        for fd, _event in self._drain_poll.poll(0):
+            self._read_ready(fd, _MAX_DRAIN_READS)
 
     def _read_ready(self, fd, max_reads):
         sink = self._sink_by_fd[fd]

@@ -96,11 +96,13 @@ class HostStdin(io.TextIOBase):
 
     def read(self, size=-1):  # pyright: ignore[reportIncompatibleMethodOverride]  (None is taken too)
         parts = []
-        while size is None or size < 0 or sum(map(len, parts)) < size:
+        taken = 0
+        while size is None or size < 0 or taken < size:
             line = self.readline()
             if not line:
                 break
             parts.append(line)
+            taken += len(line)
         text = "".join(parts)
         return text if size is None or size < 0 else text[:size]
 

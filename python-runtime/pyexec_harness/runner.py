@@ -267,7 +267,7 @@ class CallRunner:
         try:
             bundles = collect_figures()
         except BaseException as exc:
-            self._capture.stderr.add_text("pyexec: could not collect matplotlib figures: %r\n" % (exc,))
+            self._capture.note_on_stderr("pyexec: could not collect matplotlib figures: %r\n" % (exc,))
             return []
         return [data for data in bundles if displays.fits(data, "a figure")]
 
