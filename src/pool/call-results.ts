@@ -74,7 +74,7 @@ export function resultFromHarness(
   }
   if (message.valueJson !== undefined) draft.valueJson = parseValueJson(message.valueJson);
   if (message.error !== undefined) draft.error = message.error;
-  draft.figures = [...(streamed?.figures ?? [])];
+  if (streamed !== undefined) draft.figures.push(...streamed.figures); // (the draft's own list)
   for (const bundle of message.figures) {
     const figure = figureOf(bundle, figureFormat);
     if (figure !== undefined) draft.figures.push(figure);
@@ -110,7 +110,7 @@ export function resultWithoutHarness(
   draft.stdout = streamed?.text('stdout') ?? '';
   draft.stderr = streamed?.text('stderr') ?? '';
   if (error !== undefined) draft.error = error;
-  draft.figures = [...(streamed?.figures ?? [])];
+  if (streamed !== undefined) draft.figures.push(...streamed.figures); // (the draft's own list)
   draft.outputs = appendEnding(streamed?.list() ?? [], [], undefined, error);
   if (streamed?.truncated === true) draft.truncated = true;
   return draft as ExecutionResult;
