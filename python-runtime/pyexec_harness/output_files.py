@@ -13,6 +13,8 @@ import os
 import stat
 from binascii import b2a_base64
 
+from .private_paths import read_up_to
+
 _MAX_ENTRIES = 10_000
 _MAX_DEPTH = 32
 _READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | getattr(os, "O_NONBLOCK", 0)
@@ -108,14 +110,6 @@ def _read(path, size):
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        chunks = []
-        left = size
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+        return read_up_to(fd, size)
     finally:
         os.close(fd)

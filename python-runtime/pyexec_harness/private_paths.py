@@ -75,6 +75,20 @@ def relative_parts(path):
     return parts
 
 
+def read_up_to(fd, limit):
+    """The bytes of `fd` up to its end or `limit` bytes, whichever comes first (a file that
+    grows while it is read is cut at the size it was asked for)."""
+    chunks = []
+    left = limit
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 def write_all(fd, data):
     """Writes all of `data` to `fd` (a write may take only part of it)."""
     view = memoryview(data)

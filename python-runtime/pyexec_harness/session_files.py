@@ -12,7 +12,7 @@ import os
 import stat
 from binascii import a2b_base64, b2a_base64
 
-from .private_paths import relative_parts, write_all
+from .private_paths import read_up_to, relative_parts, write_all
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
@@ -53,13 +53,7 @@ def _read(work_dir, request):
         limit = request.get("maxBytes") or 0
         if size > limit:
             raise OSError(27, "larger than limits.maxOutputBytes (%d bytes, the file has %d)" % (limit, size))
-        chunks = []
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b2a_base64(b"".join(chunks), newline=False).decode("ascii")
+        return b2a_base64(read_up_to(fd, size), newline=False).decode("ascii")
     finally:
         os.close(fd)
 
