@@ -39,8 +39,11 @@ async function mcp(argv: string[]): Promise<void> {
   const { createMcpServer } = await import('./mcp/mcp-server.js');
   const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
   const { packageVersion } = await import('./server/package-version.js');
-  const executor = createExecutor(serverOptionsFrom(argv, process.env).executor);
-  const server = createMcpServer(executor, packageVersion());
+  const { normalizeAllowInstall } = await import('./server/install-policy.js');
+  const options = serverOptionsFrom(argv, process.env);
+  const installPolicy = normalizeAllowInstall(options.allowInstall);
+  const executor = createExecutor(options.executor);
+  const server = createMcpServer({ executor, version: packageVersion(), installPolicy });
   const transport = new StdioServerTransport();
   let closing = false;
   const stop = (): void => {

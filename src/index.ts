@@ -52,5 +52,5 @@ export { installPackages, type InstallResult, type InstalledDistribution } from 
 export type { InstallOptions, PackageSource } from './packages/install-options.js';
 export { createEnvironment, type Environment, type EnvironmentOptions } from './packages/environment.js';
 export { detectImports, findMissingModules, type ImportOptions, type MissingModule } from './packages/imports.js';
-export type { AutoInstallOptions } from './packages/auto-install.js';
+export type { AutoInstallOptions, ExecutorInstallOptions } from './packages/auto-install.js';
 export type { SandboxOptions } from './sandbox/sandbox-options.js';

@@ -201,10 +201,10 @@ export interface ExecutorEvents {
   'worker:spawn': [WorkerEvent];
   'worker:exit': [WorkerEvent & { exitCode: number | null; signal: string | null }];
   'worker:recycle': [WorkerEvent];
-  /** `autoInstall` starts installing what call `executionId` imports. */
-  'install:start': [{ executionId: string; requirements: string[] }];
-  /** That install ended: what it installed, or the error `run` rejects with. */
-  'install:end': [{ executionId: string; installed: InstalledDistribution[]; error?: PyExecError }];
+  /** `autoInstall` starts installing what call `executionId` imports, or `installPackages()` (no `executionId`) starts. */
+  'install:start': [{ executionId?: string; requirements: string[] }];
+  /** That install ended: what it installed, or the error `run` (or `installPackages`) rejects with. */
+  'install:end': [{ executionId?: string; installed: InstalledDistribution[]; error?: PyExecError }];
   /** Infrastructure faults that no call owns (a worker that cannot be replaced, a harness fault). */
   error: [PyExecError];
 }

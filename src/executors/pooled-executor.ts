@@ -4,7 +4,13 @@ import type { StrategyCapabilities, StrategyName } from '../core/strategy-names.
 import type { RunOptions } from '../options/run-options.js';
 import { newCall, submitCall } from '../pool/call-submission.js';
 import { streamCall, type StreamEvent } from '../pool/call-stream.js';
-import { AutoInstaller } from '../packages/auto-install.js';
+import {
+  AutoInstaller,
+  normalizeAutoInstall,
+  type ExecutorInstallOptions,
+  type NormalizedAutoInstall,
+} from '../packages/auto-install.js';
+import type { InstallResult } from '../packages/install.js';
 import type { Call } from '../pool/call.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { SessionRegistry } from '../sessions/session-registry.js';
@@ -24,6 +30,10 @@ const installers = new WeakMap<PooledExecutor, AutoInstaller>();
 /** The pool behind `executor`, for the strategy classes built on this one. */
 export function poolOf(executor: PooledExecutor): WorkerPool {
   return pools.get(executor) as WorkerPool;
+}
+
+function installerOf(executor: PooledExecutor): AutoInstaller {
+  return installers.get(executor) as AutoInstaller;
 }
 
 function sessionsOf(executor: PooledExecutor): SessionRegistry {
@@ -62,13 +72,22 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
       this,
       new SessionRegistry(this.options, this, definition.forksSessions ? templatesOf(pool) : undefined),
     );
+    // One installer for autoInstall and installPackages(): its epoch counts installs of both.
     const { autoInstall, python, basePython, command } = this.options;
-    if (autoInstall !== undefined) installers.set(this, new AutoInstaller(autoInstall, python, basePython, command));
+    installers.set(
+      this,
+      new AutoInstaller(
+        autoInstall ?? (normalizeAutoInstall(true) as NormalizedAutoInstall),
+        python,
+        basePython,
+        command,
+      ),
+    );
   }
 
   /** Starts the workers now rather than at the first call; resolves once they are ready. */
   async warmUp(): Promise<void> {
-    await installers.get(this)?.ensureEnvironment();
+    if (this.options.autoInstall !== undefined) await installerOf(this).ensureEnvironment();
     return poolOf(this).warmUp();
   }
 
@@ -82,9 +101,10 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
     // autoInstall: what the call imports and lacks is installed first, off the call's clock, while
     // the call is already the pool's (stop, status, maxQueue and close reach it).
     const pool = poolOf(this);
-    const installer = installers.get(this);
+    const installer = installerOf(this);
+    if (installer.epoch > 0) call.catchUpImports(installer.epoch);
     return submitCall(pool, call, () =>
-      installer === undefined
+      this.options.autoInstall === undefined
         ? pool.submit(call)
         : pool.submitPrepared(call, (stopping) => this.install(installer, call, stopping)),
     );
@@ -106,6 +126,22 @@ export abstract class PooledExecutor extends EventEmitter<ExecutorEvents> implem
         ),
     });
     call.recordInstall(installed, installer.epoch);
+  }
+
+  /**
+   * Installs `requirements` (pip, validated first) where this executor's workers import from:
+   * `autoInstall`'s venv or target when given, else their interpreter's own environment (which
+   * fails on an externally managed one, PEP 668). Its next calls see the packages.
+   * @example
+   * await executor.installPackages(['tabulate==0.9.*'], { indexUrl: 'https://pypi.internal/simple' });
+   */
+  installPackages(requirements: string[], options: ExecutorInstallOptions = {}): Promise<InstallResult> {
+    const { announcer } = poolOf(this);
+    return installerOf(this).install(requirements, options, {
+      started: (requirements) => announcer.emit('install:start', { requirements }),
+      ended: (installed, error) =>
+        announcer.emit('install:end', error === undefined ? { installed } : { installed, error }),
+    });
   }
 
   /**

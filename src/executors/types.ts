@@ -6,6 +6,8 @@ import type { StrategyCapabilities, StrategyName } from '../core/strategy-names.
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import type { RunOptions } from '../options/run-options.js';
 import type { StreamEvent } from '../pool/call-stream.js';
+import type { ExecutorInstallOptions } from '../packages/auto-install.js';
+import type { InstallResult } from '../packages/install.js';
 
 /** The interface every strategy implements; swap strategies by config, not by code. */
 export interface PythonExecutor extends EventEmitter<ExecutorEvents> {
@@ -22,6 +24,8 @@ export interface PythonExecutor extends EventEmitter<ExecutorEvents> {
   stream(code: string, options?: RunOptions): AsyncIterableIterator<StreamEvent>;
   /** Starts the workers now rather than at the first call; resolves once they are ready. */
   warmUp(): Promise<void>;
+  /** Installs packages where the workers import from; see the README's Packages. */
+  installPackages(requirements: string[], options?: ExecutorInstallOptions): Promise<InstallResult>;
   /** An interpreter whose state persists across its calls; see the README's Sessions. */
   createSession(options?: SessionOptions): Promise<Session>;
   /** Every open session (lost ones included, until closed or restarted). */

@@ -4,6 +4,9 @@ import type { PythonExecutor } from '../executors/types.js';
 import type { SessionInfo } from '../core/results.js';
 import type { Session } from '../sessions/session.js';
 import { toolContent } from './tool-content.js';
+import { messageOf } from '../core/errors.js';
+import { installAllowed } from '../server/installs.js';
+import type { InstallPolicy } from '../server/install-policy.js';
 
 const RUN_PYTHON = `Runs Python 3 code and returns what it printed (stdout, stderr), the value of its last
 expression, the exception if it raised, and matplotlib figures as PNG images (draw with
@@ -28,15 +31,26 @@ export function executorSessions(executor: PythonExecutor): McpSessions {
   };
 }
 
+export interface McpServerOptions {
+  executor: PythonExecutor;
+  version: string;
+  /** @default every session of the executor */
+  sessions?: McpSessions;
+  /** What may be installed (`allowInstall`); without it there is no install_packages tool. */
+  installPolicy?: InstallPolicy;
+}
+
 /**
  * The engine as an MCP tool server (the official SDK): run_python, list_sessions, close_session,
- * restart_session. Sessions are made on first use under the id the agent gives.
+ * restart_session, and install_packages when installs are allowed. Sessions are made on first
+ * use under the id the agent gives.
  */
-export function createMcpServer(
-  executor: PythonExecutor,
-  version: string,
-  sessions: McpSessions = executorSessions(executor),
-): McpServer {
+export function createMcpServer({
+  executor,
+  version,
+  sessions = executorSessions(executor),
+  installPolicy,
+}: McpServerOptions): McpServer {
   const server = new McpServer({ name: 'pyexec', version });
   const sessionFor = async (id: string): Promise<Session> => sessions.get(id) ?? (await sessions.create(id));
   server.registerTool(
@@ -97,5 +111,26 @@ export function createMcpServer(
     (session) => session.restart(),
     'restarted',
   );
+  if (installPolicy !== undefined) installTool(server, executor, installPolicy);
   return server;
+}
+
+function installTool(server: McpServer, executor: PythonExecutor, policy: InstallPolicy): void {
+  const allowed = policy.allow === undefined ? '' : ` Only these may be installed: ${[...policy.allow].join(', ')}.`;
+  server.registerTool(
+    'install_packages',
+    {
+      description: `Installs Python packages with pip (requirement strings such as "tabulate" or "tabulate==0.9.*") so that later run_python calls, in sessions too, can import them.${allowed}`,
+      inputSchema: { requirements: z.array(z.string().min(1)).min(1).max(100).describe('pip requirement strings') },
+    },
+    async ({ requirements }) => {
+      try {
+        const { installed } = await installAllowed(executor, policy, requirements);
+        const names = installed.map(({ name, version }) => `${name} ${version}`).join(', ');
+        return { content: [{ type: 'text', text: names ? `installed ${names}` : 'already installed' }] };
+      } catch (error) {
+        return { content: [{ type: 'text', text: messageOf(error) }], isError: true };
+      }
+    },
+  );
 }

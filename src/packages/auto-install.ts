@@ -15,7 +15,7 @@ import {
   type NormalizedPackageSource,
   type PackageSource,
 } from './install-options.js';
-import { installPackages, type InstalledDistribution } from './install.js';
+import { installPackages, type InstalledDistribution, type InstallResult } from './install.js';
 import { normalizeDistributionName } from './requirements.js';
 
 /** The executor's `autoInstall` option in object form. */
@@ -139,26 +139,51 @@ export class AutoInstaller {
       (distribution) => allow === undefined || allow.has(normalizeDistributionName(distribution)),
     );
     if (wanted.length === 0) return [];
-    events.started(wanted);
+    return (await this.install(wanted, { signal }, events)).installed;
+  }
+
+  /**
+   * Installs `requirements` where the workers import from (the venv, the target, or their
+   * interpreter's own environment), from this installer's sources unless `options` name others;
+   * bumps `epoch`, so that workers look at their import paths afresh.
+   */
+  async install(
+    requirements: string[],
+    options: ExecutorInstallOptions,
+    events: AutoInstallEvents,
+  ): Promise<InstallResult> {
+    await this.ensureEnvironment();
+    events.started(requirements);
     try {
-      const result = await installPackages(wanted, {
+      const result = await installPackages(requirements, {
         python: this.options.venv === undefined ? this.python : this.basePython,
         command: [...this.command],
         venv: this.options.venv,
         target: this.options.target,
-        indexUrl: this.options.indexUrl,
-        extraIndexUrls: this.options.extraIndexUrls,
-        findLinks: this.options.findLinks,
-        noIndex: this.options.noIndex,
-        timeoutMs: this.options.timeoutMs,
-        signal,
+        indexUrl: options.indexUrl ?? this.options.indexUrl,
+        extraIndexUrls: options.extraIndexUrls ?? this.options.extraIndexUrls,
+        findLinks: options.findLinks ?? this.options.findLinks,
+        noIndex: options.noIndex ?? this.options.noIndex,
+        timeoutMs: options.timeoutMs ?? this.options.timeoutMs,
+        signal: options.signal,
       });
       this.epoch++;
       events.ended(result.installed, undefined);
-      return result.installed;
+      return result;
     } catch (error) {
       events.ended([], error as PyExecError);
       throw error;
     }
   }
+}
+
+/** `executor.installPackages`' options: where packages come from (they go where the workers import from). */
+export interface ExecutorInstallOptions {
+  indexUrl?: string;
+  extraIndexUrls?: readonly string[];
+  findLinks?: readonly string[];
+  noIndex?: boolean;
+  /** @default autoInstall.timeoutMs, else 300000 */
+  timeoutMs?: number;
+  signal?: AbortSignal;
 }

@@ -134,6 +134,11 @@ export class Call {
     this.epoch = importsEpoch;
   }
 
+  /** Packages were installed (`executor.installPackages`): its worker catches up with `importsEpoch`. */
+  catchUpImports(importsEpoch: number): void {
+    this.epoch = importsEpoch;
+  }
+
   /** The process that runs it. */
   assignPid(pid: number | undefined): void {
     this.pid = pid;

@@ -17,6 +17,7 @@ const SERVER_KEYS = new Set([
   'maxBodyBytes',
   'cors',
   'drainMs',
+  'allowInstall',
 ]);
 
 const FLAGS = {

@@ -16,6 +16,7 @@ import { errorBody, HttpError, httpErrorOf } from './http-errors.js';
 import { serviceMetrics } from './metrics.js';
 import { packageVersion } from './package-version.js';
 import { callRoutes } from './routes/calls.js';
+import { packageRoutes } from './routes/packages.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { probeRoutes } from './routes/probes.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -55,6 +56,7 @@ export function createServer(input: ServerOptions = {}): PyexecServer {
     owners: new Map(),
     calls: new Map(),
     state: { ready: false, draining: false, startedAt: Date.now() },
+    installPolicy: options.allowInstall,
   };
   // A closed session's id may be taken again, by anyone: it is nobody's any more.
   executor.on('session:end', ({ id, reason }) => {
@@ -127,6 +129,7 @@ export function createServer(input: ServerOptions = {}): PyexecServer {
       });
     probeRoutes(app, service);
     callRoutes(app, service);
+    packageRoutes(app, service);
     sessionRoutes(app, service);
     mcpRoutes(app, service);
     const metrics = serviceMetrics(executor);

@@ -15,6 +15,8 @@ const STATUS: Partial<Record<PyExecErrorCode, number>> = {
   QUEUE_FULL: 503,
   EXECUTOR_CLOSED: 503,
   ABORTED: 499,
+  INSTALL_FAILED: 422,
+  INSTALL_TIMEOUT: 504,
 };
 
 /** An error a route answers with: `{ error: { code, message } }` and its status. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { messageOf, PyExecError } from '../core/errors.js';
 import type { ExecutorOptions } from '../options/executor-options.js';
+import { normalizeAllowInstall, type AllowInstallOptions, type InstallPolicy } from './install-policy.js';
 import {
   expectBoolean,
   expectInteger,
@@ -27,6 +28,11 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Allowed origins (`true`: any); CORS is off unless given. */
   cors?: boolean | readonly string[];
+  /**
+   * Lets callers install packages (`POST /v1/packages/install`, MCP `install_packages`) where the
+   * workers import from: `true` for any, or `{ allow: [names], indexUrl, … }`. Off: 403.
+   */
+  allowInstall?: boolean | AllowInstallOptions;
   /** How long running calls may finish after SIGTERM before they are stopped. @default 10000 */
   drainMs?: number;
   /** pino's level for the one JSON line per request (never the code, never a token). @default PYEXEC_LOG_LEVEL or 'info' */
@@ -44,6 +50,7 @@ export interface NormalizedServerOptions {
   readonly maxBodyBytes: number;
   readonly cors: boolean | readonly string[];
   readonly drainMs: number;
+  readonly allowInstall: InstallPolicy | undefined;
   readonly logLevel: string;
   readonly executor: ExecutorOptions;
 }
@@ -57,6 +64,7 @@ const KEYS = [
   'maxBodyBytes',
   'cors',
   'drainMs',
+  'allowInstall',
   'logLevel',
   'executor',
 ] as const;
@@ -84,6 +92,7 @@ export function normalizeServerOptions(input: unknown): NormalizedServerOptions 
       options.maxBodyBytes === undefined ? 80 * 1024 * 1024 : expectInteger('maxBodyBytes', options.maxBodyBytes, 1),
     cors: expectCors(options.cors),
     drainMs: options.drainMs === undefined ? 10_000 : expectInteger('drainMs', options.drainMs, 0),
+    allowInstall: normalizeAllowInstall(options.allowInstall),
     logLevel: expectLogLevel(options.logLevel ?? process.env.PYEXEC_LOG_LEVEL ?? 'info'),
     executor:
       options.executor === undefined ? {} : (expectPlainObject('executor', options.executor) as ExecutorOptions),

@@ -6,6 +6,7 @@ import type { RunOptions } from '../options/run-options.js';
 import type { SessionOptions } from '../options/session-options.js';
 import type { Session } from '../sessions/session.js';
 import type { CallerLimits } from './caller-limits.js';
+import type { InstallPolicy } from './install-policy.js';
 import { errorBody, httpErrorOf } from './http-errors.js';
 import { EventStream } from './sse.js';
 import { resultJson, runOptionsOf, type ExecuteBody } from './wire.js';
@@ -19,6 +20,8 @@ export interface Service {
   /** Execution id of a call running or queued → its caller: only it lists or stops the call. */
   readonly calls: Map<string, string>;
   readonly state: { ready: boolean; draining: boolean; readonly startedAt: number };
+  /** What callers may install (`allowInstall`); undefined: nothing. */
+  readonly installPolicy: InstallPolicy | undefined;
 }
 
 /** The sessions one caller reaches: those it made or forked; another caller's are as unknown as none. */
@@ -63,11 +66,7 @@ export async function execute(
   run: (options: RunOptions) => Promise<ExecutionResult>,
 ): Promise<unknown> {
   const release = service.limits.take(request.caller);
-  const gone = new AbortController();
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) gone.abort(new Error('the client disconnected'));
-  });
-  const options: RunOptions = { ...runOptionsOf(request.body as ExecuteBody), signal: gone.signal };
+  const options: RunOptions = { ...runOptionsOf(request.body as ExecuteBody), signal: untilDisconnect(reply) };
   options.executionId ??= randomUUID();
   const executionId = options.executionId;
   if (!service.calls.has(executionId)) service.calls.set(executionId, request.caller);
@@ -88,6 +87,15 @@ export async function execute(
     release();
     if (service.calls.get(executionId) === request.caller) service.calls.delete(executionId);
   }
+}
+
+/** A signal aborted when the client goes away before its answer is sent. */
+export function untilDisconnect(reply: FastifyReply): AbortSignal {
+  const gone = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) gone.abort(new Error('the client disconnected'));
+  });
+  return gone.signal;
 }
 
 function wantsEvents(request: FastifyRequest): boolean {

@@ -1,12 +1,15 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasMatplotlib, matplotlibPython } from '../helpers/matplotlib.js';
 import { testPython } from '../helpers/executors.js';
+import { buildWheels, serveIndex, type PackageIndex } from '../helpers/package-index.js';
+import { createEnvironment } from '../../src/index.js';
 
 // `npx pyexec mcp`, started as an agent host starts it, driven by the SDK's own client.
 const root = join(import.meta.dirname, '../..');
@@ -18,18 +21,24 @@ const call = async (name: string, args: Record<string, unknown>) =>
   (await client.callTool({ name, arguments: args })) as ToolResult;
 const text = (result: ToolResult) => result.content[0]?.text ?? '';
 
-beforeAll(async () => {
-  if (!existsSync(join(root, 'dist/cli.js'))) await promisify(execFile)('npm', ['run', 'build'], { cwd: root });
-  client = new Client({ name: 'pyexec-test', version: '1.0.0' });
-  await client.connect(
+// `npx pyexec mcp` with these flags, as an agent host starts it.
+async function connect(args: string[], env: Record<string, string> = {}): Promise<Client> {
+  const connected = new Client({ name: 'pyexec-test', version: '1.0.0' });
+  await connected.connect(
     new StdioClientTransport({
       command: 'npx',
-      args: ['--yes', 'pyexec', 'mcp', '--timeout-ms', '20000'],
+      args: ['--yes', 'pyexec', 'mcp', ...args],
       cwd: root,
-      env: { ...(process.env as Record<string, string>), PYEXEC_PYTHON: python },
+      env: { ...(process.env as Record<string, string>), PYEXEC_PYTHON: python, ...env },
       stderr: 'ignore',
     }),
   );
+  return connected;
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(root, 'dist/cli.js'))) await promisify(execFile)('npm', ['run', 'build'], { cwd: root });
+  client = await connect(['--timeout-ms', '20000']);
 }, 120_000);
 
 afterAll(() => client?.close());
@@ -87,4 +96,47 @@ describe('npx pyexec mcp', () => {
     expect(image?.mimeType).toBe('image/png');
     expect(image?.data?.startsWith('iVBORw0KGgo')).toBe(true);
   });
+});
+
+describe('npx pyexec mcp with allowInstall in its config', () => {
+  let index: PackageIndex;
+  let installing: Client;
+  beforeAll(async () => {
+    index = await serveIndex(buildWheels([{ name: 'pyexec-probe-a', version: '1.0', module: 'pyexec_probe_a' }]));
+    const scratch = mkdtempSync(join(tmpdir(), 'pyexec-mcp-install-'));
+    const venv = await createEnvironment(join(scratch, 'venv'), { python: testPython });
+    const config = join(scratch, 'pyexec.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ python: venv.python, allowInstall: { allow: ['pyexec-probe-a'], indexUrl: index.url } }),
+    );
+    installing = await connect(['--config', config]);
+  }, 120_000);
+  afterAll(async () => {
+    await installing?.close();
+    await index?.close();
+  });
+
+  it('offers install_packages, naming what it may install; installs for later run_python calls', async () => {
+    const { tools } = await installing.listTools();
+    const tool = tools.find((candidate) => candidate.name === 'install_packages');
+    expect(tool?.description).toContain('pyexec-probe-a');
+    expect(tool?.inputSchema.required).toEqual(['requirements']);
+    const refused = (await installing.callTool({
+      name: 'install_packages',
+      arguments: { requirements: ['numpy'] },
+    })) as ToolResult;
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain('`numpy` is not on');
+    const done = (await installing.callTool({
+      name: 'install_packages',
+      arguments: { requirements: ['pyexec-probe-a'] },
+    })) as ToolResult;
+    expect(text(done)).toBe('installed pyexec-probe-a 1.0');
+    const run = (await installing.callTool({
+      name: 'run_python',
+      arguments: { code: 'import pyexec_probe_a\npyexec_probe_a.VERSION' },
+    })) as ToolResult;
+    expect(text(run)).toContain("--- value ---\n'1.0'");
+  }, 120_000);
 });

@@ -1,46 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type PyexecServer } from '../../src/server/index.js';
-import type { ServerOptions } from '../../src/server/index.js';
-import { testPython } from '../helpers/executors.js';
+import { closeServers, json, OTHER, start, TOKEN, until } from '../helpers/serve.js';
 
-// The service over a real listening socket (no inject()): what a client sees.
-const TOKEN = 'test-token-0123456789abcdef';
-const OTHER = 'other-token-0123456789abcdef';
-const servers: PyexecServer[] = [];
-
-async function start(
-  options: ServerOptions = {},
-  closeAfterEach = true,
-): Promise<{ url: string; server: PyexecServer }> {
-  const server = createServer({
-    port: 0,
-    drainMs: 2000,
-    logLevel: 'warn',
-    ...options,
-    executor: { python: testPython, ...options.executor },
-  });
-  if (closeAfterEach) servers.push(server);
-  const address = await server.listen();
-  return { url: `http://127.0.0.1:${address.port}`, server };
-}
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-const json = (body: unknown, token?: string): RequestInit => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  body: JSON.stringify(body),
-});
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let tries = 0; tries < 400; tries++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('the condition never held');
-}
+afterEach(closeServers);
 
 describe('POST /v1/execute', () => {
   it('answers with the ExecutionResult as the library gives it', async () => {
@@ -290,12 +252,11 @@ describe('the server itself', () => {
   });
 
   it('turns /ready to 503 while it drains, and lets the call in flight finish', async () => {
-    const { url, server } = await start();
+    const { url, server } = await start({}, false);
     await until(async () => (await fetch(`${url}/ready`)).status === 200);
     const inFlight = fetch(`${url}/v1/execute`, json({ code: 'import time\ntime.sleep(0.5)\n"done"' }));
     await until(async () => server.executor.status().running.length === 1);
     const closing = server.close();
-    servers.splice(servers.indexOf(server), 1);
     const result = (await (await inFlight).json()) as { value: string };
     expect(result.value).toBe("'done'");
     await closing;

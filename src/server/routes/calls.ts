@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { analyseImports } from '../../packages/imports.js';
 import { execute, type Service } from '../service.js';
 import { EXECUTE_BODY_SCHEMA } from '../wire.js';
 
-/** One-shot calls: execute, stop, the calls running and queued; what code imports. */
+/** One-shot calls: execute, stop, the calls running and queued. */
 export function callRoutes(app: FastifyInstance, service: Service): void {
   const { executor } = service;
   app.post('/v1/execute', { schema: { body: EXECUTE_BODY_SCHEMA } }, (request, reply) =>
@@ -21,22 +20,4 @@ export function callRoutes(app: FastifyInstance, service: Service): void {
     const queued = [...service.calls].filter(([id, caller]) => caller === request.caller && !runningIds.has(id)).length;
     return { running, queued };
   });
-  app.post<{ Body: { code: string } }>(
-    '/v1/imports',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['code'],
-          additionalProperties: false,
-          properties: { code: { type: 'string' } },
-        },
-      },
-    },
-    async (request) => {
-      const { python, command } = executor.options;
-      const analysis = await analyseImports(request.body.code, { python, command });
-      return { imports: analysis.imports, missing: analysis.missing };
-    },
-  );
 }

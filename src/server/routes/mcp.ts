@@ -14,10 +14,11 @@ export function mcpRoutes(app: FastifyInstance, service: Service): void {
   app.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
     const release = service.limits.take(request.caller); // an MCP request counts as a call of its caller
     const sessions = sessionsOf(service, request.caller);
-    const server = createMcpServer(service.executor, packageVersion(), {
-      get: sessions.get,
-      create: (id) => sessions.create({ id }),
-      list: sessions.list,
+    const server = createMcpServer({
+      executor: service.executor,
+      version: packageVersion(),
+      sessions: { get: sessions.get, create: (id) => sessions.create({ id }), list: sessions.list },
+      installPolicy: service.installPolicy,
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.raw.on('close', () => {
