@@ -6,9 +6,11 @@ import { createServer } from './server/create-server.js';
 
 const USAGE = `Usage: pyexec serve [--host 127.0.0.1] [--port 8000] [--config pyexec.config.json]
                     [--tokens-file FILE] [--strategy NAME] [--pool-size N] [--sandbox]
-                    [--python PATH] [--timeout-ms N]
+                    [--python PATH] [--timeout-ms N] [--playground | --no-playground]
+                    (the playground page at / is on by default on loopback)
        pyexec mcp   [--config pyexec.config.json] [--strategy NAME] [--sandbox] [--python PATH] …
-                    (an MCP tool server on stdio: run_python, list_sessions, close_session, restart_session)
+                    (an MCP tool server on stdio: run_python, list_sessions, close_session, restart_session,
+                    install_packages with allowInstall in the config)
 Environment: PYEXEC_HOST, PYEXEC_PORT, PYEXEC_CONFIG, PYEXEC_TOKENS (comma-separated),
 PYEXEC_TOKENS_FILE, PYEXEC_STRATEGY, PYEXEC_POOL_SIZE, PYEXEC_TIMEOUT_MS, PYEXEC_SANDBOX.`;
 

@@ -18,6 +18,7 @@ const SERVER_KEYS = new Set([
   'cors',
   'drainMs',
   'allowInstall',
+  'playground',
 ]);
 
 const FLAGS = {
@@ -30,6 +31,7 @@ const FLAGS = {
   sandbox: { type: 'boolean' },
   python: { type: 'string' },
   'timeout-ms': { type: 'string' },
+  playground: { type: 'boolean' },
 } as const;
 
 /**
@@ -71,12 +73,15 @@ export function serverOptionsFrom(argv: readonly string[], env: NodeJS.ProcessEn
   const timeoutMs = pick(flags['timeout-ms'], env.PYEXEC_TIMEOUT_MS);
   if (timeoutMs !== undefined) executor.timeoutMs = integerFrom('--timeout-ms', timeoutMs);
   if (flags.python !== undefined) executor.python = flags.python;
+  if (flags.playground !== undefined) server.playground = flags.playground;
   if (flags.sandbox === true || env.PYEXEC_SANDBOX === '1' || env.PYEXEC_SANDBOX === 'true') executor.sandbox = true;
   return { ...server, executor: executor as ExecutorOptions };
 }
 
 function parseFlags(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }).values;
+  // allowNegative: --no-playground.
+  return parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false, allowNegative: true })
+    .values;
 }
 
 function integerFrom(name: string, text: string | boolean): number {

@@ -18,6 +18,7 @@ import { packageVersion } from './package-version.js';
 import { callRoutes } from './routes/calls.js';
 import { packageRoutes } from './routes/packages.js';
 import { mcpRoutes } from './routes/mcp.js';
+import { playgroundRoutes, PLAYGROUND_PATHS } from './routes/playground.js';
 import { probeRoutes } from './routes/probes.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { normalizeServerOptions, type ServerOptions } from './server-options.js';
@@ -43,6 +44,7 @@ const DEFAULT_MAX_QUEUE = 256;
 
 // Probes answer without a token and without counting against a rate limit.
 const PROBES = new Set(['/health', '/ready']);
+const noPaths = new Set<string>();
 
 /** The engine as an HTTP service (Fastify): see the README's "Serve". */
 export function createServer(input: ServerOptions = {}): PyexecServer {
@@ -50,6 +52,8 @@ export function createServer(input: ServerOptions = {}): PyexecServer {
   // A service never lets calls wait without bound: past this queue, 503 with Retry-After.
   const executor = createExecutor({ maxQueue: DEFAULT_MAX_QUEUE, ...options.executor });
   const tokens = new TokenCheck(options.tokens);
+  // The playground's page and script answer without a token (the page asks for one).
+  const open = options.playground ? PLAYGROUND_PATHS : noPaths;
   const service: Service = {
     executor,
     limits: new CallerLimits(options.maxConcurrentPerToken),
@@ -92,7 +96,7 @@ export function createServer(input: ServerOptions = {}): PyexecServer {
   if (options.cors !== false) app.addHook('onRequest', corsHook(options.cors));
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
-    if (PROBES.has(path)) return;
+    if (PROBES.has(path) || open.has(path)) return;
     request.caller = tokens.callerOf(request.headers.authorization, request.ip);
     if (service.state.draining && path.startsWith('/v1/'))
       throw new HttpError(503, 'DRAINING', 'The server is shutting down', { 'retry-after': '1' });
@@ -132,6 +136,7 @@ export function createServer(input: ServerOptions = {}): PyexecServer {
     packageRoutes(app, service);
     sessionRoutes(app, service);
     mcpRoutes(app, service);
+    if (options.playground) playgroundRoutes(app);
     const metrics = serviceMetrics(executor);
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       void reply.type(metrics.contentType);

@@ -33,6 +33,8 @@ export interface ServerOptions {
    * workers import from: `true` for any, or `{ allow: [names], indexUrl, … }`. Off: 403.
    */
   allowInstall?: boolean | AllowInstallOptions;
+  /** Serves the playground page at GET /. @default true when listening on loopback, else false */
+  playground?: boolean;
   /** How long running calls may finish after SIGTERM before they are stopped. @default 10000 */
   drainMs?: number;
   /** pino's level for the one JSON line per request (never the code, never a token). @default PYEXEC_LOG_LEVEL or 'info' */
@@ -51,6 +53,7 @@ export interface NormalizedServerOptions {
   readonly cors: boolean | readonly string[];
   readonly drainMs: number;
   readonly allowInstall: InstallPolicy | undefined;
+  readonly playground: boolean;
   readonly logLevel: string;
   readonly executor: ExecutorOptions;
 }
@@ -65,6 +68,7 @@ const KEYS = [
   'cors',
   'drainMs',
   'allowInstall',
+  'playground',
   'logLevel',
   'executor',
 ] as const;
@@ -93,6 +97,7 @@ export function normalizeServerOptions(input: unknown): NormalizedServerOptions 
     cors: expectCors(options.cors),
     drainMs: options.drainMs === undefined ? 10_000 : expectInteger('drainMs', options.drainMs, 0),
     allowInstall: normalizeAllowInstall(options.allowInstall),
+    playground: options.playground === undefined ? isLoopback(host) : expectBoolean('playground', options.playground),
     logLevel: expectLogLevel(options.logLevel ?? process.env.PYEXEC_LOG_LEVEL ?? 'info'),
     executor:
       options.executor === undefined ? {} : (expectPlainObject('executor', options.executor) as ExecutorOptions),

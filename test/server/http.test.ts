@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type PyexecServer } from '../../src/server/index.js';
+import { normalizeServerOptions } from '../../src/server/server-options.js';
 import { closeServers, json, OTHER, start, TOKEN, until } from '../helpers/serve.js';
 
 afterEach(closeServers);
@@ -260,5 +261,27 @@ describe('the server itself', () => {
     const result = (await (await inFlight).json()) as { value: string };
     expect(result.value).toBe("'done'");
     await closing;
+  });
+});
+
+describe('the playground routes', () => {
+  it('serve the page and its script without a token, the page under a CSP that allows no other script', async () => {
+    const { url } = await start({ tokens: [TOKEN], playground: true });
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(await page.text()).toContain('<script src="playground.js"></script>');
+    const script = await fetch(`${url}/playground.js`);
+    expect([200, 404]).toContain(script.status); // 404 until `npm run build` made it
+    expect((await fetch(`${url}/v1/executions`)).status).toBe(401);
+  });
+
+  it('are off when the option is, and by default beyond loopback', async () => {
+    const { url } = await start({ playground: false });
+    expect((await fetch(`${url}/`)).status).toBe(404);
+    expect(normalizeServerOptions({ host: '0.0.0.0', tokens: [TOKEN] }).playground).toBe(false);
+    expect(normalizeServerOptions({}).playground).toBe(true);
+    expect(() => normalizeServerOptions({ playground: 'yes' })).toThrow(/`playground` option to be true or false, got/);
   });
 });
