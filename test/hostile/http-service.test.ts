@@ -85,3 +85,59 @@ describe('the HTTP service against a hostile tenant', () => {
     expect(text).not.toContain(ALICE);
   });
 });
+
+describe('the open paths and installs against a hostile caller', () => {
+  it('gets nothing but the playground without a token, however the path is spelled', async () => {
+    const guarded = createServer({ port: 0, tokens: [ALICE], playground: true, logLevel: 'warn' });
+    const base = `http://127.0.0.1:${(await guarded.listen()).port}`;
+    try {
+      expect((await fetch(`${base}/?x=1`)).status).toBe(200);
+      for (const path of [
+        '/playground.js/../v1/executions',
+        '//v1/executions',
+        '/./v1/executions',
+        '/%2e/v1/executions',
+        '/status?/=/',
+        '/v1/executions#/',
+        '/metrics',
+      ])
+        expect([401, 404], path).toContain((await fetch(`${base}${path}`)).status);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('cannot smuggle pip options, URLs or names off the allow list into an install', async () => {
+    const installing = createServer({
+      port: 0,
+      tokens: [MALLORY],
+      allowInstall: { allow: ['tabulate'], indexUrl: 'http://127.0.0.1:9/simple' },
+      logLevel: 'warn',
+      executor: { python: testPython },
+    });
+    const base = `http://127.0.0.1:${(await installing.listen()).port}`;
+    const install = async (requirements: unknown) => {
+      const response = await fetch(`${base}/v1/packages/install`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${MALLORY}` },
+        body: JSON.stringify({ requirements }),
+      });
+      return [response.status, ((await response.json()) as { error: { code: string } }).error.code];
+    };
+    try {
+      expect(await install(['tabulate --index-url=http://evil.example/simple'])).toEqual([400, 'INVALID_REQUIREMENT']);
+      expect(await install(['tabulate\n--extra-index-url=http://evil.example'])).toEqual([400, 'INVALID_REQUIREMENT']);
+      expect(await install(['-rrequirements.txt'])).toEqual([400, 'INVALID_REQUIREMENT']);
+      expect(await install(['tabulate @ https://evil.example/tabulate.whl'])).toEqual([400, 'INVALID_REQUIREMENT']);
+      expect(await install(['./tabulate'])).toEqual([400, 'INVALID_REQUIREMENT']);
+      expect(await install(['tabulate', 'evil-package'])).toEqual([403, 'INSTALL_NOT_ALLOWED']);
+      expect(await install(['tabulate;python_version>"0"', 'evil_package[x]>=1'])).toEqual([
+        403,
+        'INSTALL_NOT_ALLOWED',
+      ]);
+      expect(await install({ length: 1, 0: 'evil' })).toEqual([400, 'INVALID_OPTION']);
+    } finally {
+      await installing.close();
+    }
+  });
+});
