@@ -76,17 +76,21 @@ export function createServer(input: ServerOptions = {}): PyexecServer {
     // A field of the wrong type or an unknown one is a 400 naming it, never coerced or dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-        caller: request.caller,
-      },
-      'request',
-    );
+  const logsRequests = ['info', 'debug', 'trace'].includes(options.logLevel);
+  // Hooks with `done` rather than async ones: every request runs them, and a promise each shows.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (logsRequests)
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+          caller: request.caller,
+        },
+        'request',
+      );
+    done();
   });
   app.decorateRequest('caller', '');
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) =>
@@ -94,12 +98,17 @@ export function createServer(input: ServerOptions = {}): PyexecServer {
   );
   // CORS first: a preflight carries no token.
   if (options.cors !== false) app.addHook('onRequest', corsHook(options.cors));
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const path = request.url.split('?')[0] ?? '';
-    if (PROBES.has(path) || open.has(path)) return;
-    request.caller = tokens.callerOf(request.headers.authorization, request.ip);
+    if (PROBES.has(path) || open.has(path)) return done();
+    try {
+      request.caller = tokens.callerOf(request.headers.authorization, request.ip);
+    } catch (error) {
+      return done(error as HttpError);
+    }
     if (service.state.draining && path.startsWith('/v1/'))
-      throw new HttpError(503, 'DRAINING', 'The server is shutting down', { 'retry-after': '1' });
+      return done(new HttpError(503, 'DRAINING', 'The server is shutting down', { 'retry-after': '1' }));
+    done();
   });
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const answer = fastifyError(error) ?? httpErrorOf(error);

@@ -70,9 +70,15 @@ export function serviceMetrics(executor: PythonExecutor): Registry {
       for (const session of executor.sessions()) this.inc({ state: session.state });
     },
   });
+  // Label children made once (per status): every call ends here, and hashing labels per call shows.
+  const callsOf = new Map<string, ReturnType<typeof calls.labels>>();
+  const durationsOfStrategy = durations.labels({ strategy });
   executor.on('end', ({ result }) => {
-    calls.inc({ strategy, status: result.status });
-    durations.observe({ strategy }, result.durationMs / 1000);
+    let counter = callsOf.get(result.status);
+    if (counter === undefined)
+      callsOf.set(result.status, (counter = calls.labels({ strategy, status: result.status })));
+    counter.inc();
+    durationsOfStrategy.observe(result.durationMs / 1000);
   });
   executor.on('worker:exit', ({ reason }) => {
     if (reason !== 'closed' && reason !== 'shutdown') restarts.inc({ reason });

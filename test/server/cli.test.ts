@@ -104,6 +104,42 @@ describe('npx pyexec serve', () => {
     expect(await exited(child)).toBe(0);
   });
 
+  it('logs one JSON line per request, with its caller as a number: never the code, never a token', async () => {
+    const { child, url } = serve(['--port', '0'], { PYEXEC_TOKENS: TOKEN, PYEXEC_LOG_LEVEL: 'info' });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const base = await url;
+    const secret = 'code_marker_4711';
+    const answer = await fetch(`${base}/v1/execute`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: `${secret} = 1` }),
+    });
+    expect(answer.status).toBe(200);
+    const wrong = 'wrong-token-0123456789abcdef';
+    expect((await fetch(`${base}/v1/executions`, { headers: { authorization: `Bearer ${wrong}` } })).status).toBe(401);
+    process.kill(serverPid(child), 'SIGTERM');
+    await exited(child);
+    const requests = out
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'request');
+    expect(requests).toEqual([
+      expect.objectContaining({
+        method: 'POST',
+        url: '/v1/execute',
+        status: 200,
+        caller: 'token:0',
+        ms: expect.any(Number),
+      }),
+      expect.objectContaining({ method: 'GET', url: '/v1/executions', status: 401 }),
+    ]);
+    expect(out).not.toContain(secret);
+    expect(out).not.toContain(TOKEN);
+    expect(out).not.toContain(wrong);
+  });
+
   it('exits non-zero naming a bad option: a flag, a config file key, a public address without tokens', async () => {
     const badFlag = serve(['--pool-size', 'many']).child;
     expect(await stderrOf(badFlag)).toContain('Expected `--pool-size` to be an integer, got "many"');
