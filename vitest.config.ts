@@ -14,6 +14,7 @@ const UNIT = [
   'test/bench/echo-median.test.ts',
   'test/options/executor-options.test.ts',
   'test/packages/requirements.test.ts',
+  'test/hosts/presets.test.ts',
 ];
 const INSTALLS = ['test/packages/**/*.test.ts', 'test/package/**/*.test.ts'];
 

@@ -1,6 +1,8 @@
 import { readStrategy, type ExecutorOptions } from './options/executor-options.js';
 import { type StrategyName } from './core/strategy-names.js';
 import { executorNamed, type ExecutorFor } from './strategies/registry.js';
+import { HostsExecutor } from './hosts/hosts-executor.js';
+import type { HostOptions } from './hosts/host-options.js';
 
 export type { ExecutorFor } from './strategies/registry.js';
 
@@ -17,5 +19,11 @@ export function createExecutor<S extends StrategyName = 'optimized'>(
   options?: ExecutorOptions & { strategy?: S },
 ): ExecutorFor<S>;
 export function createExecutor(options: ExecutorOptions = {}): ExecutorFor<StrategyName> {
-  return executorNamed(readStrategy(options), options);
+  const strategy = readStrategy(options);
+  // Workers on other machines: the same interface, one executor of the strategy per host.
+  if (options.hosts !== undefined)
+    return new HostsExecutor(
+      options as ExecutorOptions & { hosts: HostOptions[] },
+    ) as unknown as ExecutorFor<StrategyName>;
+  return executorNamed(strategy, options);
 }

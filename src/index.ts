@@ -22,6 +22,8 @@ export type {
   ExecutorTotals,
   Figure,
   FigureFormat,
+  HostState,
+  HostStatus,
   OutputEvent,
   OutputFile,
   PythonError,
@@ -39,6 +41,9 @@ export type {
 } from './core/results.js';
 export { PyExecError, type PyExecErrorCode } from './core/errors.js';
 export { type ExecutorOptions } from './options/executor-options.js';
+export type { HostOptions } from './hosts/host-options.js';
+export type { ContainerPreset, KubectlPreset, LauncherPreset, SshPreset } from './hosts/presets.js';
+export type { CommandQuoting } from './worker/launcher-argv.js';
 export { isStrategyName, STRATEGIES, type StrategyCapabilities, type StrategyName } from './core/strategy-names.js';
 export type { ResourceLimits } from './options/limits.js';
 export type { WorkerLifeOptions } from './options/worker-options.js';

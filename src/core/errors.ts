@@ -22,7 +22,8 @@ export type PyExecErrorCode =
   | 'SESSION_CLOSED'
   | 'SESSION_FORK_UNSAFE'
   | 'SESSION_FORK_UNAVAILABLE'
-  | 'SESSION_FILE_ERROR';
+  | 'SESSION_FILE_ERROR'
+  | 'NO_HOST_AVAILABLE';
 
 /** The one error class pyexec throws. `code` says what went wrong; `cause` keeps the original error. */
 export class PyExecError extends Error {

@@ -138,6 +138,24 @@ export interface ExecutorTotals {
   recycles: number;
 }
 
+export type HostState = 'up' | 'down' | 'starting';
+
+/** One host in `executor.status().hosts`. */
+export interface HostStatus {
+  name: string;
+  state: HostState;
+  /** Calls it runs at once. */
+  capacity: number;
+  workers: number;
+  running: number;
+  queued: number;
+  sessions: number;
+  /** Why it was last down (kept once it is up again). */
+  lastError?: string;
+  /** Epoch ms of its last change of state. */
+  since: number;
+}
+
 export interface ExecutorStatus {
   strategy: StrategyName;
   running: RunningExecution[];
@@ -146,6 +164,8 @@ export interface ExecutorStatus {
   queued: number;
   workers: WorkerStatus[];
   totals: ExecutorTotals;
+  /** With the `hosts` option: each host's state and load. */
+  hosts?: HostStatus[];
 }
 
 export interface OutputEvent {
@@ -174,6 +194,8 @@ export type SessionEndReason = 'closed' | 'idle' | 'lifetime' | 'memory' | 'cras
 /** One session as `executor.sessions()` lists it. */
 export interface SessionInfo {
   id: string;
+  /** With `hosts`: the host it runs on, for life. */
+  host?: string;
   state: SessionState;
   /** Epoch milliseconds. */
   createdAt: number;
@@ -205,6 +227,10 @@ export interface ExecutorEvents {
   'install:start': [{ executionId?: string; requirements: string[] }];
   /** That install ended: what it installed, or the error `run` (or `installPackages`) rejects with. */
   'install:end': [{ executionId?: string; installed: InstalledDistribution[]; error?: PyExecError }];
+  /** With `hosts`: a host's workers start again after it was down. */
+  'host:up': [{ name: string }];
+  /** With `hosts`: a host's workers cannot start (its connection, its machine): calls go elsewhere. */
+  'host:down': [{ name: string; error: unknown }];
   /** Infrastructure faults that no call owns (a worker that cannot be replaced, a harness fault). */
   error: [PyExecError];
 }

@@ -35,6 +35,8 @@ import {
   invalidOption,
   rejectUnknownKeys,
 } from './validators.js';
+import type { CommandQuoting } from '../worker/launcher-argv.js';
+import type { HostOptions } from '../hosts/host-options.js';
 
 /** Options shared by every executor. All are optional; defaults are filled in once, here. */
 export interface ExecutorOptions extends WorkerLifeOptions {
@@ -51,6 +53,25 @@ export interface ExecutorOptions extends WorkerLifeOptions {
    * @example ['docker', 'exec', '-i', 'sandbox']
    */
   command?: readonly string[];
+  /**
+   * How `command` passes the interpreter's arguments on: `'shell'` when it joins them into a
+   * line a shell parses again (`ssh host`), and pyexec quotes each; `'none'` when it passes them
+   * as they are (`docker exec`). @default 'none'
+   */
+  commandQuoting?: CommandQuoting;
+  /**
+   * Send the harness through `command` before the first worker starts, into a cache directory
+   * on the other side named by its hash (`~/.cache/pyexec/harness-<hash>`, checked file by file
+   * when reused; a private temporary directory where the home is read-only): nothing to install
+   * or mount there but a Python >= 3.9. @default false
+   */
+  shipHarness?: boolean;
+  /**
+   * Run the workers on these hosts (SSH, Docker/Podman, Kubernetes, any launcher) instead of
+   * here, one pool across them: see the README's "Beyond one machine". Only `createExecutor`
+   * takes it.
+   */
+  hosts?: readonly HostOptions[];
   /** Workers (processes) that run calls at the same time. @default 1 */
   poolSize?: number;
   /** Calls that may wait for a worker; past it `run` rejects with code `QUEUE_FULL`. @default Infinity */
@@ -113,6 +134,8 @@ export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
   readonly strategy: StrategyName;
   readonly python: string;
   readonly command: readonly string[];
+  readonly commandQuoting: CommandQuoting;
+  readonly shipHarness: boolean;
   readonly poolSize: number;
   readonly maxQueue: number;
   readonly timeoutMs: number;
@@ -136,6 +159,9 @@ const OPTION_KEYS = [
   'strategy',
   'python',
   'command',
+  'commandQuoting',
+  'shipHarness',
+  'hosts',
   'poolSize',
   'maxQueue',
   'timeoutMs',
@@ -186,12 +212,23 @@ export function normalizeExecutorOptions(
       'The `sandbox` option cannot be combined with `command`: the sandbox starts the interpreter itself',
     );
   }
+  if (options.hosts !== undefined)
+    throw new PyExecError('INVALID_OPTION', 'The `hosts` option is taken by `createExecutor`, not by a strategy class');
+  const commandQuoting = pick('commandQuoting', 'none' as CommandQuoting, expectCommandQuoting);
+  const shipHarness = pick('shipHarness', false, expectBoolean);
+  if (shipHarness && command.length === 0)
+    throw new PyExecError(
+      'INVALID_OPTION',
+      'The `shipHarness` option needs a `command` launcher to send the harness through',
+    );
   return Object.freeze({
     strategy,
     python: autoInstallPython(autoInstall) ?? basePython,
     basePython,
     autoInstall,
     command,
+    commandQuoting,
+    shipHarness,
     sandbox,
     poolSize,
     maxQueue: pick('maxQueue', Number.POSITIVE_INFINITY, (n, v) => expectIntegerOrInfinity(n, v, 0)),
@@ -222,4 +259,9 @@ export function readStrategy(input: unknown): StrategyName {
     throw invalidOption('strategy', `one of ${STRATEGIES.join(', ')}`, strategy);
   }
   return strategy as StrategyName;
+}
+
+function expectCommandQuoting(name: string, value: unknown): CommandQuoting {
+  if (value !== 'none' && value !== 'shell') throw invalidOption(name, "'none' or 'shell'", value);
+  return value;
 }

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { PyExecError } from '../core/errors.js';
+import { launcherArgv, type CommandQuoting } from './launcher-argv.js';
 import { inPrivateDirectory } from './private-directory.js';
 
 /** The oldest Python the harness supports (also checked by HARNESS_BOOTSTRAP itself). */
@@ -18,13 +19,14 @@ export async function explainStartFailure(
   python: string,
   command: readonly string[],
   startError: PyExecError,
+  quoting: CommandQuoting = 'none',
 ): Promise<PyExecError> {
-  const [file, ...prefix] = command.length > 0 ? [...command, python] : [python];
+  const [file, args] = launcherArgv(command, quoting, python, ['-I', '-c', PROBE]);
   let output: string;
   try {
     // -I and a private directory: nothing on sys.path that anyone else could have put there.
     const probe = await inPrivateDirectory((cwd) =>
-      execa(file as string, [...prefix, '-I', '-c', PROBE], {
+      execa(file, args, {
         reject: false,
         timeout: PROBE_TIMEOUT_MS,
         stdin: 'ignore',
@@ -32,6 +34,9 @@ export async function explainStartFailure(
       }),
     );
     output = `${probe.stdout}`;
+    // Through a launcher, a probe that failed without a word may be the launcher failing (ssh
+    // cannot connect, the container is gone): the start's own error says more than a guess.
+    if (command.length > 0 && probe.exitCode !== 0 && !output.includes('pyexec-probe')) return startError;
   } catch {
     return startError;
   }

@@ -11,6 +11,7 @@ import { WorkerCgroup } from './cgroup.js';
 import { descendantsOf } from './process-tree.js';
 import { WorkerProcess, type WorkerLaunch } from './worker-process.js';
 import { harnessRuntimeDir } from './harness-location.js';
+import { shipHarness } from './harness-shipping.js';
 import { bubblewrapCommand, SANDBOX_RUNTIME_DIR } from '../sandbox/bubblewrap.js';
 import { probePythonLayout, type PythonLayout } from '../sandbox/python-layout.js';
 import { checkSandbox } from '../sandbox/sandbox-check.js';
@@ -53,6 +54,7 @@ export class WorkerLauncher implements WorkerSource {
   private readonly spareCgroups: WorkerCgroup[] = [];
   private disposed = false;
   private sandboxReady: Promise<PythonLayout> | undefined;
+  private shipped: Promise<string> | undefined;
 
   constructor(
     private readonly options: NormalizedExecutorOptions,
@@ -101,7 +103,18 @@ export class WorkerLauncher implements WorkerSource {
       const env = this.environment(matplotlibDir);
       const start = this.options.sandbox
         ? await this.sandboxed(env, workDir, callRoot)
-        : { python: this.python, command: this.options.command, env };
+        : {
+            python: this.python,
+            command: this.options.command,
+            commandQuoting: this.options.commandQuoting,
+            runtimeDir: this.options.shipHarness ? await this.shippedHarness() : undefined,
+            // On another machine only the `env` option is set (never the app's own variables), and
+            // matplotlib's directory as here: the harness gives each call its own from it.
+            remoteEnv: this.options.shipHarness
+              ? { MPLBACKEND: 'Agg', MPLCONFIGDIR: matplotlibDir, ...this.options.env }
+              : undefined,
+            env,
+          };
       worker = await WorkerProcess.start({
         ...start,
         cwd: workDir,
@@ -126,6 +139,8 @@ export class WorkerLauncher implements WorkerSource {
         namespaced: this.options.sandbox !== undefined,
       });
     } catch (error) {
+      // The shipped harness may be what is missing (a host re-imaged): the next start sends it again.
+      this.shipped = undefined;
       cgroup?.removeSoon(); // the failed process may not be reaped yet
       await removeQuietly(workDir);
       if (callRoot !== callScratch.path) await removeQuietly(callRoot);
@@ -159,6 +174,20 @@ export class WorkerLauncher implements WorkerSource {
     // Later spawns skip launcher shims (pyenv's costs ~80 ms a start) by naming the real interpreter.
     if (worker.hello.executable) this.python = worker.hello.executable;
     return worker;
+  }
+
+  // Where the harness is on the other side of the launcher (`shipHarness`): sent once, then
+  // again only after a failure (a host that was down ships when it is back).
+  private shippedHarness(): Promise<string> {
+    this.shipped ??= shipHarness({
+      python: this.python,
+      command: this.options.command,
+      commandQuoting: this.options.commandQuoting,
+    }).catch((error: unknown) => {
+      this.shipped = undefined;
+      throw error;
+    });
+    return this.shipped;
   }
 
   /** Removes the scratch directory; workers must be gone first. */

@@ -6,6 +6,7 @@ import { LineSplitter } from '../protocol/line-splitter.js';
 import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/messages.js';
 import { shutDownGracefully, type WorkerEvents, type WorkerExit, type WorkerHandle } from './worker-handle.js';
 import { HARNESS_BOOTSTRAP, harnessRuntimeDir } from './harness-location.js';
+import { launcherArgv, type CommandQuoting } from './launcher-argv.js';
 import { explainStartFailure } from './interpreter-check.js';
 import { killProcessTree, signalQuietly } from './kill-tree.js';
 import { killPipeHolders, stdioPipes } from './pipe-holders.js';
@@ -15,6 +16,10 @@ import { descendantCalled } from './process-tree.js';
 export interface WorkerLaunch {
   readonly python: string;
   readonly command: readonly string[];
+  /** How `command` passes arguments on (`shell`: quoted, for ssh). @default 'none' */
+  readonly commandQuoting?: CommandQuoting;
+  /** Variables set on the other side of `command` (a launcher to another machine passes none on). */
+  readonly remoteEnv?: Readonly<Record<string, string>>;
   /** Working directory the process starts in. */
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
@@ -81,25 +86,26 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
 
   // Spawns the harness and resolves once it has said hello; rejects with a PyExecError otherwise.
   static start(launch: WorkerLaunch): Promise<WorkerProcess> {
-    const [file, ...prefixArgs] = launch.command.length > 0 ? launch.command : [launch.python];
-    const args = launch.command.length > 0 ? [...prefixArgs, launch.python] : prefixArgs;
-    const subprocess = execa(
-      file as string,
-      [...args, '-c', HARNESS_BOOTSTRAP, launch.runtimeDir ?? harnessRuntimeDir(), JSON.stringify(launch.config)],
-      {
-        stdin: 'pipe',
-        stdout: 'pipe',
-        stderr: 'pipe',
-        buffer: false,
-        reject: false,
-        // Its own process group, so a kill reaches everything user code started.
-        detached: true,
-        cwd: launch.cwd,
-        env: launch.env,
-        extendEnv: false,
-        stripFinalNewline: false,
-      },
+    const [file, args] = launcherArgv(
+      launch.command,
+      launch.commandQuoting ?? 'none',
+      launch.python,
+      ['-c', HARNESS_BOOTSTRAP, launch.runtimeDir ?? harnessRuntimeDir(), JSON.stringify(launch.config)],
+      launch.remoteEnv,
     );
+    const subprocess = execa(file, args, {
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      // Its own process group, so a kill reaches everything user code started.
+      detached: true,
+      cwd: launch.cwd,
+      env: launch.env,
+      extendEnv: false,
+      stripFinalNewline: false,
+    });
     if (subprocess.pid !== undefined) launch.onSpawn?.(subprocess.pid);
     return new Promise((resolve, reject) => {
       let diagnostics = '';
@@ -115,7 +121,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
       };
       // The executable ran but never said hello: find out whether it is a (recent) Python at all.
       const failUnready = (error: PyExecError) => {
-        if (!failed) fail(explainStartFailure(launch.python, launch.command, error));
+        if (!failed) fail(explainStartFailure(launch.python, launch.command, error, launch.commandQuoting));
       };
       const startTimer = setTimeout(
         () => fail(startError(launch, `did not start within ${launch.startTimeoutMs} ms`, diagnostics)),

@@ -1,0 +1,68 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExecutor, type PythonExecutor } from '../../src/index.js';
+import { eventually, testPython } from '../helpers/executors.js';
+import { hasSshd, remoteProcesses, startSshHost, type SshHost } from '../helpers/sshd.js';
+
+// What code running on a remote host can do to the app, to the next tenant, and to the host.
+let host: SshHost;
+const executors: PythonExecutor[] = [];
+
+beforeAll(async () => {
+  if (hasSshd) host = await startSshHost();
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(executors.map((executor) => executor.close()));
+  await host?.stop();
+});
+
+function onHost(options: Record<string, unknown> = {}): PythonExecutor {
+  const executor = createExecutor({ python: testPython, hosts: [{ name: 'remote', ssh: host.ssh }], ...options });
+  executors.push(executor);
+  return executor;
+}
+
+describe.skipIf(!hasSshd)('code on a remote host', () => {
+  it("never sees the app's environment: only the executor's `env` option crosses", async () => {
+    process.env.PYEXEC_APP_SECRET = 'app-secret-value';
+    try {
+      const executor = onHost({ env: { GIVEN: 'yes' } });
+      const seen = await executor.run(
+        'import os\n(os.environ.get("PYEXEC_APP_SECRET"), os.environ.get("GIVEN"), [k for k in os.environ if "SECRET" in k])',
+      );
+      expect(seen.value).toBe("(None, 'yes', [])");
+    } finally {
+      delete process.env.PYEXEC_APP_SECRET;
+    }
+  });
+
+  it('cannot plant code in the cached harness for the next executor: it is checked and written again', async () => {
+    const tenant = onHost();
+    const planted = await tenant.run(
+      [
+        'import glob, os',
+        'for path in glob.glob(os.path.expanduser(os.environ["XDG_CACHE_HOME"] + "/pyexec/harness-*/pyexec_harness/*.py")):',
+        '    open(path, "a").write("\\nimport os; open(os.environ[\\"XDG_CACHE_HOME\\"] + \\"/pwned\\", \\"w\\")\\n")',
+        'len(glob.glob(os.environ["XDG_CACHE_HOME"] + "/pyexec/harness-*/pyexec_harness/*.py"))',
+      ].join('\n'),
+    );
+    expect(Number(planted.value)).toBeGreaterThan(10);
+    await tenant.close();
+    const next = onHost();
+    expect((await next.run('6 * 7')).value).toBe('42');
+    expect(readdirSync(join(host.root, 'cache'))).not.toContain('pwned');
+  });
+
+  it('cannot leave a daemon running on the host after close()', async () => {
+    const executor = onHost();
+    const marker = `${Math.random()}`.slice(2, 8);
+    await executor.run(
+      `import os, subprocess\nif os.fork() == 0:\n    os.setsid()\n    subprocess.Popen(["sleep", "98.${marker}"])\n    os._exit(0)`,
+    );
+    await eventually(() => remoteProcesses(`98.${marker}`).length === 1);
+    await executor.close();
+    await eventually(() => remoteProcesses(`98.${marker}`).length === 0, 20_000);
+  });
+});
