@@ -23,7 +23,7 @@ const HOST_KEYS = ['name', 'python', 'capacity', 'ssh', 'docker', 'podman', 'kub
 
 // Executor options that mean one launcher, one local sandbox or one local environment: each host
 // has its own launcher, and installs there are not supported yet.
-const NOT_WITH_HOSTS = ['command', 'commandQuoting', 'shipHarness', 'sandbox', 'autoInstall'] as const;
+const NOT_WITH_HOSTS = ['command', 'commandQuoting', 'shipHarness', 'hostName', 'sandbox', 'autoInstall'] as const;
 
 /** The `hosts` option, checked: names present and distinct, one preset each. */
 export function normalizeHosts(value: unknown, options: Record<string, unknown>): NormalizedHost[] {

@@ -55,6 +55,7 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
         ...rest,
         ...host.launcher,
         shipHarness: true,
+        hostName: host.name,
         python: host.python ?? rest.python,
         poolSize: host.capacity ?? rest.poolSize,
       });
@@ -71,12 +72,15 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
   }
 
   async run(code: string, options: RunOptions = {}): Promise<ExecutionResult> {
-    const deadline = Date.now() + (options.timeoutMs ?? this.options.timeoutMs);
+    // (An invalid timeoutMs is the host executor's to reject, with the option named.)
+    const timeoutMs =
+      typeof options.timeoutMs === 'number' && options.timeoutMs > 0 ? options.timeoutMs : this.options.timeoutMs;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       // Placed and handed over in one turn: calls made together see each other's load.
       const host = this.placeNow() ?? (await this.place(deadline));
       try {
-        return this.named(host, await host.executor.run(code, options));
+        return await host.executor.run(code, options);
       } catch (error) {
         if (!isHostFailure(error)) throw error;
         host.markDown(error); // it never ran there: another host takes it
@@ -212,12 +216,5 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
     executor.on('worker:spawn', () => host.markUp());
     // A worker that cannot be replaced there: the host is gone (its connection, its machine).
     executor.on('error', (error) => (isHostFailure(error) ? host.startFailed(error) : this.emit('error', error)));
-  }
-
-  // A crash names the host it happened on.
-  private named(host: Host, result: ExecutionResult): ExecutionResult {
-    if (result.status === 'crashed' && result.error !== undefined)
-      result.error.message = `${result.error.message} (on host ${host.name})`;
-    return result;
   }
 }

@@ -61,8 +61,8 @@ export interface ExecutorOptions extends WorkerLifeOptions {
   commandQuoting?: CommandQuoting;
   /**
    * Send the harness through `command` before the first worker starts, into a cache directory
-   * on the other side named by its hash (`~/.cache/pyexec/harness-<hash>`, checked file by file
-   * when reused; a private temporary directory where the home is read-only): nothing to install
+   * on the other side named by its hash (`~/.cache/pyexec/harness-<hash>`; a private temporary
+   * directory where the home is read-only), checked against that hash at every worker start: nothing to install
    * or mount there but a Python >= 3.9. @default false
    */
   shipHarness?: boolean;
@@ -72,6 +72,11 @@ export interface ExecutorOptions extends WorkerLifeOptions {
    * takes it.
    */
   hosts?: readonly HostOptions[];
+  /**
+   * The machine (or container) the workers run on, as crashes and lost sessions name it: "on
+   * host <name>". `hosts` sets it to each host's name.
+   */
+  hostName?: string;
   /** Workers (processes) that run calls at the same time. @default 1 */
   poolSize?: number;
   /** Calls that may wait for a worker; past it `run` rejects with code `QUEUE_FULL`. @default Infinity */
@@ -136,6 +141,7 @@ export interface NormalizedExecutorOptions extends NormalizedWorkerLife {
   readonly command: readonly string[];
   readonly commandQuoting: CommandQuoting;
   readonly shipHarness: boolean;
+  readonly hostName: string | undefined;
   readonly poolSize: number;
   readonly maxQueue: number;
   readonly timeoutMs: number;
@@ -162,6 +168,7 @@ const OPTION_KEYS = [
   'commandQuoting',
   'shipHarness',
   'hosts',
+  'hostName',
   'poolSize',
   'maxQueue',
   'timeoutMs',
@@ -229,6 +236,7 @@ export function normalizeExecutorOptions(
     command,
     commandQuoting,
     shipHarness,
+    hostName: pick('hostName', undefined as string | undefined, expectNonEmptyString),
     sandbox,
     poolSize,
     maxQueue: pick('maxQueue', Number.POSITIVE_INFINITY, (n, v) => expectIntegerOrInfinity(n, v, 0)),

@@ -90,7 +90,7 @@ export function settleWorkerExit(slot: Slot, worker: WorkerHandle, exit: WorkerE
     return;
   }
   slot.dropCall();
-  if (call !== undefined) pool.settle(call, crashResult(call, worker.pid, exit));
+  if (call !== undefined) pool.settle(call, crashResult(call, worker.pid, exit, worker.host));
   if (pool.closed()) return;
   if (pool.policy.keepWarm || pool.queued() > 0) void pool.workers.start(slot, 'replace');
 }

@@ -38,13 +38,16 @@ export function lossOf(exit: ProcessExit | undefined, recycle: string | undefine
     : { reason: 'crashed', detail: how };
 }
 
-/** What `run` rejects with once session `id` has ended: SESSION_LOST or SESSION_CLOSED. */
-export function refusalOf(id: string, ending: SessionEnding, lost: boolean): PyExecError {
+/**
+ * What `run` rejects with once session `id` has ended: SESSION_LOST or SESSION_CLOSED. `host`:
+ * the machine it ran on, when not this one (the `hostName` option).
+ */
+export function refusalOf(id: string, ending: SessionEnding, lost: boolean, host?: string): PyExecError {
   const when = new Date(ending.at).toISOString();
   if (lost) {
     return new PyExecError(
       'SESSION_LOST',
-      `Session ${id} was lost at ${when}: ${ending.detail || ending.reason}; its state is gone. ` +
+      `Session ${id} was lost${host === undefined ? '' : ` on host ${host}`} at ${when}: ${ending.detail || ending.reason}; its state is gone. ` +
         'Call restart() for a new, empty interpreter under the same id',
     );
   }

@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { execa } from 'execa';
 import { PyExecError } from '../core/errors.js';
 import { harnessRuntimeDir } from './harness-location.js';
-import { launcherArgv, type CommandQuoting } from './launcher-argv.js';
+import { runThroughLauncher, type LaunchedPython } from './launcher-run.js';
+
+/** Where a shipped harness is on the other side, and the hash each worker start checks it by. */
+export interface ShippedHarness {
+  readonly dir: string;
+  readonly hash: string;
+}
+
+/** What a worker says when its shipped harness is no longer the one sent: it is sent again. */
+export const HARNESS_CHANGED = 'pyexec: the shipped harness changed';
 
 /** The harness's files as one JSON document (path → source), and its SHA-256. */
 interface HarnessBundle {
@@ -32,9 +40,9 @@ function harnessBundle(): HarnessBundle {
 }
 
 // Runs on the other side, reading the bundle on stdin: checks its hash, and prints the directory
-// that holds it. The cache is `harness-<hash>` under ~/.cache/pyexec (or $XDG_CACHE_HOME/pyexec),
-// a directory only this user may write, reused when every file in it is exactly the bundle's
-// (a new version has another hash: another directory). Where the home is read-only (or the
+// that holds it (as bundle.json). The cache is `harness-<hash>` under ~/.cache/pyexec (or
+// $XDG_CACHE_HOME/pyexec), a directory only this user may write, reused when its bundle is
+// exactly the one sent (a new version has another hash: another directory). Where the home is read-only (or the
 // cache is not this user's alone), a new private temporary directory, not reused.
 const INSTALLER = `
 import hashlib, json, os, shutil, stat, sys, tempfile
@@ -42,23 +50,16 @@ data = sys.stdin.buffer.read()
 digest = sys.argv[1]
 if hashlib.sha256(data).hexdigest() != digest:
     sys.exit("pyexec: the harness arrived damaged")
-files = json.loads(data.decode("utf-8"))
 def holds_bundle(path):
     try:
-        for name, text in files.items():
-            with open(os.path.join(path, name), "rb") as f:
-                if f.read() != text.encode("utf-8"):
-                    return False
-        return True
+        with open(os.path.join(path, "bundle.json"), "rb") as f:
+            return f.read() == data
     except OSError:
         return False
 def write_bundle(root):
     made = tempfile.mkdtemp(prefix=".harness-", dir=root)
-    for name, text in files.items():
-        target = os.path.join(made, name)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as f:
-            f.write(text)
+    with open(os.path.join(made, "bundle.json"), "wb") as f:
+        f.write(data)
     return made
 def private_root(root):
     os.makedirs(root, mode=0o700, exist_ok=True)
@@ -96,34 +97,60 @@ const SHIP_TIMEOUT_MS = 60_000;
  * Sends the harness through the launcher (`shipHarness`) and resolves with the directory that
  * holds it on the other side, to start workers with. Fails with WORKER_START_FAILED saying why.
  */
-export async function shipHarness(launch: {
-  python: string;
-  command: readonly string[];
-  commandQuoting: CommandQuoting;
-}): Promise<string> {
+export async function shipHarness(launch: LaunchedPython): Promise<ShippedHarness> {
   const { json, hash } = harnessBundle();
-  const [file, args] = launcherArgv(launch.command, launch.commandQuoting, launch.python, [
-    '-I',
-    '-c',
-    INSTALLER,
-    hash,
-  ]);
-  const result = await execa(file, args, {
+  const said = await runThroughLauncher(launch, ['-I', '-c', INSTALLER, hash], 'send the harness', {
     input: json,
-    reject: false,
-    timeout: SHIP_TIMEOUT_MS,
-    stripFinalNewline: true,
+    timeoutMs: SHIP_TIMEOUT_MS,
   });
-  const dir = /^pyexec-harness (.+)$/m.exec(String(result.stdout))?.[1];
-  if (result.exitCode === 0 && dir !== undefined) return dir;
-  if ((result as { code?: string }).code === 'ENOENT')
+  const dir = /^pyexec-harness (.+)$/m.exec(said)?.[1];
+  if (dir === undefined)
     throw new PyExecError(
-      'LAUNCHER_NOT_FOUND',
-      `Launcher not found: \`${file}\` (the first word of the \`command\` option)`,
+      'WORKER_START_FAILED',
+      `Could not send the harness through \`${launch.command.join(' ')}\`: it said ${JSON.stringify(said.slice(0, 200))}`,
     );
-  const said = String(result.stderr).trim().split('\n').slice(-3).join(' | ');
-  throw new PyExecError(
-    'WORKER_START_FAILED',
-    `Could not send the harness through \`${launch.command.join(' ')}\`${result.timedOut ? ` (no answer within ${SHIP_TIMEOUT_MS} ms)` : ''}: ${said || `exit ${result.exitCode}`}`,
-  );
+  return { dir, hash };
 }
+
+// Starts a worker from a shipped harness (argv: its directory, the config, the hash): the bundle
+// is read once, checked against the hash this side sent, and the modules the harness imports are
+// compiled from that checked copy in memory, never imported from the directory (nor from
+// bytecode beside it): whatever else runs as the same user there (another tenant's call) may
+// have changed the files since they were shipped, even between a check and an import. The
+// price is compiling those modules at each worker start (~15 ms), not per call.
+export const SHIPPED_BOOTSTRAP = `
+import sys
+sys.version_info < (3, 9) and sys.exit("pyexec needs Python 3.9 or newer")
+def boot():
+    import hashlib, json, os
+    from importlib.abc import Loader, MetaPathFinder
+    from importlib.machinery import ModuleSpec
+    root = sys.argv[1]
+    with open(os.path.join(root, "bundle.json"), "rb") as f:
+        data = f.read()
+    if hashlib.sha256(data).hexdigest() != sys.argv[3]:
+        sys.exit("${HARNESS_CHANGED} in " + root)
+    sources = json.loads(data.decode("utf-8"))
+    class Shipped(MetaPathFinder, Loader):
+        def find_spec(self, name, path=None, target=None):
+            if name != "pyexec_harness" and not name.startswith("pyexec_harness."):
+                return None
+            base = name.replace(".", "/")
+            for rel, package in ((base + "/__init__.py", True), (base + ".py", False)):
+                if rel in sources:
+                    spec = ModuleSpec(name, self, origin=os.path.join(root, rel), loader_state=rel, is_package=package)
+                    spec.has_location = True
+                    if package:
+                        spec.submodule_search_locations = [os.path.join(root, base)]
+                    return spec
+            return None
+        def create_module(self, spec):
+            return None
+        def exec_module(self, module):
+            spec = module.__spec__
+            exec(compile(sources[spec.loader_state], spec.origin, "exec"), module.__dict__)
+    sys.meta_path.insert(0, Shipped())
+    import pyexec_harness.main
+    return pyexec_harness.main.main
+boot()(sys.dont_write_bytecode)
+`;

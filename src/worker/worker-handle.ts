@@ -29,6 +29,8 @@ export interface WorkerHandle extends EventEmitter<WorkerEvents> {
   readonly harnessPid: number;
   /** Whether the pids it reports (hello, generations, children) are its own pid namespace's (the sandbox). */
   readonly namespaced: boolean;
+  /** The machine it runs on when not this one (the `hostName` option): crashes name it. */
+  readonly host?: string;
   readonly hello: HelloMessage;
   /** The process that runs calls: `pid`, or the generation it forked that serves now. */
   servingPid: number | undefined;

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { dir, type DirectoryResult } from 'tmp-promise';
-import { PyExecError } from '../core/errors.js';
+import { messageOf, PyExecError } from '../core/errors.js';
 import type { NormalizedExecutorOptions } from '../options/executor-options.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import { removeAtExit } from './exit-cleanup.js';
@@ -11,7 +11,7 @@ import { WorkerCgroup } from './cgroup.js';
 import { descendantsOf } from './process-tree.js';
 import { WorkerProcess, type WorkerLaunch } from './worker-process.js';
 import { harnessRuntimeDir } from './harness-location.js';
-import { shipHarness } from './harness-shipping.js';
+import { HARNESS_CHANGED, shipHarness, type ShippedHarness } from './harness-shipping.js';
 import { bubblewrapCommand, SANDBOX_RUNTIME_DIR } from '../sandbox/bubblewrap.js';
 import { probePythonLayout, type PythonLayout } from '../sandbox/python-layout.js';
 import { checkSandbox } from '../sandbox/sandbox-check.js';
@@ -54,7 +54,7 @@ export class WorkerLauncher implements WorkerSource {
   private readonly spareCgroups: WorkerCgroup[] = [];
   private disposed = false;
   private sandboxReady: Promise<PythonLayout> | undefined;
-  private shipped: Promise<string> | undefined;
+  private shipped: Promise<ShippedHarness> | undefined;
 
   constructor(
     private readonly options: NormalizedExecutorOptions,
@@ -79,6 +79,17 @@ export class WorkerLauncher implements WorkerSource {
   }
 
   async start(): Promise<WorkerProcess> {
+    try {
+      return await this.startOne();
+    } catch (error) {
+      // The shipped harness changed on the other side since it was sent (whatever runs as the same
+      // user there may write to it): sent again (a failed start forgets it), then started once more.
+      if (!this.options.shipHarness || !messageOf(error).includes(HARNESS_CHANGED)) throw error;
+      return this.startOne();
+    }
+  }
+
+  private async startOne(): Promise<WorkerProcess> {
     const scratch = await (this.scratch ??= removedAtExit(dir({ prefix: 'pyexec-', unsafeCleanup: true })));
     const callScratch = await (this.callScratch ??= removedAtExit(callScratchDir()));
     // Each worker starts in a directory of its own, removed when it exits.
@@ -107,7 +118,7 @@ export class WorkerLauncher implements WorkerSource {
             python: this.python,
             command: this.options.command,
             commandQuoting: this.options.commandQuoting,
-            runtimeDir: this.options.shipHarness ? await this.shippedHarness() : undefined,
+            shipped: this.options.shipHarness ? await this.shippedHarness() : undefined,
             // On another machine only the `env` option is set (never the app's own variables), and
             // matplotlib's directory as here: the harness gives each call its own from it.
             remoteEnv: this.options.shipHarness
@@ -137,6 +148,7 @@ export class WorkerLauncher implements WorkerSource {
         },
         generations,
         namespaced: this.options.sandbox !== undefined,
+        host: this.options.hostName,
       });
     } catch (error) {
       // The shipped harness may be what is missing (a host re-imaged): the next start sends it again.
@@ -178,7 +190,7 @@ export class WorkerLauncher implements WorkerSource {
 
   // Where the harness is on the other side of the launcher (`shipHarness`): sent once, then
   // again only after a failure (a host that was down ships when it is back).
-  private shippedHarness(): Promise<string> {
+  private shippedHarness(): Promise<ShippedHarness> {
     this.shipped ??= shipHarness({
       python: this.python,
       command: this.options.command,

@@ -7,6 +7,7 @@ import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/mess
 import { shutDownGracefully, type WorkerEvents, type WorkerExit, type WorkerHandle } from './worker-handle.js';
 import { HARNESS_BOOTSTRAP, harnessRuntimeDir } from './harness-location.js';
 import { launcherArgv, type CommandQuoting } from './launcher-argv.js';
+import { SHIPPED_BOOTSTRAP, type ShippedHarness } from './harness-shipping.js';
 import { explainStartFailure } from './interpreter-check.js';
 import { killProcessTree, signalQuietly } from './kill-tree.js';
 import { killPipeHolders, stdioPipes } from './pipe-holders.js';
@@ -33,6 +34,10 @@ export interface WorkerLaunch {
   readonly namespaced: boolean;
   /** Where the process finds python-runtime (elsewhere in the sandbox). @default harnessRuntimeDir() */
   readonly runtimeDir?: string;
+  /** A harness shipped through the launcher (`shipHarness`): checked by its hash at start. */
+  readonly shipped?: ShippedHarness;
+  /** The machine it runs on, as crashes name it (the `hostName` option). */
+  readonly host?: string;
   /** Called with the process's pid as soon as it exists, before it can start anything (its cgroup). */
   readonly onSpawn?: (pid: number) => void;
 }
@@ -65,6 +70,8 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
     readonly diagnostics: () => string,
     generations: boolean,
     namespaced: boolean,
+    /** The machine it runs on when not this one (the `hostName` option): crashes name it. */
+    readonly host: string | undefined,
   ) {
     super();
     this.pid = subprocess.pid as number;
@@ -90,7 +97,9 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
       launch.command,
       launch.commandQuoting ?? 'none',
       launch.python,
-      ['-c', HARNESS_BOOTSTRAP, launch.runtimeDir ?? harnessRuntimeDir(), JSON.stringify(launch.config)],
+      launch.shipped !== undefined
+        ? ['-c', SHIPPED_BOOTSTRAP, launch.shipped.dir, JSON.stringify(launch.config), launch.shipped.hash]
+        : ['-c', HARNESS_BOOTSTRAP, launch.runtimeDir ?? harnessRuntimeDir(), JSON.stringify(launch.config)],
       launch.remoteEnv,
     );
     const subprocess = execa(file, args, {
@@ -222,6 +231,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
               () => diagnostics,
               launch.generations,
               launch.namespaced,
+              launch.host,
             );
             resolve(worker);
           } else if (message.type === 'fault') fail(startError(launch, message.message, ''));

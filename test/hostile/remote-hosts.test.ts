@@ -38,17 +38,27 @@ describe.skipIf(!hasSshd)('code on a remote host', () => {
     }
   });
 
-  it('cannot plant code in the cached harness for the next executor: it is checked and written again', async () => {
-    const tenant = onHost();
-    const planted = await tenant.run(
-      [
-        'import glob, os',
-        'for path in glob.glob(os.path.expanduser(os.environ["XDG_CACHE_HOME"] + "/pyexec/harness-*/pyexec_harness/*.py")):',
-        '    open(path, "a").write("\\nimport os; open(os.environ[\\"XDG_CACHE_HOME\\"] + \\"/pwned\\", \\"w\\")\\n")',
-        'len(glob.glob(os.environ["XDG_CACHE_HOME"] + "/pyexec/harness-*/pyexec_harness/*.py"))',
-      ].join('\n'),
-    );
-    expect(Number(planted.value)).toBeGreaterThan(10);
+  it('cannot plant code in the cached harness for the next worker or executor: each start checks it', async () => {
+    // Every module of the bundle made to leave a mark, and bytecode beside it for good measure.
+    const plant = [
+      'import glob, json, os',
+      'mark = "\\nimport os; open(os.environ[\\"XDG_CACHE_HOME\\"] + \\"/pwned\\", \\"w\\")\\n"',
+      'planted = 0',
+      'for path in glob.glob(os.environ["XDG_CACHE_HOME"] + "/pyexec/harness-*/bundle.json"):',
+      '    files = json.load(open(path))',
+      '    files = {name: text + mark for name, text in files.items()}',
+      '    json.dump(files, open(path, "w"))',
+      '    os.makedirs(os.path.dirname(path) + "/pyexec_harness/__pycache__", exist_ok=True)',
+      '    planted += len(files)',
+      'planted',
+    ].join('\n');
+    const tenant = onHost({ strategy: 'optimized' });
+    expect(Number((await tenant.run(plant)).value)).toBeGreaterThan(10);
+    // Its worker dies: the next one starts from the cache it just changed.
+    expect((await tenant.run('import os, signal\nos.kill(os.getpid(), signal.SIGKILL)')).status).toBe('crashed');
+    expect((await tenant.run('6 * 7')).value).toBe('42');
+    expect(readdirSync(join(host.root, 'cache'))).not.toContain('pwned');
+    expect(Number((await tenant.run(plant)).value)).toBeGreaterThan(10);
     await tenant.close();
     const next = onHost();
     expect((await next.run('6 * 7')).value).toBe('42');

@@ -67,15 +67,21 @@ describe.skipIf(!hasSshd)('an executor across two SSH hosts', () => {
     executor.on('host:down', ({ name }) => events.push(`down:${name}`));
     executor.on('host:up', ({ name }) => events.push(`up:${name}`));
     await executor.warmUp();
-    // A call running on a when a dies: crashed, naming the host.
+    const session = await executor.createSession();
+    expect(executor.sessions()).toEqual([expect.objectContaining({ id: session.id, host: 'a' })]); // (a tie: the first)
+    // A call running on a when a dies: crashed, naming the host; its session lost, naming it too.
     const running = Array.from({ length: 4 }, () => executor.run(`import time\ntime.sleep(3)\n${WHERE}`));
     await eventually(() => executor.status().running.length === 4);
     await a.crash();
     const settled = await Promise.all(running);
     const crashed = settled.filter((result) => result.status === 'crashed');
     expect(crashed.length).toBeGreaterThan(0);
-    expect(crashed[0]?.error?.message).toContain('(on host a)');
+    expect(crashed[0]?.error?.message).toContain('on host a');
     await eventually(() => events.includes('down:a'), 20_000);
+    await expect(session.run('1')).rejects.toMatchObject({
+      code: 'SESSION_LOST',
+      message: expect.stringContaining('lost on host a'),
+    });
     for (let i = 0; i < 4; i++) expect(hostOf((await executor.run(WHERE)).value ?? undefined)).toBe('b');
     expect(executor.status().hosts?.[0]).toMatchObject({ name: 'a', state: 'down' });
     expect(executor.status().hosts?.[0]?.lastError).toMatch(/refused|closed|reset|connect/i); // ssh's word, not a guess

@@ -57,20 +57,20 @@ describe.skipIf(!hasSshd)('workers through ssh', () => {
     await executor.close();
   });
 
-  it('reuses the cached harness, and writes it again when a file there changed', async () => {
+  it('reuses the cached harness, and writes it again when it changed', async () => {
     const first = makeExecutor('optimized', throughSsh());
     await first.run('1');
     await first.close();
     const [cached] = readdirSync(cacheOf()).filter((name) => name.startsWith('harness-'));
-    const main = join(cacheOf(), cached as string, 'pyexec_harness', 'main.py');
+    const main = join(cacheOf(), cached as string, 'bundle.json');
     const written = statSync(main).mtimeMs;
     const second = makeExecutor('optimized', throughSsh());
     await second.run('1');
     await second.close();
     expect(statSync(main).mtimeMs).toBe(written); // reused as it was
-    writeFileSync(main, 'raise SystemExit("tampered")\n');
+    writeFileSync(main, '{"pyexec_harness/__init__.py": "raise SystemExit(\\"tampered\\")"}');
     const third = makeExecutor('optimized', throughSsh());
-    expect((await third.run('6 * 7')).value).toBe('42'); // checked file by file, and written again
+    expect((await third.run('6 * 7')).value).toBe('42'); // checked by its hash, and written again
     await third.close();
     expect(readdirSync(cacheOf()).filter((name) => name.startsWith('.harness-'))).toEqual([]);
   });

@@ -1,0 +1,42 @@
+import { execa } from 'execa';
+import { PyExecError } from '../core/errors.js';
+import { launcherArgv, type CommandQuoting } from './launcher-argv.js';
+
+/** An interpreter behind a launcher (the executor's `command`, a host's preset). */
+export interface LaunchedPython {
+  readonly python: string;
+  readonly command: readonly string[];
+  readonly commandQuoting: CommandQuoting;
+}
+
+/**
+ * Runs `python args…` once through the launcher (not a worker: a short helper, such as shipping
+ * the harness) and resolves with its stdout. `what` says what it was for in the errors:
+ * LAUNCHER_NOT_FOUND when the launcher is not there, WORKER_START_FAILED with the last lines it
+ * wrote to stderr when it failed or did not answer within `timeoutMs`.
+ */
+export async function runThroughLauncher(
+  launch: LaunchedPython,
+  args: readonly string[],
+  what: string,
+  { input, timeoutMs }: { input?: string; timeoutMs: number },
+): Promise<string> {
+  const [file, argv] = launcherArgv(launch.command, launch.commandQuoting, launch.python, args);
+  const result = await execa(file, argv, {
+    input: input ?? '',
+    reject: false,
+    timeout: timeoutMs,
+    stripFinalNewline: true,
+  });
+  if (result.exitCode === 0) return String(result.stdout);
+  if ((result as { code?: string }).code === 'ENOENT')
+    throw new PyExecError(
+      'LAUNCHER_NOT_FOUND',
+      `Launcher not found: \`${file}\` (the first word of the \`command\` option)`,
+    );
+  const said = String(result.stderr).trim().split('\n').slice(-3).join(' | ');
+  throw new PyExecError(
+    'WORKER_START_FAILED',
+    `Could not ${what} through \`${launch.command.join(' ')}\`${result.timedOut ? ` (no answer within ${timeoutMs} ms)` : ''}: ${said || `exit ${result.exitCode}`}`,
+  );
+}
