@@ -144,7 +144,7 @@ export type HostState = 'up' | 'down' | 'starting';
 export interface HostStatus {
   name: string;
   state: HostState;
-  /** Calls it runs at once. */
+  /** Calls it runs at once (0 until a host given none has reported its CPU count). */
   capacity: number;
   workers: number;
   running: number;

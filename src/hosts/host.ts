@@ -1,35 +1,73 @@
-import { messageOf } from '../core/errors.js';
+import { messageOf, PyExecError } from '../core/errors.js';
 import type { HostState, HostStatus } from '../core/results.js';
 import type { PythonExecutor } from '../executors/types.js';
 
 const FIRST_PROBE_MS = 500;
 const LONGEST_PROBE_MS = 30_000;
 
+/** How a host gets its executor: made for a capacity, which is asked of the host when not given. */
+export interface HostMaking {
+  readonly capacity: number | undefined;
+  /** Its executor (workers, templates, sessions there, through its launcher) for `capacity`. */
+  build(capacity: number, host: Host): PythonExecutor;
+  /** The CPU count the host reports. */
+  measure(): Promise<number>;
+}
+
 /**
- * One host of an executor with `hosts`: its own executor (workers, templates, sessions there,
- * through its launcher), its state, and the probes that bring it back: a host marked down is
- * tried again after 0.5 s, then twice as long each time up to 30 s, and is up once a worker
- * starts there.
+ * One host of an executor with `hosts`: its own executor, its state, and the probes that bring
+ * it back: a host marked down is tried again after 0.5 s, then twice as long each time up to
+ * 30 s, and is up once a worker starts there. A host given no capacity gets its executor once it
+ * said how many CPUs it has (its first warm-up or placement asks).
  */
 export class Host {
   state: HostState = 'starting';
   since = Date.now();
   lastError: string | undefined;
+  capacity: number | undefined;
+  private built: PythonExecutor | undefined;
+  private sizing: Promise<PythonExecutor> | undefined;
   private probeMs = FIRST_PROBE_MS;
   private probe: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
     readonly name: string,
-    readonly executor: PythonExecutor,
-    readonly capacity: number,
+    private readonly making: HostMaking,
     private readonly changed: (host: Host, error?: unknown) => void,
-  ) {}
+  ) {
+    this.capacity = making.capacity;
+    if (this.capacity !== undefined) this.built = making.build(this.capacity, this);
+  }
+
+  /** Its executor; undefined while its capacity is not known yet. */
+  get executor(): PythonExecutor | undefined {
+    return this.built;
+  }
+
+  /** Its executor, made once the host said how many CPUs it has (asked once, again after a failure). */
+  ready(): Promise<PythonExecutor> {
+    if (this.built !== undefined) return Promise.resolve(this.built);
+    this.sizing ??= this.making.measure().then(
+      (cpus) => {
+        if (this.closed) throw new PyExecError('EXECUTOR_CLOSED', 'The executor is closed');
+        this.capacity = cpus;
+        this.built = this.making.build(cpus, this);
+        return this.built;
+      },
+      (error: unknown) => {
+        this.sizing = undefined;
+        throw error;
+      },
+    );
+    return this.sizing;
+  }
 
   /** Calls it could take now without waiting: its capacity less what runs or waits there. */
   free(): number {
-    const status = this.executor.status();
-    return this.capacity - status.running.length - status.queued;
+    if (this.built === undefined) return 0;
+    const status = this.built.status();
+    return (this.capacity ?? 0) - status.running.length - status.queued;
   }
 
   markUp(): void {
@@ -59,16 +97,14 @@ export class Host {
    * may be older than the host's return: it is not taken on its word).
    */
   startFailed(error: unknown): void {
-    const alive = this.executor.status().workers.some((worker) => worker.state === 'idle' || worker.state === 'busy');
-    if (!alive) this.markDown(error);
+    if (!this.hasLiveWorker()) this.markDown(error);
   }
 
   /** Starts its workers; up when one answers, down (and probed) when they cannot start. */
   async warmUp(): Promise<void> {
     try {
-      await this.executor.warmUp();
-      if (this.executor.status().workers.some((worker) => worker.state === 'idle' || worker.state === 'busy'))
-        this.markUp();
+      await (await this.ready()).warmUp();
+      if (this.hasLiveWorker()) this.markUp();
     } catch (error) {
       this.markDown(error);
       throw error;
@@ -76,15 +112,15 @@ export class Host {
   }
 
   status(): HostStatus {
-    const status = this.executor.status();
+    const status = this.built?.status();
     const shown: HostStatus = {
       name: this.name,
       state: this.state,
-      capacity: this.capacity,
-      workers: status.workers.length,
-      running: status.running.length,
-      queued: status.queued,
-      sessions: this.executor.sessions().length,
+      capacity: this.capacity ?? 0,
+      workers: status?.workers.length ?? 0,
+      running: status?.running.length ?? 0,
+      queued: status?.queued ?? 0,
+      sessions: this.built?.sessions().length ?? 0,
       since: this.since,
     };
     if (this.lastError !== undefined) shown.lastError = this.lastError;
@@ -94,7 +130,11 @@ export class Host {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.probe);
-    await this.executor.close();
+    await this.built?.close();
+  }
+
+  private hasLiveWorker(): boolean {
+    return this.built?.status().workers.some((worker) => worker.state === 'idle' || worker.state === 'busy') === true;
   }
 
   private async tryAgain(): Promise<void> {

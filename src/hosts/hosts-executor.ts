@@ -8,9 +8,11 @@ import type { RunOptions } from '../options/run-options.js';
 import type { SessionOptions } from '../options/session-options.js';
 import { streamCall, type StreamEvent } from '../pool/call-stream.js';
 import type { Session } from '../sessions/session.js';
-import { executorNamed } from '../strategies/registry.js';
+import { normalizeExecutorOptions } from '../options/executor-options.js';
+import { executorNamed, strategyNamed } from '../strategies/registry.js';
 import { Host } from './host.js';
 import { normalizeHosts, type HostOptions } from './host-options.js';
+import { remoteCpuCount } from './remote-cpus.js';
 
 // What each host's executor reports, passed on as the executor's own.
 const FORWARDED = [
@@ -40,35 +42,47 @@ const isHostFailure = (error: unknown) => error instanceof PyExecError && HOST_F
 export class HostsExecutor extends EventEmitter<ExecutorEvents> implements PythonExecutor {
   readonly strategy: StrategyName;
   readonly capabilities: StrategyCapabilities;
-  /** The options of the first host's executor (every host's differ only in launcher, python, capacity). */
+  /** The options as given (each host's executor differs in launcher, python and pool size). */
   readonly options: NormalizedExecutorOptions;
   private readonly hosts: Host[];
-  private readonly hostUp = new Set<() => void>();
+  private readonly waiting = new Set<() => void>();
+  private readonly resetHooks: string[] = [];
   private closed = false;
 
   constructor(options: ExecutorOptions & { hosts: readonly HostOptions[] }) {
     super();
     const { hosts: given, ...rest } = options;
     const strategy = rest.strategy ?? 'optimized';
-    this.hosts = normalizeHosts(given, rest as Record<string, unknown>).map((host) => {
-      const executor = executorNamed(strategy, {
-        ...rest,
-        ...host.launcher,
-        shipHarness: true,
-        hostName: host.name,
-        python: host.python ?? rest.python,
-        poolSize: host.capacity ?? rest.poolSize,
-      });
-      const made = new Host(host.name, executor, executor.options.poolSize, (changed, error) =>
-        this.hostChanged(changed, error),
+    const definition = strategyNamed(strategy);
+    const hosts = normalizeHosts(given, rest as Record<string, unknown>);
+    this.strategy = strategy;
+    this.capabilities = definition.capabilities;
+    this.options = normalizeExecutorOptions(rest, strategy, definition);
+    this.hosts = hosts.map((host) => {
+      const launch = { ...host.launcher, python: host.python ?? this.options.python };
+      // A host given no capacity runs as many calls as it has CPUs (the executor's poolSize, when
+      // given, is every host's).
+      return new Host(
+        host.name,
+        {
+          capacity: host.capacity ?? rest.poolSize,
+          build: (capacity, made) => {
+            const executor = executorNamed(strategy, {
+              ...rest,
+              ...launch,
+              shipHarness: true,
+              hostName: host.name,
+              poolSize: capacity,
+            });
+            for (const hook of this.resetHooks) addResetHookTo(executor, hook);
+            this.forward(made, executor);
+            return executor;
+          },
+          measure: () => remoteCpuCount(launch, this.options.startTimeoutMs),
+        },
+        (changed, error) => this.hostChanged(changed, error),
       );
-      this.forward(made);
-      return made;
     });
-    const first = (this.hosts[0] as Host).executor;
-    this.strategy = first.strategy;
-    this.capabilities = first.capabilities;
-    this.options = first.options;
   }
 
   async run(code: string, options: RunOptions = {}): Promise<ExecutionResult> {
@@ -80,7 +94,7 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
       // Placed and handed over in one turn: calls made together see each other's load.
       const host = this.placeNow() ?? (await this.place(deadline));
       try {
-        return await host.executor.run(code, options);
+        return await (host.executor as PythonExecutor).run(code, options);
       } catch (error) {
         if (!isHostFailure(error)) throw error;
         host.markDown(error); // it never ran there: another host takes it
@@ -103,7 +117,7 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
     for (;;) {
       const host = this.placeNow() ?? (await this.place(deadline));
       try {
-        return await host.executor.createSession(options);
+        return await (host.executor as PythonExecutor).createSession(options);
       } catch (error) {
         if (!isHostFailure(error)) throw error;
         host.markDown(error);
@@ -113,24 +127,24 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
 
   /** Every open session, each naming its host. */
   sessions(): SessionInfo[] {
-    return this.hosts.flatMap((host) => host.executor.sessions().map((info) => ({ ...info, host: host.name })));
+    return this.hosts.flatMap((host) => host.executor?.sessions().map((info) => ({ ...info, host: host.name })) ?? []);
   }
 
   getSession(id: string): Session | undefined {
     for (const host of this.hosts) {
-      const session = host.executor.getSession(id);
+      const session = host.executor?.getSession(id);
       if (session !== undefined) return session;
     }
     return undefined;
   }
 
   async stop(executionId: string): Promise<boolean> {
-    const stopped = await Promise.all(this.hosts.map((host) => host.executor.stop(executionId)));
+    const stopped = await Promise.all(this.hosts.map((host) => host.executor?.stop(executionId)));
     return stopped.includes(true);
   }
 
   status(): ExecutorStatus {
-    const each = this.hosts.map((host) => host.executor.status());
+    const each = this.hosts.flatMap((host) => host.executor?.status() ?? []);
     const totals = { executions: 0, ok: 0, errors: 0, timeouts: 0, stopped: 0, crashes: 0, recycles: 0 };
     for (const status of each)
       for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += status.totals[key];
@@ -151,13 +165,13 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
 
   /** Adds a reset hook on every host (strategies that have them). */
   addResetHook(hook: string): void {
-    for (const host of this.hosts)
-      (host.executor as PythonExecutor & { addResetHook?(hook: string): void }).addResetHook?.(hook);
+    this.resetHooks.push(hook);
+    for (const host of this.hosts) if (host.executor !== undefined) addResetHookTo(host.executor, hook);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const wake of this.hostUp) wake();
+    this.wakeWaiting();
     await Promise.all(this.hosts.map((host) => host.close()));
   }
 
@@ -165,13 +179,19 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
     return this.close();
   }
 
-  // The host with the most free capacity among those not down; with every host down, waits for
-  // one to come back until `deadline`, then NO_HOST_AVAILABLE.
+  // The host with the most free capacity among those not down; with every host down (or not yet
+  // sized: asked now), waits for one to come back until `deadline`, then NO_HOST_AVAILABLE.
   private async place(deadline: number): Promise<Host> {
     for (;;) {
       if (this.closed) throw new PyExecError('EXECUTOR_CLOSED', 'The executor is closed');
       const best = this.placeNow();
       if (best !== undefined) return best;
+      for (const host of this.hosts)
+        if (host.executor === undefined && host.state !== 'down')
+          host.ready().then(
+            () => this.wakeWaiting(),
+            (error: unknown) => host.markDown(error),
+          );
       const left = deadline - Date.now();
       if (left <= 0)
         throw new PyExecError(
@@ -181,11 +201,11 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
-          this.hostUp.delete(wake);
+          this.waiting.delete(wake);
           resolve();
         };
         const timer = setTimeout(wake, Math.min(left, 2 ** 31 - 1));
-        this.hostUp.add(wake);
+        this.waiting.add(wake);
       });
     }
   }
@@ -194,19 +214,24 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
     if (this.closed) return undefined;
     let best: Host | undefined;
     for (const host of this.hosts)
-      if (host.state !== 'down' && (best === undefined || host.free() > best.free())) best = host;
+      if (host.state !== 'down' && host.executor !== undefined && (best === undefined || host.free() > best.free()))
+        best = host;
     return best;
   }
 
   private hostChanged(host: Host, error?: unknown): void {
     if (host.state === 'up') {
-      for (const wake of this.hostUp) wake();
+      this.wakeWaiting();
       this.emit('host:up', { name: host.name });
     } else if (host.state === 'down') this.emit('host:down', { name: host.name, error });
   }
 
-  private forward(host: Host): void {
-    const { executor } = host;
+  // Calls waiting for a host look again (one is up, or was sized).
+  private wakeWaiting(): void {
+    for (const wake of this.waiting) wake();
+  }
+
+  private forward(host: Host, executor: PythonExecutor): void {
     for (const event of FORWARDED)
       (executor.on as (name: string, listener: (payload: unknown) => void) => unknown).call(
         executor,
@@ -217,4 +242,9 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
     // A worker that cannot be replaced there: the host is gone (its connection, its machine).
     executor.on('error', (error) => (isHostFailure(error) ? host.startFailed(error) : this.emit('error', error)));
   }
+}
+
+// Reset hooks reach the strategies that have them (a host's executor is made later when sized).
+function addResetHookTo(executor: PythonExecutor, hook: string): void {
+  (executor as PythonExecutor & { addResetHook?(hook: string): void }).addResetHook?.(hook);
 }
