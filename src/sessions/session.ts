@@ -316,7 +316,9 @@ export class Session {
   }
 
   private refusal(): PyExecError | undefined {
-    return this.ending === undefined ? undefined : refusalOf(this.id, this.ending, this.current === 'lost', this.host.options.hostName);
+    return this.ending === undefined
+      ? undefined
+      : refusalOf(this.id, this.ending, this.current === 'lost', this.host.options.hostName);
   }
 
   // Where the executor's workers fork sessions, its process is a template's fork, unless it has
