@@ -59,7 +59,7 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
     this.capabilities = definition.capabilities;
     this.options = normalizeExecutorOptions(rest, strategy, definition);
     this.hosts = hosts.map((host) => {
-      const launch = { ...host.launcher, python: host.python ?? this.options.python };
+      const python = host.python ?? this.options.python;
       // A host given no capacity runs as many calls as it has CPUs (the executor's poolSize, when
       // given, is every host's).
       return new Host(
@@ -69,7 +69,8 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
           build: (capacity, made) => {
             const executor = executorNamed(strategy, {
               ...rest,
-              ...launch,
+              ...host.launcher,
+              python,
               shipHarness: true,
               hostName: host.name,
               poolSize: capacity,
@@ -78,7 +79,7 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
             this.forward(made, executor);
             return executor;
           },
-          measure: () => remoteCpuCount(launch, this.options.startTimeoutMs),
+          measure: () => remoteCpuCount({ ...host.launcher, python, host: host.name }, this.options.startTimeoutMs),
         },
         (changed, error) => this.hostChanged(changed, error),
       );

@@ -7,6 +7,14 @@ export interface LaunchedPython {
   readonly python: string;
   readonly command: readonly string[];
   readonly commandQuoting: CommandQuoting;
+  /** The host it reaches (the `hostName` option): errors name it. */
+  readonly host?: string;
+}
+
+/** LAUNCHER_NOT_FOUND for launcher `file`, naming the host it was to reach. */
+export function launcherNotFound(file: string, host: string | undefined, cause?: unknown): PyExecError {
+  const which = host === undefined ? 'the first word of the `command` option' : `the launcher of host ${host}`;
+  return new PyExecError('LAUNCHER_NOT_FOUND', `Launcher not found: \`${file}\` (${which})`, { cause });
 }
 
 /**
@@ -29,14 +37,10 @@ export async function runThroughLauncher(
     stripFinalNewline: true,
   });
   if (result.exitCode === 0) return String(result.stdout);
-  if ((result as { code?: string }).code === 'ENOENT')
-    throw new PyExecError(
-      'LAUNCHER_NOT_FOUND',
-      `Launcher not found: \`${file}\` (the first word of the \`command\` option)`,
-    );
+  if ((result as { code?: string }).code === 'ENOENT') throw launcherNotFound(file, launch.host);
   const said = String(result.stderr).trim().split('\n').slice(-3).join(' | ');
   throw new PyExecError(
     'WORKER_START_FAILED',
-    `Could not ${what} through \`${launch.command.join(' ')}\`${result.timedOut ? ` (no answer within ${timeoutMs} ms)` : ''}: ${said || `exit ${result.exitCode}`}`,
+    `Could not ${what}${launch.host === undefined ? '' : ` on host ${launch.host}`} through \`${launch.command.join(' ')}\`${result.timedOut ? ` (no answer within ${timeoutMs} ms)` : ''}: ${said || `exit ${result.exitCode}`}`,
   );
 }

@@ -195,6 +195,7 @@ export class WorkerLauncher implements WorkerSource {
       python: this.python,
       command: this.options.command,
       commandQuoting: this.options.commandQuoting,
+      host: this.options.hostName,
     }).catch((error: unknown) => {
       this.shipped = undefined;
       throw error;

@@ -7,6 +7,7 @@ import type { HarnessMessage, HelloMessage, HostMessage } from '../protocol/mess
 import { shutDownGracefully, type WorkerEvents, type WorkerExit, type WorkerHandle } from './worker-handle.js';
 import { HARNESS_BOOTSTRAP, harnessRuntimeDir } from './harness-location.js';
 import { launcherArgv, type CommandQuoting } from './launcher-argv.js';
+import { launcherNotFound } from './launcher-run.js';
 import { SHIPPED_BOOTSTRAP, type ShippedHarness } from './harness-shipping.js';
 import { explainStartFailure } from './interpreter-check.js';
 import { killProcessTree, signalQuietly } from './kill-tree.js';
@@ -155,13 +156,7 @@ export class WorkerProcess extends EventEmitter<WorkerEvents> implements WorkerH
       subprocess.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') fail(startError(launch, error.message, diagnostics));
         else if (launch.command.length > 0) {
-          fail(
-            new PyExecError(
-              'LAUNCHER_NOT_FOUND',
-              `Launcher not found: \`${file}\` (the first word of the \`command\` option)`,
-              { cause: error },
-            ),
-          );
+          fail(launcherNotFound(file, launch.host, error));
         } else {
           fail(
             new PyExecError(

@@ -91,6 +91,28 @@ describe.skipIf(!hasSshd)('an executor across two SSH hosts', () => {
     expect(executor.status().hosts?.[0]?.state).toBe('up');
   }, 90_000);
 
+  it('sends the calls queued on a host that died to the other', async () => {
+    const executor = createExecutor({
+      python: testPython,
+      timeoutMs: 30_000,
+      hosts: [
+        { name: 'a', ssh: a.ssh, capacity: 1 },
+        { name: 'b', ssh: b.ssh, capacity: 1 },
+      ],
+    });
+    executors.push(executor);
+    await executor.warmUp();
+    const calls = Array.from({ length: 4 }, () => executor.run(`import time\ntime.sleep(2)\n${WHERE}`));
+    await eventually(() => executor.status().hosts?.every((host) => host.running === 1 && host.queued === 1) === true);
+    await a.crash();
+    const settled = await Promise.all(calls);
+    // The call running on a crashed; the one waiting there ran on b, after b's own two.
+    expect(settled.map((result) => result.status).sort()).toEqual(['crashed', 'ok', 'ok', 'ok']);
+    const ran = settled.filter((result) => result.status === 'ok').map((result) => hostOf(result.value ?? undefined));
+    expect(ran).toEqual(['b', 'b', 'b']);
+    await a.restart();
+  }, 60_000);
+
   it('rejects NO_HOST_AVAILABLE once a call waited its timeout with every host down', async () => {
     const executor = createExecutor({
       python: testPython,
@@ -129,6 +151,9 @@ describe.skipIf(!hasSshd)('an executor across two SSH hosts', () => {
     executors.push(executor);
     const down = new Promise((resolve) => executor.once('host:down', resolve));
     await expect(executor.run('1', { timeoutMs: 1000 })).rejects.toMatchObject({ code: 'NO_HOST_AVAILABLE' });
-    expect(await down).toMatchObject({ name: 'ghost', error: expect.objectContaining({ code: 'LAUNCHER_NOT_FOUND' }) });
+    expect(await down).toMatchObject({
+      name: 'ghost',
+      error: expect.objectContaining({ code: 'LAUNCHER_NOT_FOUND', message: expect.stringContaining('host ghost') }),
+    });
   });
 });
