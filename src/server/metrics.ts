@@ -4,7 +4,7 @@ import type { PythonExecutor } from '../executors/types.js';
 /**
  * The service's Prometheus metrics, on a registry of its own (two servers in one process do not
  * mix): calls by strategy and status, call durations, the queue, workers, sessions, worker
- * restarts, installs. Counters follow the executor's events; gauges are read at each scrape.
+ * restarts, installs, and with `hosts` each host's state and capacity. Counters follow the executor's events; gauges are read at each scrape.
  */
 export function serviceMetrics(executor: PythonExecutor): Registry {
   const registry = new Registry();
@@ -68,6 +68,29 @@ export function serviceMetrics(executor: PythonExecutor): Registry {
     collect() {
       this.reset();
       for (const session of executor.sessions()) this.inc({ state: session.state });
+    },
+  });
+  // With `hosts`: each host's state (1 for the one it is in) and capacity.
+  new Gauge({
+    name: 'pyexec_host_state',
+    help: 'Each host of an executor with hosts: 1 for the state it is in (up, starting, down)',
+    labelNames: ['host', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const host of executor.status().hosts ?? [])
+        for (const state of ['up', 'starting', 'down'] as const)
+          this.set({ host: host.name, state }, host.state === state ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'pyexec_host_capacity',
+    help: 'Each host of an executor with hosts: calls it runs at once',
+    labelNames: ['host'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const host of executor.status().hosts ?? []) this.set({ host: host.name }, host.capacity);
     },
   });
   // Label children made once (per status): every call ends here, and hashing labels per call shows.
