@@ -16,7 +16,11 @@ except (OSError, ValueError):
 print(count)
 `;
 
-/** How many CPUs the host behind `launch` reports: a host's capacity when none is given. */
+// A host that says more is believed up to this many workers (each is a launcher process here):
+// a compromised host must not make this side start thousands. A larger host gives `capacity`.
+const MOST_CPUS = 64;
+
+/** How many CPUs the host behind `launch` reports (at most 64): a host's capacity when none is given. */
 export async function remoteCpuCount(launch: LaunchedPython, timeoutMs: number): Promise<number> {
   const said = await runThroughLauncher(launch, ['-I', '-c', COUNT_CPUS], 'count the CPUs of the host', {
     timeoutMs,
@@ -27,5 +31,5 @@ export async function remoteCpuCount(launch: LaunchedPython, timeoutMs: number):
       'WORKER_START_FAILED',
       `The host's Python did not say how many CPUs it has: it said ${JSON.stringify(said.slice(-200))}`,
     );
-  return count;
+  return Math.min(count, MOST_CPUS);
 }

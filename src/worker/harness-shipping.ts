@@ -51,11 +51,13 @@ digest = sys.argv[1]
 if hashlib.sha256(data).hexdigest() != digest:
     sys.exit("pyexec: the harness arrived damaged")
 def holds_bundle(path):
+    # (A FIFO or a symlink put there must not block nor lead elsewhere: a regular file or nothing.)
     try:
-        with open(os.path.join(path, "bundle.json"), "rb") as f:
-            return f.read() == data
+        fd = os.open(os.path.join(path, "bundle.json"), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except OSError:
         return False
+    with os.fdopen(fd, "rb") as f:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and f.read(len(data) + 1) == data
 def write_bundle(root):
     made = tempfile.mkdtemp(prefix=".harness-", dir=root)
     with open(os.path.join(made, "bundle.json"), "wb") as f:
@@ -122,12 +124,16 @@ export const SHIPPED_BOOTSTRAP = `
 import sys
 sys.version_info < (3, 9) and sys.exit("pyexec needs Python 3.9 or newer")
 def boot():
-    import hashlib, json, os
+    import hashlib, json, os, stat
     from importlib.abc import Loader, MetaPathFinder
     from importlib.machinery import ModuleSpec
     root = sys.argv[1]
-    with open(os.path.join(root, "bundle.json"), "rb") as f:
-        data = f.read()
+    try:
+        fd = os.open(os.path.join(root, "bundle.json"), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as f:
+            data = f.read() if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        data = b""
     if hashlib.sha256(data).hexdigest() != sys.argv[3]:
         sys.exit("${HARNESS_CHANGED} in " + root)
     sources = json.loads(data.decode("utf-8"))

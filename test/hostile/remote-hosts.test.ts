@@ -65,6 +65,24 @@ describe.skipIf(!hasSshd)('code on a remote host', () => {
     expect(readdirSync(join(host.root, 'cache'))).not.toContain('pwned');
   });
 
+  it('cannot stall the next worker with a FIFO or a symlink in place of the cached harness', async () => {
+    const tenant = onHost({ strategy: 'optimized' });
+    for (const swap of ['os.mkfifo(path)', 'os.symlink("/dev/zero", path)']) {
+      const swapped = await tenant.run(
+        [
+          'import glob, os',
+          '[path] = glob.glob(os.environ["XDG_CACHE_HOME"] + "/pyexec/harness-*/bundle.json")',
+          'os.remove(path)',
+          swap,
+          'os.kill(os.getpid(), 9)',
+        ].join('\n'),
+      );
+      expect(swapped.status).toBe('crashed');
+      // (Had the next worker opened it as it is, it would wait on the FIFO past this test's time.)
+      expect((await tenant.run('6 * 7')).value).toBe('42');
+    }
+  });
+
   it('cannot leave a daemon running on the host after close()', async () => {
     const executor = onHost();
     const marker = `${Math.random()}`.slice(2, 8);
