@@ -100,9 +100,13 @@ export class WorkerLauncher implements WorkerSource {
     const { limits } = this.options;
     // A cgroup where one can be made: it binds maxProcesses and memoryMb to the whole tree (the
     // harness then sets no RLIMIT_NPROC, per user and ignored for root), and tracks the tree even
-    // without limits, so that what a dead worker left running is found and killed.
+    // without limits, so that what a dead worker left running is found and killed. Behind a
+    // `command` launcher the harness keeps RLIMIT_NPROC: its tree may run on the other side
+    // (another machine, a container), where a cgroup here holds only the launcher.
     const cgroup = this.spareCgroups.pop() ?? WorkerCgroup.create(limits);
-    const harnessLimits = cgroup && limits.maxProcesses !== undefined ? { ...limits, maxProcesses: undefined } : limits;
+    const treeIsHere = this.options.command.length === 0;
+    const harnessLimits =
+      cgroup && treeIsHere && limits.maxProcesses !== undefined ? { ...limits, maxProcesses: undefined } : limits;
     const resetHooks = this.resetHooks;
     const { mode, generations } = this.mode;
     let worker: WorkerProcess;

@@ -83,6 +83,18 @@ describe.skipIf(!hasSshd)('code on a remote host', () => {
     }
   });
 
+  it('meets its limits on the host, not only on this side: maxProcesses and memoryMb as rlimits there', async () => {
+    // (A cgroup here holds only the launcher: the harness there must bind the tree itself. The
+    // tests run as root, for whom the kernel does not enforce RLIMIT_NPROC: the limit is read back.)
+    const executor = onHost({ limits: { maxProcesses: 50, memoryMb: 512 } });
+    const seen = await executor.run(
+      'import resource\n(resource.getrlimit(resource.RLIMIT_NPROC), resource.getrlimit(resource.RLIMIT_AS))',
+    );
+    expect(seen.value).toBe(`((50, 50), (${512 * 1024 * 1024}, ${512 * 1024 * 1024}))`);
+    const grown = await executor.run('b = bytearray(700 * 1024 * 1024)');
+    expect(grown.error?.type).toBe('MemoryError');
+  });
+
   it('cannot leave a daemon running on the host after close()', async () => {
     const executor = onHost();
     const marker = `${Math.random()}`.slice(2, 8);

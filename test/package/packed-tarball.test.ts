@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,17 +11,29 @@ import { testPython } from '../helpers/executors.js';
 const root = resolve(import.meta.dirname, '../..');
 let project: string;
 
-function run(file: string, args: string[], cwd: string): string {
-  return execFileSync(file, args, { cwd, encoding: 'utf8', env: { ...process.env, PYEXEC_PYTHON: testPython } });
+// Asynchronously: a build takes minutes on a busy machine, and a test worker whose event loop is
+// blocked that long misses vitest's own RPC deadline (an unhandled "Timeout calling onTaskUpdate").
+async function run(file: string, args: string[], cwd: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(file, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, PYEXEC_PYTHON: testPython },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), 'pyexec-package-'));
-  run('npm', ['run', 'build', '--silent'], root);
-  run('npm', ['pack', '--silent', '--pack-destination', project], root);
+  await run('npm', ['run', 'build', '--silent'], root);
+  await run('npm', ['pack', '--silent', '--pack-destination', project], root);
   const tarball = readdirSync(project).find((name) => name.endsWith('.tgz')) as string;
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  run('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', join(project, tarball)], project);
+  await run(
+    'npm',
+    ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', join(project, tarball)],
+    project,
+  );
 }, 180_000);
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -33,14 +46,14 @@ executor.run('import sys\\nprint(1 + 1)\\nsys.version_info[0]').then(async (resu
 });`;
 
 describe('the packed npm tarball', () => {
-  it('works with import (ESM)', () => {
+  it('works with import (ESM)', async () => {
     writeFileSync(join(project, 'esm.mjs'), program("import { createExecutor } from 'pyexec';"));
-    expect(JSON.parse(run('node', ['esm.mjs'], project))).toEqual({ stdout: '2\n', value: '3' });
+    expect(JSON.parse(await run('node', ['esm.mjs'], project))).toEqual({ stdout: '2\n', value: '3' });
   });
 
-  it('works with require (CommonJS)', () => {
+  it('works with require (CommonJS)', async () => {
     writeFileSync(join(project, 'cjs.cjs'), program("const { createExecutor } = require('pyexec');"));
-    expect(JSON.parse(run('node', ['cjs.cjs'], project))).toEqual({ stdout: '2\n', value: '3' });
+    expect(JSON.parse(await run('node', ['cjs.cjs'], project))).toEqual({ stdout: '2\n', value: '3' });
   });
 
   it('ships only the build, the harness and the docs a user needs', () => {

@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hostileVariants, testPython } from '../helpers/executors.js';
@@ -17,8 +18,9 @@ interface ClosingReport {
 }
 
 describe.each(hostileVariants)('closing an executor of the %s strategy (sandbox: %s)', (strategy, sandbox) => {
-  it.runIf(lazyInitPossible)('leaves no process of its harness to a PID 1 that never reaps', () => {
-    const output = execFileSync(
+  it.runIf(lazyInitPossible)('leaves no process of its harness to a PID 1 that never reaps', async () => {
+    // (Asynchronously: the test worker's event loop stays free for vitest's own messages.)
+    const { stdout: output } = await promisify(execFile)(
       'unshare',
       [
         '--pid',
