@@ -114,6 +114,11 @@ class OutputCapture:
         self.stderr.clear()
         self.restore_descriptors()
 
+    def outlive_parent(self):
+        """A session the forked template made: its host is its channel, not its parent (the
+        template, which it outlives); only the channel's end counts, not a new parent pid."""
+        self._parent_pid = None
+
     def start_output_thread(self):
         """After renew_after_fork, once the copy has said hello."""
         self._start_pump()

@@ -53,7 +53,9 @@ def _serve_session(channel, sock, request, config):
         from ..persistent import Harness
         from ..process_setup import hello
 
-        Harness(session_config, channel, keeps_namespace=True).serve(hello())
+        harness = Harness(session_config, channel, keeps_namespace=True)
+        harness.capture.outlive_parent()  # else its output thread ends it when the template dies
+        harness.serve(hello())
     except BaseException:
         pass
     os._exit(1)
