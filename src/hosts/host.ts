@@ -63,6 +63,15 @@ export class Host {
     return this.sizing;
   }
 
+  /**
+   * Asks the host how many CPUs it has, unless it has its executor, is being asked or is down
+   * (its probe asks then): `sized` once its executor is made, down when it cannot say.
+   */
+  size(sized: () => void): void {
+    if (this.built !== undefined || this.sizing !== undefined || this.state === 'down') return;
+    this.ready().then(sized, (error: unknown) => this.markDown(error));
+  }
+
   /** Calls it could take now without waiting: its capacity less what runs or waits there. */
   free(): number {
     if (this.built === undefined) return 0;

@@ -187,12 +187,7 @@ export class HostsExecutor extends EventEmitter<ExecutorEvents> implements Pytho
       if (this.closed) throw new PyExecError('EXECUTOR_CLOSED', 'The executor is closed');
       const best = this.placeNow();
       if (best !== undefined) return best;
-      for (const host of this.hosts)
-        if (host.executor === undefined && host.state !== 'down')
-          host.ready().then(
-            () => this.wakeWaiting(),
-            (error: unknown) => host.markDown(error),
-          );
+      for (const host of this.hosts) host.size(() => this.wakeWaiting());
       const left = deadline - Date.now();
       if (left <= 0)
         throw new PyExecError(

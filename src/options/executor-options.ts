@@ -62,8 +62,8 @@ export interface ExecutorOptions extends WorkerLifeOptions {
   /**
    * Send the harness through `command` before the first worker starts, into a cache directory
    * on the other side named by its hash (`~/.cache/pyexec/harness-<hash>`; a private temporary
-   * directory where the home is read-only), checked against that hash at every worker start: nothing to install
-   * or mount there but a Python >= 3.9. @default false
+   * directory where the home is read-only), checked against that hash at every worker start:
+   * nothing to install or mount there but a Python >= 3.9. @default false
    */
   shipHarness?: boolean;
   /**

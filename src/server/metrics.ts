@@ -4,7 +4,8 @@ import type { PythonExecutor } from '../executors/types.js';
 /**
  * The service's Prometheus metrics, on a registry of its own (two servers in one process do not
  * mix): calls by strategy and status, call durations, the queue, workers, sessions, worker
- * restarts, installs, and with `hosts` each host's state and capacity. Counters follow the executor's events; gauges are read at each scrape.
+ * restarts, installs, and with `hosts` each host's state and capacity. Counters follow the
+ * executor's events; gauges are read at each scrape.
  */
 export function serviceMetrics(executor: PythonExecutor): Registry {
   const registry = new Registry();

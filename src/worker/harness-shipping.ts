@@ -39,25 +39,35 @@ function harnessBundle(): HarnessBundle {
   return (bundle = { json, hash: createHash('sha256').update(json).digest('hex') });
 }
 
+// Python, for both scripts below: the bundle.json in a directory, at most `limit` bytes of it, or
+// b"" unless it is a regular file there: a FIFO or a symlink put in its place (by whatever else
+// runs as the same user) must neither block the reader nor lead it elsewhere.
+const READ_BUNDLE = `
+def read_bundle(root, limit=-1):
+    import os, stat
+    try:
+        fd = os.open(os.path.join(root, "bundle.json"), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as f:
+            return f.read(limit) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        return b""
+`;
+
 // Runs on the other side, reading the bundle on stdin: checks its hash, and prints the directory
 // that holds it (as bundle.json). The cache is `harness-<hash>` under ~/.cache/pyexec (or
 // $XDG_CACHE_HOME/pyexec), a directory only this user may write, reused when its bundle is
-// exactly the one sent (a new version has another hash: another directory). Where the home is read-only (or the
-// cache is not this user's alone), a new private temporary directory, not reused.
+// exactly the one sent (a new version has another hash: another directory). Where the home is
+// read-only (or the cache is not this user's alone), a new private temporary directory, not
+// reused.
 const INSTALLER = `
-import hashlib, json, os, shutil, stat, sys, tempfile
+import hashlib, os, shutil, stat, sys, tempfile
+${READ_BUNDLE}
 data = sys.stdin.buffer.read()
 digest = sys.argv[1]
 if hashlib.sha256(data).hexdigest() != digest:
     sys.exit("pyexec: the harness arrived damaged")
 def holds_bundle(path):
-    # (A FIFO or a symlink put there must not block nor lead elsewhere: a regular file or nothing.)
-    try:
-        fd = os.open(os.path.join(path, "bundle.json"), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-    except OSError:
-        return False
-    with os.fdopen(fd, "rb") as f:
-        return stat.S_ISREG(os.fstat(fd).st_mode) and f.read(len(data) + 1) == data
+    return read_bundle(path, len(data) + 1) == data
 def write_bundle(root):
     made = tempfile.mkdtemp(prefix=".harness-", dir=root)
     with open(os.path.join(made, "bundle.json"), "wb") as f:
@@ -123,17 +133,13 @@ export async function shipHarness(launch: LaunchedPython): Promise<ShippedHarnes
 export const SHIPPED_BOOTSTRAP = `
 import sys
 sys.version_info < (3, 9) and sys.exit("pyexec needs Python 3.9 or newer")
+${READ_BUNDLE}
 def boot():
-    import hashlib, json, os, stat
+    import hashlib, json, os
     from importlib.abc import Loader, MetaPathFinder
     from importlib.machinery import ModuleSpec
     root = sys.argv[1]
-    try:
-        fd = os.open(os.path.join(root, "bundle.json"), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as f:
-            data = f.read() if stat.S_ISREG(os.fstat(fd).st_mode) else b""
-    except OSError:
-        data = b""
+    data = read_bundle(root)
     if hashlib.sha256(data).hexdigest() != sys.argv[3]:
         sys.exit("${HARNESS_CHANGED} in " + root)
     sources = json.loads(data.decode("utf-8"))
